@@ -1,0 +1,62 @@
+"""Personas shared by every test: one program with its people, and an outsider."""
+
+import pytest
+
+from dyad.accounts.factories import UserFactory
+from dyad.profiles.factories import GuideProfileFactory
+from dyad.programs.factories import MembershipFactory, ProgramFactory
+from dyad.programs.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def program(db):
+    return ProgramFactory(name="Pediatrics Residency", slug="peds")
+
+
+@pytest.fixture
+def other_program(db):
+    return ProgramFactory(name="Surgery Residency", slug="surgery", specialty="Surgery")
+
+
+def _member(program, role, **kwargs):
+    return MembershipFactory(program=program, role=role, **kwargs).user
+
+
+@pytest.fixture
+def director(program):
+    return _member(program, Role.DIRECTOR, user__email="director@example.org")
+
+
+@pytest.fixture
+def coordinator(program):
+    return _member(program, Role.COORDINATOR, user__email="coordinator@example.org")
+
+
+@pytest.fixture
+def faculty(program):
+    user = _member(program, Role.FACULTY, user__email="faculty@example.org")
+    GuideProfileFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def resident(program):
+    return _member(program, Role.RESIDENT, pgy=1, user__email="resident@example.org")
+
+
+@pytest.fixture
+def outsider(other_program):
+    """A member of another program: sees nothing of ours."""
+    return _member(other_program, Role.DIRECTOR, user__email="outsider@example.org")
+
+
+@pytest.fixture
+def stranger(db):
+    """A user with no program at all."""
+    return UserFactory(email="stranger@example.org")

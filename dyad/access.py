@@ -1,0 +1,120 @@
+"""Fetch-and-check helpers, one per kind of object, called first in every view.
+
+A program the user does not belong to, and anything of it, is a 404 (its existence is not
+revealed); a member whose role does not allow the action gets a 403.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from dyad import policy
+from dyad.meetings.models import Meeting
+from dyad.policy import Viewer
+from dyad.profiles.models import GuideProfile
+from dyad.programs.models import Membership, Program, RosterImport
+from dyad.relationships.models import GuideRequest, Relationship
+
+
+def viewer_for(user, program: Program) -> Viewer:
+    roles = frozenset(
+        Membership.objects.for_user(user).filter(program=program).values_list("role", flat=True)
+    )
+    return Viewer(user=user, program=program, roles=roles)
+
+
+def get_program(request, slug: str, *, allow: Callable[[Viewer], bool]) -> Viewer:
+    """The program as the requesting user sees it, or 404 (outsider) / 403 (wrong role)."""
+    program = get_object_or_404(Program, slug=slug)
+    viewer = viewer_for(request.user, program)
+    if not viewer.is_member:
+        raise Http404("No such program")
+    if not allow(viewer):
+        raise PermissionDenied
+    return viewer
+
+
+def get_guide_profile(viewer: Viewer, profile_uuid, *, allow) -> GuideProfile:
+    profile = get_object_or_404(
+        GuideProfile.objects.in_program(viewer.program).select_related("user"),
+        uuid=profile_uuid,
+    )
+    if not allow(viewer, profile):
+        raise PermissionDenied
+    return profile
+
+
+def get_roster_import(viewer: Viewer, import_uuid) -> RosterImport:
+    return get_object_or_404(viewer.program.roster_imports, uuid=import_uuid)
+
+
+def get_relationship(viewer: Viewer, rel_uuid, *, allow=None):
+    """A relationship of the program. Someone who may not even know that it exists gets a
+    404, as an outsider would; a viewer who may see it but not do `allow` gets a 403."""
+    relationship = get_object_or_404(
+        Relationship.objects.for_program(viewer.program).select_related(
+            "learner", "guide", "focus_area", "program"
+        ),
+        uuid=rel_uuid,
+    )
+    if not policy.can_view_relationship(viewer, relationship):
+        raise Http404("No such relationship")
+    if allow is not None and not allow(viewer, relationship):
+        raise PermissionDenied
+    return relationship
+
+
+def get_guide_request(viewer: Viewer, req_uuid, *, allow=None):
+    request = get_object_or_404(
+        GuideRequest.objects.filter(program=viewer.program).select_related("learner", "guide"),
+        uuid=req_uuid,
+    )
+    if not policy.can_view_guide_request(viewer, request):
+        raise Http404("No such request")
+    if allow is not None and not allow(viewer, request):
+        raise PermissionDenied
+    return request
+
+
+def get_evaluative_role(viewer: Viewer, role_uuid):
+    return get_object_or_404(viewer.program.evaluative_roles, uuid=role_uuid)
+
+
+def get_meeting(viewer: Viewer, meeting_uuid, *, allow=None):
+    """A meeting of the program, visible to whoever may see its relationship (404 for
+    anyone else); `allow` decides the action (403)."""
+    meeting = get_object_or_404(
+        Meeting.objects.filter(relationship__program=viewer.program).select_related(
+            "relationship__learner", "relationship__guide", "relationship__program"
+        ),
+        uuid=meeting_uuid,
+    )
+    if not policy.can_view_meeting(viewer, meeting):
+        raise Http404("No such meeting")
+    if allow is not None and not allow(viewer, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def get_round(viewer: Viewer, round_uuid, *, allow=None):
+    """A match round of the program (404 otherwise); `allow(viewer, round)` decides (403)."""
+    from dyad.matching.models import MatchRound
+
+    match_round = get_object_or_404(
+        MatchRound.objects.for_program(viewer.program).select_related("program"), uuid=round_uuid
+    )
+    if allow is not None and not allow(viewer, match_round):
+        raise PermissionDenied
+    return match_round
+
+
+def get_run(match_round, number: int):
+    """A run of the round, by its number."""
+    return get_object_or_404(match_round.runs.select_related("created_by"), number=number)
+
+
+def get_pair_rule(match_round, rule_uuid):
+    """A pin or forbid of the round."""
+    return get_object_or_404(match_round.rules.select_related("learner", "guide"), uuid=rule_uuid)

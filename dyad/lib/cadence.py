@@ -1,0 +1,481 @@
+"""The cadence engine: is a relationship meeting as often as its program expects?
+
+Pure functions over plain values (dates, ints, booleans) and no Django, so that the
+compliance dashboard, the reminder command and the benchmark share one definition of
+"on track" (SPEC §0 and M5). Every number lives in a `CadencePolicy`, one per program and
+relationship kind.
+
+The rules
+---------
+Dates are whole days; a deadline is the last day on which a meeting still counts, so a
+requirement is missed from the day after its deadline. Only *held* meetings dated between
+the relationship's start and the evaluation day count ("counted meetings").
+
+The academic year starts on the 1st of ``year_start_month``; "month k" is the k-th calendar
+month of the academic year. For the academic year containing the evaluation day, the
+relationship's part of it starts on E = max(year start, relationship start).
+
+1. First meeting of the year. If the relationship already existed on the first day of the
+   year it is due by the last day of month 1; a relationship starting later ("mid-year")
+   has until max(last day of month 1, start + ``first_meeting_days_midyear``). Expectations
+   are reset every year (SPEC §0), so a continuing relationship needs a first meeting in
+   every academic year. With ``first_meeting_in_person`` at least one in-person meeting must
+   be held by that same deadline (an earlier remote meeting is allowed; the in-person one
+   may come later than it).
+2. Monthly, then a maximum gap. After a meeting held on day L in month k: if
+   k < ``monthly_months`` the next is due by the last day of month k + 1, and in any case
+   within ``max_gap_days`` of L (whichever is sooner). The default 92 days is the longest
+   run of three calendar months (e.g. July to September), so "at least once every three
+   months" never fails on month lengths. The gap rule runs across the year boundary: a year
+   change does not forgive a lapse. No meeting is ever due before the first-meeting
+   deadline of L's year (rule 1 is a grace period; without it an early first meeting could
+   bring the next deadline forward).
+3. In person. ``min_in_person_per_year`` is scaled to the part of the year the relationship
+   is active (E to the year's end, or to its end date) and rounded to the nearest whole
+   meeting, halves up: T. The i-th in-person meeting is due by E + ceil(i * length / T) - 1,
+   the end of each third of the year with the defaults (30 October, 1 March or 29 February
+   in a leap year, and 30 June). With ``first_meeting_in_person`` the first is due by the
+   rule 1 deadline when that is sooner, and one is needed even when T is 0. There is an
+   IN_PERSON_SHORTFALL when fewer in-person meetings were held this year than deadlines
+   have passed: a pro-rated rule that can be caught up, rather than "the minimum can no
+   longer be reached", which is never true until the last days of the year.
+4. Looking ahead. ``next_due`` is the earliest deadline for a meeting of any mode (rule 1
+   while no meeting has been held this year, rule 2 otherwise, and the first meeting of the
+   next academic year, which caps the gap in June); ``in_person_due`` is that of the next
+   in-person meeting. Deadlines after the relationship's end date are dropped. DUE_SOON
+   when either falls within ``due_soon_days`` of the evaluation day.
+
+Statuses, most severe first; a relationship has the first that applies:
+
+    FIRST_MEETING_MISSING  no meeting since the relationship started, or none yet this
+                           academic year, and its rule 1 deadline (of the year it
+                           started, or of this year) has passed
+    OVERDUE                the deadline of rule 2 after the last meeting has passed
+    IN_PERSON_SHORTFALL    rule 3
+    DUE_SOON               rule 4
+    ON_TRACK               none of the above
+
+A status only ever reflects what is outstanding now: a late meeting clears what it was due
+for. Adding a held meeting today never makes the status more severe and never brings
+`next_due` or `in_person_due` forward (the property tests check this).
+
+Ended relationships are judged as they stood at the end of their last day: deadlines up to
+and including the end date count, later ones are dropped, and there is no next due date.
+A relationship that has not started yet is ON_TRACK (DUE_SOON close to the deadline) with
+its first meeting ahead.
+
+A meeting not held, or dated after the evaluation day (or the end), is never counted; the
+earliest of them on or after today within the relationship is reported as `next_planned`
+and does not change the status.
+
+Meetings may come in any order: one pass, no sorting, O(meetings) per relationship.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Protocol
+
+__all__ = [
+    "CadencePolicy",
+    "CadenceResult",
+    "Meeting",
+    "Status",
+    "academic_year_start",
+    "evaluate",
+    "evaluate_many",
+]
+
+
+class Status(enum.StrEnum):
+    """Values are stable: the dashboard filters on them and styles badges after them."""
+
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    IN_PERSON_SHORTFALL = "in_person_shortfall"
+    OVERDUE = "overdue"
+    FIRST_MEETING_MISSING = "first_meeting_missing"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def severity(self) -> int:
+        """0 for on track up to 4 for first meeting missing; the precedence order."""
+        return _SEVERITY[self]
+
+
+_LABELS = {
+    Status.ON_TRACK: "On track",
+    Status.DUE_SOON: "Due soon",
+    Status.IN_PERSON_SHORTFALL: "In-person shortfall",
+    Status.OVERDUE: "Overdue",
+    Status.FIRST_MEETING_MISSING: "First meeting missing",
+}
+_SEVERITY = {status: rank for rank, status in enumerate(Status)}
+
+
+@dataclass(frozen=True, slots=True)
+class CadencePolicy:
+    """A program's meeting rules for one relationship kind; defaults from SPEC §0."""
+
+    year_start_month: int = 7
+    first_meeting_in_person: bool = True
+    first_meeting_days_midyear: int = 30
+    monthly_months: int = 3
+    max_gap_days: int = 92
+    min_in_person_per_year: int = 3
+    due_soon_days: int = 14
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year_start_month <= 12:
+            raise ValueError("year_start_month must be between 1 and 12")
+        if not 0 <= self.monthly_months <= 12:
+            raise ValueError("monthly_months must be between 0 and 12")
+        if not 1 <= self.max_gap_days <= 3660:
+            raise ValueError("max_gap_days must be between 1 and 3660")
+        if not 0 <= self.first_meeting_days_midyear <= 3660:
+            raise ValueError("first_meeting_days_midyear must be between 0 and 3660")
+        if not 0 <= self.min_in_person_per_year <= 366:
+            raise ValueError("min_in_person_per_year must be between 0 and 366")
+        if not 0 <= self.due_soon_days <= 3660:
+            raise ValueError("due_soon_days must be between 0 and 3660")
+
+
+class MeetingLike(Protocol):
+    @property
+    def date(self) -> date: ...
+    @property
+    def in_person(self) -> bool: ...
+    @property
+    def held(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A meeting as the engine sees it. Only held meetings count; a meeting not held yet
+    (or dated after the evaluation day) can only be reported as planned."""
+
+    date: date
+    in_person: bool = False
+    held: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceResult:
+    status: Status
+    # Last day for the next meeting of any mode; in the past when overdue or missing.
+    # None once the relationship has ended or when nothing falls due before its end.
+    next_due: date | None
+    last_meeting: date | None
+    in_person_this_year: int
+    # Short sentences for the dashboard: the reason for the status first.
+    reasons: tuple[str, ...]
+    meetings_this_year: int = 0
+    # In-person meetings expected over the relationship's part of this academic year.
+    in_person_target: int = 0
+    # Last day for the next in-person meeting; in the past when there is a shortfall.
+    in_person_due: date | None = None
+    # The first meeting not held yet on or after the evaluation day, if any.
+    next_planned: date | None = None
+    academic_year_start: date | None = None
+    ended: bool = False
+
+
+def academic_year_start(day: date, start_month: int = 7) -> date:
+    year = day.year if day.month >= start_month else day.year - 1
+    return date(year, start_month, 1)
+
+
+@lru_cache(maxsize=1024)
+def _month_ends(start_month: int, year: int) -> tuple[date, ...]:
+    """Index 0: the eve of the academic year starting on 1 start_month/year; index k: the
+    last day of its month k (k = 1..12)."""
+    ends = []
+    for k in range(13):
+        months = start_month - 1 + k
+        ends.append(date(year + months // 12, months % 12 + 1, 1) - _ONE_DAY)
+    return tuple(ends)
+
+
+@lru_cache(maxsize=64)
+def _days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _first_due(policy: CadencePolicy, ends: tuple[date, ...], start: date) -> date:
+    """Rule 1 for the academic year whose month ends are `ends`."""
+    if start <= ends[0]:
+        return ends[1]
+    return max(ends[1], start + _days(policy.first_meeting_days_midyear))
+
+
+def _gap_due(policy: CadencePolicy, start: date, last: date) -> date:
+    """Rule 2: the deadline for the meeting after one held on `last`."""
+    month = policy.year_start_month
+    year = last.year if last.month >= month else last.year - 1
+    ends = _month_ends(month, year)
+    due = last + _days(policy.max_gap_days)
+    k = (last.year - year) * 12 + last.month - month + 1
+    if k < policy.monthly_months and ends[k + 1] < due:
+        due = ends[k + 1]
+    grace = _first_due(policy, ends, start)
+    return grace if grace > due else due
+
+
+def _in_person_deadline(
+    i: int, part_start: date, length: int, target: int, first_due: date | None
+) -> date:
+    """Rule 3: the last day for the i-th in-person meeting of the year. `first_due` is the
+    rule 1 deadline when the first meeting must be in person."""
+    if not target:
+        assert first_due is not None, "no in-person meeting is needed"
+        return first_due
+    due = part_start + _days(-(-i * length // target) - 1)
+    if i == 1 and first_due is not None and first_due < due:
+        return first_due
+    return due
+
+
+def evaluate(
+    policy: CadencePolicy,
+    relationship_start: date,
+    meetings: Iterable[MeetingLike],
+    today: date,
+    relationship_end: date | None = None,
+) -> CadenceResult:
+    """The cadence status of one relationship on `today`; see the module docstring.
+
+    `meetings` may be in any order and may include meetings not held, before the start,
+    after the end or after today: those are ignored for compliance.
+    """
+    start = relationship_start
+    end = relationship_end
+    if end is not None and end < start:
+        raise ValueError("relationship_end is before relationship_start")
+    ended = end is not None and end < today
+    as_of = end if ended else today
+    # A deadline before `cutoff` is missed. An ended relationship is judged after its last
+    # day; a current one on the day itself, which still leaves today to meet.
+    cutoff = as_of + _ONE_DAY if ended else as_of
+
+    month = policy.year_start_month
+    year = as_of.year if as_of.month >= month else as_of.year - 1
+    ends = _month_ends(month, year)
+    year_start = ends[0] + _ONE_DAY
+    year_end = ends[12]
+    part_start = start if start > year_start else year_start
+
+    last = planned = None
+    held_this_year = in_person = 0
+    for meeting in meetings:
+        day = meeting.date
+        if day > as_of or not meeting.held:
+            if (
+                not ended
+                and day >= today
+                and day >= start
+                and (end is None or day <= end)
+                and (planned is None or day < planned)
+            ):
+                planned = day
+            continue
+        if day < start:
+            continue
+        if last is None or day > last:
+            last = day
+        if day >= year_start:
+            held_this_year += 1
+            if meeting.in_person:
+                in_person += 1
+
+    if today < start:
+        return _not_started(policy, start, end, today, planned)
+
+    first_due = _first_due(policy, ends, start)
+    start_due = None
+    if last is None:
+        start_ends = _month_ends(month, start.year if start.month >= month else start.year - 1)
+        start_due = _first_due(policy, start_ends, start)
+    gap_due = _gap_due(policy, start, last) if last is not None else None
+
+    # Rule 3: T in-person meetings over the relationship's part of the year.
+    span_end = end if end is not None and end < year_end else year_end
+    length = (span_end - part_start).days + 1
+    year_length = (year_end - year_start).days + 1
+    minimum = policy.min_in_person_per_year
+    target = min(length, (2 * minimum * length + year_length) // (2 * year_length))
+    first_in_person = policy.first_meeting_in_person
+    needed = 1 if first_in_person and target == 0 else target
+    required = target * (cutoff - part_start).days // length if target else 0
+    if required > target:
+        required = target
+    if first_in_person and required == 0 and first_due < cutoff:
+        required = 1
+    spread = (part_start, length, target, first_due if first_in_person else None)
+    in_person_due = _in_person_deadline(in_person + 1, *spread) if in_person < needed else None
+
+    # Rule 4.
+    next_year_due = None
+    if not ended:
+        next_ends = _month_ends(month, year + 1)
+        next_year_due = next_ends[1]
+        if first_in_person and (in_person_due is None or next_year_due < in_person_due):
+            in_person_due = next_year_due
+    next_due = gap_due
+    if held_this_year == 0 and (next_due is None or first_due < next_due):
+        next_due = first_due
+    if start_due is not None and (next_due is None or start_due < next_due):
+        next_due = start_due
+    if next_year_due is not None and (next_due is None or next_year_due < next_due):
+        next_due = next_year_due
+    if end is not None:
+        if next_due is not None and next_due > end:
+            next_due = None
+        if in_person_due is not None and in_person_due > end:
+            in_person_due = None
+
+    never_met = start_due is not None and start_due < cutoff
+    first_missing = never_met or (held_this_year == 0 and first_due < cutoff)
+    overdue = gap_due is not None and gap_due < cutoff
+    shortfall = in_person < required
+    soon = today + _days(policy.due_soon_days)
+    due_soon = not ended and (
+        (next_due is not None and next_due <= soon)
+        or (in_person_due is not None and in_person_due <= soon)
+    )
+    if first_missing:
+        status = Status.FIRST_MEETING_MISSING
+    elif overdue:
+        status = Status.OVERDUE
+    elif shortfall:
+        status = Status.IN_PERSON_SHORTFALL
+    elif due_soon:
+        status = Status.DUE_SOON
+    else:
+        status = Status.ON_TRACK
+
+    reasons = []
+    if ended:
+        reasons.append(f"Ended on {_day(end, today)}.")
+    if first_missing:
+        if never_met:
+            reasons.append(
+                f"No meeting since the relationship started on {_day(start, today)}; "
+                f"the first was due by {_day(start_due, today)}."
+            )
+        else:
+            reasons.append(
+                f"No meeting yet this academic year; the first was due by {_day(first_due, today)}."
+            )
+    if overdue:
+        reasons.append(
+            f"No meeting since {_day(last, today)}; one was due by {_day(gap_due, today)}."
+        )
+    if shortfall:
+        was_due = _day(_in_person_deadline(required, *spread), today)
+        count = "the first was" if required == 1 else f"{required} were"
+        reasons.append(
+            f"{in_person} of {needed} in-person meetings held this academic year; "
+            f"{count} due by {was_due}."
+        )
+    if not ended:
+        if next_due is not None and next_due >= as_of:
+            how = ", in person" if next_due == in_person_due else ""
+            reasons.append(f"Next meeting due by {_day(next_due, today)}{how}.")
+        if (
+            in_person_due is not None
+            and in_person_due >= as_of
+            and (next_due is None or in_person_due < next_due)
+        ):
+            reasons.append(f"Next in-person meeting due by {_day(in_person_due, today)}.")
+        if next_due is None and end is not None and not (first_missing or overdue):
+            reasons.append(f"No further meeting is due before it ends on {_day(end, today)}.")
+        if planned is not None:
+            reasons.append(f"Next meeting planned for {_day(planned, today)}.")
+
+    return CadenceResult(
+        status=status,
+        next_due=None if ended else next_due,
+        last_meeting=last,
+        in_person_this_year=in_person,
+        reasons=tuple(reasons),
+        meetings_this_year=held_this_year,
+        in_person_target=needed,
+        in_person_due=None if ended else in_person_due,
+        next_planned=planned,
+        academic_year_start=year_start,
+        ended=ended,
+    )
+
+
+def _not_started(
+    policy: CadencePolicy, start: date, end: date | None, today: date, planned: date | None
+) -> CadenceResult:
+    month = policy.year_start_month
+    ends = _month_ends(month, start.year if start.month >= month else start.year - 1)
+    due = _first_due(policy, ends, start)
+    if end is not None and due > end:
+        due = None
+    in_person_due = due if policy.first_meeting_in_person else None
+    soon = today + _days(policy.due_soon_days)
+    reasons = [f"Starts on {_day(start, today)}."]
+    if due is not None:
+        how = ", in person" if in_person_due is not None else ""
+        reasons.append(f"First meeting due by {_day(due, today)}{how}.")
+    if planned is not None:
+        reasons.append(f"Next meeting planned for {_day(planned, today)}.")
+    return CadenceResult(
+        status=Status.DUE_SOON if due is not None and due <= soon else Status.ON_TRACK,
+        next_due=due,
+        last_meeting=None,
+        in_person_this_year=0,
+        reasons=tuple(reasons),
+        in_person_due=in_person_due,
+        next_planned=planned,
+        academic_year_start=ends[0] + _ONE_DAY,
+    )
+
+
+def evaluate_many(
+    policy_by_kind: Mapping[str, CadencePolicy],
+    rows: Iterable[tuple[str, date, Iterable[MeetingLike], date | None]],
+    today: date,
+) -> list[CadenceResult]:
+    """Evaluate (kind, relationship_start, meetings, relationship_end) rows, in order."""
+    return [
+        evaluate(policy_by_kind[kind], start, meetings, today, end)
+        for kind, start, meetings, end in rows
+    ]
+
+
+_MONTH_NAMES = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _day(day: date, reference: date) -> str:
+    """'12 March', with the year when it differs from the reference day's."""
+    if day.year == reference.year:
+        return f"{day.day} {_MONTH_NAMES[day.month]}"
+    return f"{day.day} {_MONTH_NAMES[day.month]} {day.year}"

@@ -1,0 +1,233 @@
+from dataclasses import fields
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from dyad.lib.matching.score import ScoreWeights, ordinal
+from dyad.matching.models import Mark, Rule, Solver
+from dyad.programs.models import GuidanceKind, Role
+
+# What each weight means, for the opening form.
+WEIGHT_LABELS = {
+    "first_choice": "Learner's first choice",
+    "rank_step": "Less per place further down the list",
+    "ranked_floor": "At least, for any ranked guide",
+    "guide_first": "Guide's own first rank",
+    "guide_rank_step": "Less per place down the guide's ranks",
+    "guide_prefer": "Guide prefers the learner",
+    "guide_avoid": "Guide would rather not",
+    "content_area": "Per content area sought and offered",
+    "career_goal": "Per shared career-goal word",
+    "interest": "Per shared interest word",
+    "language": "Per shared language",
+}
+
+
+class KindForm(forms.Form):
+    """The first step of opening a round: the kind decides which guides form the pool."""
+
+    kind = forms.ChoiceField(choices=GuidanceKind.choices, initial=GuidanceKind.MENTORING)
+
+
+class RoundOpenForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="e.g. Mentors for the incoming PGY-1 class")
+    kind = forms.ChoiceField(choices=GuidanceKind.choices, widget=forms.HiddenInput)
+    learner_roles = forms.MultipleChoiceField(
+        label="Learners in the round",
+        choices=[
+            (r.value, r.label)
+            for r in (
+                Role.RESIDENT,
+                Role.CHIEF_RESIDENT,
+                Role.FELLOW,
+                Role.STUDENT,
+                Role.JUNIOR_FACULTY,
+            )
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Role.RESIDENT],
+    )
+    pgy_levels = forms.TypedMultipleChoiceField(
+        label="PGY levels",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every level.",
+    )
+    guides = forms.TypedMultipleChoiceField(
+        label="Pool of guides",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Guides who offer this kind; those with room and accepting new learners are "
+        "ticked.",
+    )
+    deadline = forms.DateTimeField(
+        label="Lists close at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    solver = forms.ChoiceField(
+        choices=Solver.choices, widget=forms.RadioSelect, initial=Solver.STABLE
+    )
+    max_ranks = forms.IntegerField(
+        label="Guides each learner may rank", min_value=1, max_value=20, initial=5
+    )
+
+    def __init__(self, *args, program, kind, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers = offers
+        self.initial.setdefault("kind", kind)
+        self.initial.setdefault(
+            "name", f"{GuidanceKind(kind).label} match {timezone.localdate().year}"
+        )
+        self.initial.setdefault(
+            "deadline",
+            (timezone.localtime() + timedelta(days=14)).replace(
+                hour=17, minute=0, second=0, microsecond=0
+            ),
+        )
+        self.fields["pgy_levels"].choices = [
+            (level, f"PGY-{level}") for level in range(1, program.max_pgy + 1)
+        ]
+        self.fields["guides"].choices = [
+            (offer.profile.user_id, self.guide_label(offer)) for offer in offers
+        ]
+        self.initial.setdefault(
+            "guides",
+            [o.profile.user_id for o in offers if o.remaining > 0 and o.profile.accepting_new],
+        )
+        for weight in fields(ScoreWeights):
+            self.fields[f"w_{weight.name}"] = forms.IntegerField(
+                label=WEIGHT_LABELS.get(weight.name, weight.name),
+                initial=weight.default,
+                min_value=-1000,
+                max_value=1000,
+            )
+
+    @staticmethod
+    def guide_label(offer) -> str:
+        user = offer.profile.user
+        places = "place" if offer.capacity == 1 else "places"
+        room = f"{offer.remaining} of {offer.capacity} {places} left"
+        closed = "" if offer.profile.accepting_new else ", not accepting new learners"
+        return f"{user.full_name or user.email} — {room}{closed}"
+
+    def weight_fields(self):
+        return [self[f"w_{w.name}"] for w in fields(ScoreWeights)]
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError("The deadline must be in the future.")
+        return deadline
+
+    def weights(self) -> dict[str, int]:
+        return {w.name: self.cleaned_data[f"w_{w.name}"] for w in fields(ScoreWeights)}
+
+    def chosen_guides(self):
+        chosen = set(self.cleaned_data["guides"])
+        return [o.profile.user for o in self.offers if o.profile.user_id in chosen]
+
+
+class RankForm(forms.Form):
+    """One select per position of the learner's list: works without JavaScript."""
+
+    def __init__(self, *args, rows, max_ranks, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_uuid = {str(row["user"].uuid): row["user"] for row in rows}
+        choices = [("", "—")] + [
+            (str(row["user"].uuid), self.label(row)) for row in rows if not row["unavailable"]
+        ]
+        by_pk = {row["user"].pk: row["user"] for row in rows}
+        for position in range(1, max_ranks + 1):
+            name = f"rank_{position}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{ordinal(position)} choice", choices=choices, required=False
+            )
+            if position <= len(current) and current[position - 1] in by_pk:
+                self.initial[name] = str(by_pk[current[position - 1]].uuid)
+
+    @staticmethod
+    def label(row) -> str:
+        user = row["user"]
+        title = row["profile"].title if row["profile"] else ""
+        return f"{user.full_name or user.email}{' — ' + title if title else ''}"
+
+    def clean(self):
+        data = super().clean()
+        chosen, seen = [], set()
+        for name in self.fields:
+            value = data.get(name)
+            if not value:
+                continue
+            if value in seen:
+                self.add_error(name, "You chose this guide already, higher up.")
+            seen.add(value)
+            chosen.append(self.by_uuid[value])
+        data["guides"] = chosen
+        return data
+
+
+class MarksForm(forms.Form):
+    """For each learner of the round, the guide's mark and optional rank."""
+
+    MARK_CHOICES = [("", "—")] + list(Mark.choices)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            key = row["user"].uuid.hex
+            mark = row["mark"]
+            self.fields[f"mark_{key}"] = forms.ChoiceField(
+                label=f"Your view of {row['user']}", choices=self.MARK_CHOICES, required=False
+            )
+            self.fields[f"rank_{key}"] = forms.IntegerField(
+                label=f"Your rank of {row['user']}", min_value=1, max_value=999, required=False
+            )
+            if mark is not None:
+                self.initial[f"mark_{key}"] = mark.mark
+                self.initial[f"rank_{key}"] = mark.rank
+            row["mark_field"] = self[f"mark_{key}"]
+            row["rank_field"] = self[f"rank_{key}"]
+
+    def clean(self):
+        data = super().clean()
+        seen = {}
+        for row in self.rows:
+            rank = data.get(f"rank_{row['user'].uuid.hex}")
+            if rank is None:
+                continue
+            if rank in seen:
+                self.add_error(
+                    f"rank_{row['user'].uuid.hex}", f"Rank {rank} is also given to {seen[rank]}."
+                )
+            seen[rank] = row["user"]
+        return data
+
+    def marks(self) -> dict:
+        return {
+            row["user"]: (
+                self.cleaned_data.get(f"mark_{row['user'].uuid.hex}") or "",
+                self.cleaned_data.get(f"rank_{row['user'].uuid.hex}"),
+            )
+            for row in self.rows
+        }
+
+
+class RunForm(forms.Form):
+    solver = forms.ChoiceField(choices=Solver.choices, widget=forms.RadioSelect)
+    fill = forms.BooleanField(
+        required=False,
+        label="Fill unmatched learners with guides who have room",
+        help_text="After a stable run, as the residency match's post-match process does: "
+        "learners left without a guide are placed, best fit first, with guides who still "
+        "have room, even ones they did not rank.",
+    )
+
+
+class PairRuleForm(forms.Form):
+    learner = forms.UUIDField()
+    guide = forms.UUIDField()
+    rule = forms.ChoiceField(choices=Rule.choices)

@@ -1,0 +1,459 @@
+"""Reads for match rounds: what a round's run needs, and what each person may see of it.
+Every function costs a fixed number of queries, whatever the size of the round."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dyad.accounts.models import User
+from dyad.matching import engine
+from dyad.matching.models import (
+    GuideMark,
+    LearnerRank,
+    MatchRound,
+    MatchRun,
+    Rule,
+    RunPair,
+    RunUnmatched,
+)
+from dyad.profiles.models import GuideOffer, GuideProfile, LearnerProfile
+from dyad.programs.models import GuidanceKind, Membership
+from dyad.relationships.models import (
+    NON_EVALUATIVE_KINDS,
+    SEAT_HOLDING_STATES,
+    DoNotRepair,
+    EvaluativeRole,
+    Relationship,
+)
+
+# --- Opening a round -------------------------------------------------------------------
+
+
+def _taken(kind_ref="kind"):
+    return (
+        Relationship.objects.filter(
+            guide=OuterRef("profile__user"), kind=OuterRef(kind_ref), state__in=SEAT_HOLDING_STATES
+        )
+        .values("guide")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+
+
+def pool_candidates(program, kind):
+    """Offers of `kind` by the program's active members, with `taken` places (proposed or
+    active relationships of the kind, in any program: a guide's capacity is theirs)."""
+    members = Membership.objects.active().filter(program=program).values("user_id")
+    offers = (
+        GuideOffer.objects.filter(profile__user__in=members, kind=kind, capacity__gt=0)
+        .select_related("profile__user")
+        .annotate(taken=Coalesce(Subquery(_taken(), output_field=IntegerField()), 0))
+        .order_by("profile__user__last_name", "profile__user__first_name", "profile__user__email")
+    )
+    out = list(offers)
+    for offer in out:
+        offer.remaining = max(offer.capacity - offer.taken, 0)
+    return out
+
+
+def cohort(program, *, roles, pgy_levels=()):
+    """Active learners of the program in the given roles (and PGY levels, if any)."""
+    members = Membership.objects.active().filter(program=program, role__in=roles)
+    if pgy_levels:
+        members = members.filter(pgy__in=pgy_levels)
+    return User.objects.filter(pk__in=members.values("user_id")).order_by(
+        "last_name", "first_name", "email"
+    )
+
+
+# --- Listing rounds --------------------------------------------------------------------
+
+
+def rounds_of_program(program):
+    return (
+        MatchRound.objects.for_program(program)
+        .annotate(
+            n_learners=Count("learners", distinct=True),
+            n_guides=Count("guides", distinct=True),
+            n_runs=Count("runs", distinct=True),
+        )
+        .order_by("-created_at")
+    )
+
+
+def rounds_for_user(user, program):
+    """The program's rounds in which the user ranks (as a learner) or marks (as a guide),
+    each annotated with `as_learner` and `as_guide`."""
+    learners = MatchRound.learners.through.objects.filter(matchround=OuterRef("pk"), user=user)
+    guides = MatchRound.guides.through.objects.filter(matchround=OuterRef("pk"), user=user)
+    return (
+        MatchRound.objects.for_program(program)
+        .annotate(as_learner=Exists(learners), as_guide=Exists(guides))
+        .filter(Q(as_learner=True) | Q(as_guide=True))
+        .order_by("-deadline")
+    )
+
+
+def open_rounds_for(user, program, *, side):
+    """Rounds whose lists are open, in which the user is a learner or a guide."""
+    rounds = MatchRound.objects.for_program(program).lists_open()
+    if side == "learner":
+        return rounds.for_learner(user)
+    return rounds.for_guide(user)
+
+
+def is_in_cohort(match_round, user) -> bool:
+    return match_round.learners.filter(pk=user.pk).exists()
+
+
+def is_in_pool(match_round, user) -> bool:
+    return match_round.guides.filter(pk=user.pk).exists()
+
+
+# --- What a run needs ------------------------------------------------------------------
+
+
+def places_left(match_round, guide_ids) -> dict[int, int]:
+    """Guide id → places left in the round's kind: the offer's capacity minus the open
+    relationships of that kind (in any program)."""
+    capacity = dict(
+        GuideOffer.objects.filter(profile__user__in=guide_ids, kind=match_round.kind).values_list(
+            "profile__user_id", "capacity"
+        )
+    )
+    taken = dict(
+        Relationship.objects.filter(guide__in=guide_ids, kind=match_round.kind)
+        .holding_seats()
+        .values("guide")
+        .annotate(n=Count("id"))
+        .values_list("guide", "n")
+    )
+    return {g: max(capacity.get(g, 0) - taken.get(g, 0), 0) for g in guide_ids}
+
+
+def forbidden_pairs(match_round, learner_ids, guide_ids, *, on=None) -> dict:
+    """(learner id, guide id) → why the pair may not be made, in words: the guide evaluates
+    the learner (non-evaluative kinds only), "do not re-pair", the pair is already open in
+    the kind, leadership forbade it, or it is one person. Four queries.
+
+    Mirrors the checks of relationships.services.relationship_create, in bulk."""
+    reasons = forbidden_reasons(match_round, learner_ids, guide_ids, on=on)
+    return {pair: "; ".join(text for _, text in found) for pair, found in reasons.items()}
+
+
+# Why a pair is forbidden, as the parties themselves may learn it: that a guide evaluates
+# them, or that they are already paired, is theirs to know; "do not re-pair" and the
+# leaders' forbids stay with leadership.
+VISIBLE_TO_PARTIES = frozenset({"evaluative", "existing", "self"})
+
+
+def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None) -> dict:
+    """(learner id, guide id) → [(source, words)], source one of "evaluative",
+    "do_not_repair", "existing", "leader", "self"."""
+    program, kind = match_round.program, match_round.kind
+    on = on or timezone.localdate()
+    learners, guides = set(learner_ids), set(guide_ids)
+    why = defaultdict(list)
+    if kind in NON_EVALUATIVE_KINDS:
+        roles = EvaluativeRole.objects.filter(program=program, evaluator__in=guides).overlapping(
+            start=on
+        )
+        for role in roles:
+            reason = ("evaluative", f"evaluates them ({role.get_kind_display()})")
+            targets = learners if role.learner_id is None else {role.learner_id} & learners
+            for learner in targets:
+                if reason not in why[learner, role.evaluator_id]:
+                    why[learner, role.evaluator_id].append(reason)
+    for learner, guide in DoNotRepair.objects.filter(
+        program=program, learner__in=learners, guide__in=guides
+    ).values_list("learner_id", "guide_id"):
+        why[learner, guide].append(("do_not_repair", "marked “do not re-pair”"))
+    label = GuidanceKind(kind).label.lower()
+    for learner, guide in (
+        Relationship.objects.filter(kind=kind, learner__in=learners, guide__in=guides)
+        .holding_seats()
+        .values_list("learner_id", "guide_id")
+    ):
+        why[learner, guide].append(("existing", f"already paired in {label}"))
+    for learner, guide in match_round.rules.filter(rule=Rule.FORBID).values_list(
+        "learner_id", "guide_id"
+    ):
+        if learner in learners and guide in guides:
+            why[learner, guide].append(("leader", "forbidden by program leadership"))
+    for person in learners & guides:
+        why[person, person].append(("self", "the same person"))
+    return dict(why)
+
+
+def _learner_profile(profile: LearnerProfile | None) -> engine.Profile:
+    if profile is None:
+        return engine.Profile()
+    return engine.Profile(
+        content_areas={a.name for a in profile.content_areas_sought.all()},
+        career_goals=engine.words(profile.career_goals),
+        interests=engine.words(profile.interests, profile.outside_interests),
+        languages={str(lang).strip().title() for lang in profile.languages if str(lang).strip()},
+    )
+
+
+def _guide_profile(profile: GuideProfile | None) -> engine.Profile:
+    if profile is None:
+        return engine.Profile()
+    return engine.Profile(
+        content_areas={a.name for a in profile.content_areas.all()},
+        career_goals=engine.words(profile.career_path, profile.skills),
+        interests=engine.words(profile.clinical_interests, profile.outside_interests),
+        languages={str(lang).strip().title() for lang in profile.languages if str(lang).strip()},
+    )
+
+
+def profiles(learner_ids, guide_ids):
+    """Engine profiles of the learners and guides, without what most of them share."""
+    learner_profiles = {
+        p.user_id: _learner_profile(p)
+        for p in LearnerProfile.objects.filter(user__in=learner_ids).prefetch_related(
+            "content_areas_sought"
+        )
+    }
+    guide_profiles = {
+        p.user_id: _guide_profile(p)
+        for p in GuideProfile.objects.filter(user__in=guide_ids).prefetch_related("content_areas")
+    }
+    return engine.without_common(
+        {u: learner_profiles.get(u, engine.Profile()) for u in learner_ids},
+        {u: guide_profiles.get(u, engine.Profile()) for u in guide_ids},
+    )
+
+
+def round_input(match_round) -> engine.RoundInput:
+    """Everything a run needs, read from the database in a fixed number of queries."""
+    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
+    guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
+    learner_ids = [u.pk for u in learners]
+    guide_ids = [u.pk for u in guides]
+    prefs = defaultdict(list)
+    for learner, guide in match_round.learner_ranks.order_by("learner", "rank").values_list(
+        "learner_id", "guide_id"
+    ):
+        prefs[learner].append(guide)
+    marks, guide_ranks = {}, defaultdict(list)
+    for mark in match_round.guide_marks.order_by("guide", "rank", "learner"):
+        if mark.mark:
+            marks[mark.learner_id, mark.guide_id] = mark.mark
+        if mark.rank is not None:
+            guide_ranks[mark.guide_id].append(mark.learner_id)
+    pinned = dict(match_round.rules.filter(rule=Rule.PIN).values_list("learner_id", "guide_id"))
+    learner_profiles, guide_profiles = profiles(learner_ids, guide_ids)
+    return engine.RoundInput(
+        learners=learner_ids,
+        guides=guide_ids,
+        prefs=dict(prefs),
+        capacities=places_left(match_round, guide_ids),
+        learner_profiles=learner_profiles,
+        guide_profiles=guide_profiles,
+        forbidden=forbidden_pairs(match_round, learner_ids, guide_ids),
+        pinned=pinned,
+        marks=marks,
+        guide_ranks=dict(guide_ranks),
+        weights=engine.weights_from(match_round.weights),
+        names={u.pk: str(u) for u in learners + guides},
+    )
+
+
+# --- Leaders' pages ----------------------------------------------------------------------
+
+
+def participation(match_round):
+    """Who has sent a list: learners with `ranked` (entries), guides with `marked`."""
+    ranked = dict(
+        match_round.learner_ranks.values("learner_id")
+        .annotate(n=Count("id"))
+        .values_list("learner_id", "n")
+    )
+    marked = dict(
+        match_round.guide_marks.values("guide_id")
+        .annotate(n=Count("id"))
+        .values_list("guide_id", "n")
+    )
+    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
+    guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
+    for user in learners:
+        user.ranked = ranked.get(user.pk, 0)
+    for user in guides:
+        user.marked = marked.get(user.pk, 0)
+    return learners, guides
+
+
+def rules_of(match_round):
+    return match_round.rules.select_related("learner", "guide")
+
+
+@dataclass
+class RunView:
+    run: MatchRun
+    pairs: list
+    unmatched: list
+    previous: MatchRun | None
+    changes: dict
+    load: list
+
+
+def run_view(match_round, run, guides) -> RunView:
+    """A run with its pairs and unmatched learners, each guide's load, and the changes
+    since the previous run. Five queries, whatever the number of pairs."""
+    pairs = list(run.pairs.select_related("learner", "guide"))
+    unmatched = list(run.unmatched.select_related("learner"))
+    previous = match_round.runs.filter(number__lt=run.number).order_by("-number").first()
+    changes = {"added": [], "removed": [], "changed": []}
+    if previous is not None:
+        before = {
+            p.learner_id: p
+            for p in RunPair.objects.filter(run=previous).select_related("learner", "guide")
+        }
+        after = {p.learner_id: p for p in pairs}
+        diff = engine.compare(
+            {u: p.guide_id for u, p in before.items()}, {u: p.guide_id for u, p in after.items()}
+        )
+        changes = {
+            "added": [after[u] for u in diff["added"]],
+            "removed": [before[u] for u in diff["removed"]],
+            "changed": [(before[u], after[u]) for u in diff["changed"]],
+        }
+    by_id = {g.pk: g for g in guides}
+    load = [
+        (by_id[int(g)], used, places)
+        for g, (used, places) in run.stats.get("load", {}).items()
+        if int(g) in by_id
+    ]
+    load.sort(key=lambda row: (-row[1], row[0].last_name, row[0].first_name))
+    return RunView(run, pairs, unmatched, previous, changes, load)
+
+
+# --- Learners' and guides' own pages --------------------------------------------------------
+
+
+def my_list(match_round, learner) -> list[int]:
+    """The learner's own list: guide ids, best first."""
+    return list(
+        LearnerRank.objects.filter(round=match_round, learner=learner)
+        .order_by("rank")
+        .values_list("guide_id", flat=True)
+    )
+
+
+def pool_for_learner(match_round, learner):
+    """The round's guides as one learner sees them: each guide profile with `remaining`
+    places, `fit` reasons from the two profiles, and `unavailable` when the pair cannot be
+    made for a reason the learner may know (see VISIBLE_TO_PARTIES). Never anyone else's
+    lists or marks."""
+    guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
+    guide_ids = [g.pk for g in guides]
+    profiles_by_user = {
+        p.user_id: p
+        for p in GuideProfile.objects.filter(user__in=guide_ids)
+        .select_related("user")
+        .prefetch_related("content_areas")
+    }
+    places = places_left(match_round, guide_ids)
+    blocked = _visible_sources(forbidden_reasons(match_round, [learner.pk], guide_ids))
+    learner_profiles, guide_profiles = profiles([learner.pk], guide_ids)
+    weights = engine.weights_from(match_round.weights)
+    fits = engine.fit_reasons(
+        learner_profiles[learner.pk], [guide_profiles[g] for g in guide_ids], weights
+    )
+    label = GuidanceKind(match_round.kind).label.lower()
+    texts = {
+        "existing": f"Already your {label} guide",
+        "evaluative": f"Evaluates you: cannot be your {label} guide",
+        "self": "You",
+    }
+    rows = []
+    for guide, (points, reasons) in zip(guides, fits, strict=True):
+        sources = blocked.get((learner.pk, guide.pk), [])
+        rows.append(
+            {
+                "user": guide,
+                "profile": profiles_by_user.get(guide.pk),
+                "remaining": places[guide.pk],
+                # "shared: Research" reads "In common: Research" on the learner's page.
+                "fit": [r.removeprefix("shared: ") for r in reasons],
+                "fit_points": points,
+                "unavailable": bool(sources),
+                "unavailable_text": texts[sources[0]] if sources else "",
+            }
+        )
+    return rows
+
+
+def _visible_sources(reasons: dict) -> dict:
+    """Only the sources of a forbidden pair that its parties may learn (see above)."""
+    visible = {
+        pair: [source for source, _ in found if source in VISIBLE_TO_PARTIES]
+        for pair, found in reasons.items()
+    }
+    return {pair: sources for pair, sources in visible.items() if sources}
+
+
+def cohort_for_guide(match_round, guide):
+    """The round's learners as one guide sees them: profile, and the guide's own mark and
+    rank of each. Never the learners' lists."""
+    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
+    ids = [u.pk for u in learners]
+    profiles_by_user = {
+        p.user_id: p
+        for p in LearnerProfile.objects.filter(user__in=ids).prefetch_related(
+            "content_areas_sought"
+        )
+    }
+    pgy = dict(
+        Membership.objects.active()
+        .filter(program=match_round.program, user__in=ids, pgy__isnull=False)
+        .values_list("user_id", "pgy")
+    )
+    mine = {m.learner_id: m for m in GuideMark.objects.filter(round=match_round, guide=guide)}
+    blocked = _visible_sources(forbidden_reasons(match_round, ids, [guide.pk]))
+    return [
+        {
+            "user": learner,
+            "profile": profiles_by_user.get(learner.pk),
+            "pgy": pgy.get(learner.pk),
+            "mark": mine.get(learner.pk),
+            "unavailable": (learner.pk, guide.pk) in blocked,
+        }
+        for learner in learners
+    ]
+
+
+def outcome_for(match_round, learner):
+    """After publication only: the learner's own pair or reason, from the published run."""
+    if not match_round.is_published or match_round.published_run_id is None:
+        return None
+    pair = (
+        RunPair.objects.filter(run_id=match_round.published_run_id, learner=learner)
+        .select_related("guide")
+        .first()
+    )
+    if pair is not None:
+        relationship = (
+            Relationship.objects.filter(
+                program=match_round.program,
+                learner=learner,
+                guide=pair.guide,
+                kind=match_round.kind,
+                origin="matched",
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        return {"pair": pair, "relationship": relationship}
+    unmatched = RunUnmatched.objects.filter(
+        run_id=match_round.published_run_id, learner=learner
+    ).first()
+    return {"unmatched": unmatched}
+
+
+def runs_of(match_round):
+    return match_round.runs.select_related("created_by")

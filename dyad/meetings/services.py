@@ -1,0 +1,212 @@
+"""Writes on meetings: each checks its rule, writes, audits and notifies in one
+transaction. Calendar invitations carry no confidential text (see calendar.py)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dyad.audit.services import audit_log
+from dyad.meetings import calendar
+from dyad.meetings.models import (
+    ActionItem,
+    Meeting,
+    MeetingStatus,
+    Preparation,
+    PrivateNote,
+    Summary,
+)
+
+
+class MeetingError(ValidationError):
+    """A rule refused the change; the message says why and what to do."""
+
+
+def _require_party(relationship, user):
+    if user.pk not in (relationship.learner_id, relationship.guide_id):
+        raise PermissionDenied("Only the two people of this relationship plan its meetings.")
+
+
+def _require_open(relationship):
+    if not relationship.is_open:
+        raise MeetingError("This relationship has ended; its meetings can no longer change.")
+
+
+def _audit(action, meeting, actor, **data):
+    audit_log(
+        action=action,
+        actor=actor,
+        program=meeting.relationship.program,
+        target=meeting,
+        data={"relationship": str(meeting.relationship.uuid), **data},
+    )
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, relationship, acting_user, starts_at, duration_minutes, mode, place="", link=""
+) -> Meeting:
+    """Plan a meeting ahead; both parties receive a calendar invitation."""
+    _require_party(relationship, acting_user)
+    _require_open(relationship)
+    if starts_at < timezone.now():
+        raise MeetingError(
+            "That time has passed. To record a meeting that already took place, log it."
+        )
+    meeting = Meeting.objects.create(
+        relationship=relationship,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        place=place,
+        link=link,
+        created_by=acting_user,
+    )
+    _audit("meeting.scheduled", meeting, acting_user, mode=mode)
+    calendar.send_invitation(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_log(
+    *, relationship, acting_user, starts_at, duration_minutes, mode, place="", link=""
+) -> Meeting:
+    """Record a meeting after the fact: it is held, and no invitation goes out."""
+    _require_party(relationship, acting_user)
+    _require_open(relationship)
+    if starts_at > timezone.now():
+        raise MeetingError("That time is in the future. Schedule the meeting instead.")
+    if starts_at.date() < relationship.start_date:
+        raise MeetingError("That date is before this relationship started.")
+    meeting = Meeting.objects.create(
+        relationship=relationship,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        place=place,
+        link=link,
+        status=MeetingStatus.HELD,
+        created_by=acting_user,
+    )
+    _audit("meeting.logged", meeting, acting_user, mode=mode)
+    return meeting
+
+
+def _lock(meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("relationship").get(pk=meeting.pk)
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *, meeting, acting_user, starts_at, duration_minutes, mode, place="", link=""
+) -> Meeting:
+    meeting = _lock(meeting)
+    _require_party(meeting.relationship, acting_user)
+    _require_open(meeting.relationship)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise MeetingError(f"This meeting is {meeting.get_status_display().lower()}.")
+    if starts_at < timezone.now():
+        raise MeetingError("Choose a time in the future.")
+    meeting.starts_at, meeting.duration_minutes = starts_at, duration_minutes
+    meeting.mode, meeting.place, meeting.link = mode, place, link
+    meeting.ics_sequence += 1
+    meeting.save()
+    _audit("meeting.rescheduled", meeting, acting_user, sequence=meeting.ics_sequence)
+    calendar.send_invitation(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting, acting_user) -> Meeting:
+    meeting = _lock(meeting)
+    _require_party(meeting.relationship, acting_user)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise MeetingError(f"This meeting is {meeting.get_status_display().lower()}.")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.ics_sequence += 1
+    meeting.save(update_fields=["status", "ics_sequence", "updated_at"])
+    _audit("meeting.cancelled", meeting, acting_user)
+    calendar.send_invitation(meeting, cancel=True)
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_outcome(*, meeting, acting_user, held: bool) -> Meeting:
+    """Mark a scheduled meeting as held or missed (once its time has come)."""
+    meeting = _lock(meeting)
+    _require_party(meeting.relationship, acting_user)
+    if meeting.status in (MeetingStatus.CANCELLED,):
+        raise MeetingError("This meeting was cancelled.")
+    if meeting.starts_at > timezone.now():
+        raise MeetingError("This meeting has not started yet.")
+    meeting.status = MeetingStatus.HELD if held else MeetingStatus.MISSED
+    meeting.save(update_fields=["status", "updated_at"])
+    _audit(f"meeting.{meeting.status}", meeting, acting_user)
+    return meeting
+
+
+@transaction.atomic
+def preparation_save(*, meeting, acting_user, goals, progress, obstacles) -> Preparation:
+    if acting_user.pk != meeting.relationship.learner_id:
+        raise PermissionDenied("The learner prepares the meeting.")
+    preparation, _ = Preparation.objects.update_or_create(
+        meeting=meeting, defaults={"goals": goals, "progress": progress, "obstacles": obstacles}
+    )
+    _audit("meeting.preparation_saved", meeting, acting_user)
+    return preparation
+
+
+@transaction.atomic
+def summary_save(*, meeting, acting_user, text, topics) -> Summary:
+    _require_party(meeting.relationship, acting_user)
+    summary, _ = Summary.objects.update_or_create(
+        meeting=meeting, defaults={"text": text, "updated_by": acting_user}
+    )
+    summary.topics.set(topics)
+    _audit("meeting.summary_saved", meeting, acting_user)
+    return summary
+
+
+@transaction.atomic
+def action_item_add(*, meeting, acting_user, text, owner, due_date=None) -> ActionItem:
+    relationship = meeting.relationship
+    _require_party(relationship, acting_user)
+    if owner.pk not in (relationship.learner_id, relationship.guide_id):
+        raise MeetingError("An action item belongs to the learner or the guide.")
+    item = ActionItem.objects.create(meeting=meeting, text=text, owner=owner, due_date=due_date)
+    _audit("meeting.action_item_added", meeting, acting_user)
+    return item
+
+
+@transaction.atomic
+def action_item_toggle(*, item, acting_user) -> ActionItem:
+    _require_party(item.meeting.relationship, acting_user)
+    item.done_at = None if item.done_at else timezone.now()
+    item.save(update_fields=["done_at"])
+    return item
+
+
+def private_note_save(*, meeting, author, text) -> PrivateNote:
+    """Not audited: even that a private note exists is its author's own business."""
+    _require_party(meeting.relationship, author)
+    note, _ = PrivateNote.objects.update_or_create(
+        meeting=meeting, author=author, defaults={"text": text}
+    )
+    return note
+
+
+def private_note_of(meeting, author) -> PrivateNote | None:
+    """The only way the application reads a private note: by its author."""
+    return PrivateNote.objects.filter(meeting=meeting, author=author).first()
+
+
+@transaction.atomic
+def cadence_policy_save(*, form, acting_user):
+    policy = form.save()
+    audit_log(
+        action="cadence_policy.saved",
+        actor=acting_user,
+        program=policy.program,
+        target=policy,
+        data={"kind": policy.kind, **{f: form.cleaned_data[f] for f in form.Meta.fields}},
+    )
+    return policy

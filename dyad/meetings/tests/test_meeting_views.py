@@ -1,0 +1,136 @@
+"""The meeting page as each person sees it: the record by consent, private notes never."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dyad.audit.models import AuditEntry
+from dyad.meetings import services
+from dyad.relationships.factories import acknowledge_both, make_relationship, revise_agreement
+
+
+@pytest.fixture
+def meeting(program, director):
+    rel = make_relationship(
+        program=program,
+        acting_user=director,
+        start_date=timezone.localdate() - timedelta(days=30),
+    )
+    acknowledge_both(rel)
+    meeting = services.meeting_log(
+        relationship=rel,
+        acting_user=rel.learner,
+        starts_at=timezone.now() - timedelta(days=1),
+        duration_minutes=45,
+        mode="in_person",
+        place="Room 4",
+    )
+    services.preparation_save(
+        meeting=meeting, acting_user=rel.learner, goals="PREP-WORDS", progress="", obstacles=""
+    )
+    services.summary_save(meeting=meeting, acting_user=rel.guide, text="SUMMARY-WORDS", topics=[])
+    services.action_item_add(
+        meeting=meeting, acting_user=rel.guide, text="ACTION-WORDS", owner=rel.learner
+    )
+    services.private_note_save(meeting=meeting, author=rel.learner, text="LEARNER-NOTE")
+    services.private_note_save(meeting=meeting, author=rel.guide, text="GUIDE-NOTE")
+    return meeting
+
+
+def page(client, user, meeting):
+    client.force_login(user)
+    url = reverse("meetings:detail", args=[meeting.relationship.program.slug, meeting.uuid])
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_each_party_sees_the_record_and_only_their_own_private_note(client, meeting):
+    rel = meeting.relationship
+    learner_page = page(client, rel.learner, meeting)
+    for words in ("PREP-WORDS", "SUMMARY-WORDS", "ACTION-WORDS", "LEARNER-NOTE"):
+        assert words in learner_page
+    assert "GUIDE-NOTE" not in learner_page
+    guide_page = page(client, rel.guide, meeting)
+    assert "GUIDE-NOTE" in guide_page and "LEARNER-NOTE" not in guide_page
+    assert "PREP-WORDS" in guide_page
+
+
+def test_a_leader_without_consent_sees_that_it_took_place_and_nothing_else(
+    client, meeting, director
+):
+    text = page(client, director, meeting)
+    assert "In person" in text
+    for secret in ("PREP-WORDS", "SUMMARY-WORDS", "ACTION-WORDS", "LEARNER-NOTE", "GUIDE-NOTE"):
+        assert secret not in text
+    assert not AuditEntry.objects.filter(action="consent.read")
+
+
+def test_a_leader_reads_what_the_learner_shared_and_the_reading_is_audited(
+    client, meeting, director
+):
+    rel = meeting.relationship
+    revise_agreement(rel, rel.learner, consent=["summaries", "action_items"])
+    acknowledge_both(rel)
+    text = page(client, director, meeting)
+    assert "SUMMARY-WORDS" in text and "ACTION-WORDS" in text
+    assert "PREP-WORDS" not in text
+    assert "LEARNER-NOTE" not in text and "GUIDE-NOTE" not in text
+    entry = AuditEntry.objects.get(action="consent.read", actor=director)
+    assert sorted(entry.data["categories"]) == ["actions", "summary"]
+
+
+def test_private_notes_stay_private_even_with_every_consent(client, meeting, director):
+    rel = meeting.relationship
+    revise_agreement(
+        rel,
+        rel.learner,
+        consent=["preparation", "summaries", "topics", "action_items", "goals"],
+    )
+    acknowledge_both(rel)
+    text = page(client, director, meeting)
+    assert "PREP-WORDS" in text
+    assert "LEARNER-NOTE" not in text and "GUIDE-NOTE" not in text
+
+
+def test_the_private_note_form_saves_for_its_author_only(client, meeting):
+    rel = meeting.relationship
+    client.force_login(rel.guide)
+    url = reverse("meetings:private_note", args=[rel.program.slug, meeting.uuid])
+    assert client.post(url, {"note-text": "NEW-GUIDE-NOTE"}).status_code == 302
+    assert services.private_note_of(meeting, rel.guide).text == "NEW-GUIDE-NOTE"
+    assert services.private_note_of(meeting, rel.learner).text == "LEARNER-NOTE"
+
+
+def test_scheduling_through_the_form_creates_a_meeting_in_the_program_time_zone(client, program):
+    rel = make_relationship(program=program)
+    client.force_login(rel.learner)
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = client.post(
+        reverse("meetings:schedule", args=[program.slug, rel.uuid]),
+        {
+            "date": day,
+            "time": "16:30",
+            "duration_minutes": 45,
+            "mode": "video",
+            "link": "https://video.example/room",
+        },
+    )
+    assert response.status_code == 302
+    meeting = rel.meetings.get()
+    local = timezone.localtime(meeting.starts_at)
+    assert (local.date().isoformat(), local.hour, local.minute) == (day, 16, 30)
+
+
+def test_a_video_meeting_needs_its_link(client, program):
+    rel = make_relationship(program=program)
+    client.force_login(rel.learner)
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = client.post(
+        reverse("meetings:schedule", args=[program.slug, rel.uuid]),
+        {"date": day, "time": "16:30", "duration_minutes": 45, "mode": "video"},
+    )
+    assert response.status_code == 200
+    assert "Give the video link" in response.text

@@ -1,0 +1,341 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dyad import policy
+from dyad.access import get_meeting, get_program, get_relationship
+from dyad.audit.services import audit_log
+from dyad.meetings import selectors, services
+from dyad.meetings.forms import (
+    ActionItemForm,
+    CadencePolicyForm,
+    MeetingForm,
+    PreparationForm,
+    PrivateNoteForm,
+    SummaryForm,
+)
+from dyad.programs.models import GuidanceKind
+from dyad.relationships.models import ConsentCategory
+from dyad.relationships.services import consent_in_force
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _meeting_form_page(request, viewer, relationship, form, *, title, action):
+    ctx = {
+        "viewer": viewer,
+        "nav": "mine",
+        "relationship": relationship,
+        "form": form,
+        "title": title,
+        "action": action,
+    }
+    return TemplateResponse(request, "meetings/meeting_form.html", ctx)
+
+
+def _plan(request, slug, rel_uuid, *, service, title, done):
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    relationship = get_relationship(viewer, rel_uuid, allow=policy.can_manage_meetings)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = service(
+                relationship=relationship, acting_user=request.user, **form.meeting_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, done)
+            return redirect(meeting)
+    return _meeting_form_page(request, viewer, relationship, form, title=title, action=title)
+
+
+@login_required
+def schedule(request, slug, rel_uuid):
+    return _plan(
+        request,
+        slug,
+        rel_uuid,
+        service=services.meeting_schedule,
+        title="Schedule a meeting",
+        done="Scheduled. You both receive a calendar invitation.",
+    )
+
+
+@login_required
+def log(request, slug, rel_uuid):
+    return _plan(
+        request,
+        slug,
+        rel_uuid,
+        service=services.meeting_log,
+        title="Log a meeting that took place",
+        done="Logged. Add the summary and action items below.",
+    )
+
+
+@login_required
+def detail(request, slug, meeting_uuid):
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    meeting = get_meeting(viewer, meeting_uuid)
+    relationship = meeting.relationship
+    is_party = policy.is_party(request.user, relationship)
+    consent = consent_in_force(relationship)
+
+    def shows(category):
+        return policy.can_view_relationship_content(viewer, relationship, category, consent)
+
+    show = {
+        "preparation": shows(ConsentCategory.PREPARATION),
+        "summary": shows(ConsentCategory.SUMMARIES),
+        "topics": shows(ConsentCategory.TOPICS),
+        "actions": shows(ConsentCategory.ACTION_ITEMS),
+    }
+    read = [name for name, shown in show.items() if shown]
+    if read and not is_party:
+        audit_log(
+            action="consent.read",
+            actor=request.user,
+            program=viewer.program,
+            target=meeting,
+            data={"categories": read},
+        )
+    record = selectors.meeting_record(meeting, show)
+    ctx = {
+        "viewer": viewer,
+        "nav": "mine" if is_party else "relationships",
+        "meeting": meeting,
+        "relationship": relationship,
+        "is_party": is_party,
+        "is_learner": request.user.pk == relationship.learner_id,
+        "show": show,
+        **record,
+        "can_manage": policy.can_manage_meetings(viewer, relationship),
+    }
+    if is_party:
+        note = services.private_note_of(meeting, request.user)
+        ctx["note_form"] = PrivateNoteForm(
+            prefix="note", initial={"text": note.text if note else ""}
+        )
+        ctx["agenda"] = selectors.suggested_agenda(relationship)
+        prep = record["preparation"]
+        ctx["prep_form"] = PreparationForm(
+            prefix="prep",
+            initial={
+                "goals": prep.goals if prep else "",
+                "progress": prep.progress if prep else "",
+                "obstacles": prep.obstacles if prep else "",
+            },
+        )
+        summary = record["summary"]
+        ctx["summary_form"] = SummaryForm(
+            program=viewer.program,
+            prefix="summary",
+            initial={
+                "text": summary.text if summary else "",
+                "topics": list(summary.topics.all()) if summary else [],
+            },
+        )
+        ctx["action_form"] = ActionItemForm(prefix="action")
+    return TemplateResponse(request, "meetings/detail.html", ctx)
+
+
+@login_required
+def reschedule(request, slug, meeting_uuid):
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    meeting = get_meeting(
+        viewer, meeting_uuid, allow=lambda v, m: policy.can_manage_meetings(v, m.relationship)
+    )
+    local = timezone.localtime(meeting.starts_at)
+    initial = {
+        "date": local.date(),
+        "time": local.time().replace(second=0, microsecond=0),
+        "duration_minutes": meeting.duration_minutes,
+        "mode": meeting.mode,
+        "place": meeting.place,
+        "link": meeting.link,
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_reschedule(
+                meeting=meeting, acting_user=request.user, **form.meeting_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, "Rescheduled. You both receive the updated invitation.")
+            return redirect(meeting)
+    return _meeting_form_page(
+        request, viewer, meeting.relationship, form, title="Reschedule", action="Reschedule"
+    )
+
+
+def _meeting_post(request, slug, meeting_uuid, allow):
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    return viewer, get_meeting(viewer, meeting_uuid, allow=allow)
+
+
+def _run(request, meeting, call, done):
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, done)
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def cancel(request, slug, meeting_uuid):
+    _, meeting = _meeting_post(
+        request, slug, meeting_uuid, lambda v, m: policy.can_manage_meetings(v, m.relationship)
+    )
+    return _run(
+        request,
+        meeting,
+        lambda: services.meeting_cancel(meeting=meeting, acting_user=request.user),
+        "Cancelled. You both receive a cancellation for your calendars.",
+    )
+
+
+@login_required
+@require_POST
+def outcome(request, slug, meeting_uuid):
+    _, meeting = _meeting_post(
+        request, slug, meeting_uuid, lambda v, m: policy.can_manage_meetings(v, m.relationship)
+    )
+    held = request.POST.get("outcome") == "held"
+    return _run(
+        request,
+        meeting,
+        lambda: services.meeting_set_outcome(meeting=meeting, acting_user=request.user, held=held),
+        "Marked as held." if held else "Marked as missed.",
+    )
+
+
+@login_required
+@require_POST
+def preparation(request, slug, meeting_uuid):
+    _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_preparation)
+    form = PreparationForm(request.POST, prefix="prep")
+    form.is_valid()
+    return _run(
+        request,
+        meeting,
+        lambda: services.preparation_save(
+            meeting=meeting, acting_user=request.user, **form.cleaned_data
+        ),
+        "Preparation saved. Your guide can read it before you meet.",
+    )
+
+
+@login_required
+@require_POST
+def summary(request, slug, meeting_uuid):
+    viewer, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_meeting_record)
+    form = SummaryForm(request.POST, program=viewer.program, prefix="summary")
+    if not form.is_valid():
+        messages.error(request, "Choose topics from the list.")
+        return redirect(meeting)
+    return _run(
+        request,
+        meeting,
+        lambda: services.summary_save(
+            meeting=meeting, acting_user=request.user, **form.cleaned_data
+        ),
+        "Summary saved.",
+    )
+
+
+@login_required
+@require_POST
+def action_add(request, slug, meeting_uuid):
+    _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_meeting_record)
+    form = ActionItemForm(request.POST, prefix="action")
+    if not form.is_valid():
+        messages.error(request, "Write the action item, and choose who owns it.")
+        return redirect(meeting)
+    relationship = meeting.relationship
+    owner = relationship.learner if form.cleaned_data["owner"] == "learner" else relationship.guide
+    return _run(
+        request,
+        meeting,
+        lambda: services.action_item_add(
+            meeting=meeting,
+            acting_user=request.user,
+            text=form.cleaned_data["text"],
+            owner=owner,
+            due_date=form.cleaned_data["due_date"],
+        ),
+        "Action item added.",
+    )
+
+
+@login_required
+@require_POST
+def action_toggle(request, slug, meeting_uuid, item_uuid):
+    _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_meeting_record)
+    item = get_object_or_404(meeting.action_items, uuid=item_uuid)
+    return _run(
+        request,
+        meeting,
+        lambda: services.action_item_toggle(item=item, acting_user=request.user),
+        "Updated.",
+    )
+
+
+@login_required
+@require_POST
+def private_note(request, slug, meeting_uuid):
+    _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_keep_private_note)
+    form = PrivateNoteForm(request.POST, prefix="note")
+    form.is_valid()
+    services.private_note_save(meeting=meeting, author=request.user, text=form.cleaned_data["text"])
+    messages.success(request, "Private note saved. Only you can see it.")
+    return redirect(meeting)
+
+
+@login_required
+def compliance(request, slug):
+    viewer = get_program(request, slug, allow=policy.can_view_compliance)
+    return TemplateResponse(
+        request,
+        "meetings/compliance.html",
+        {
+            "viewer": viewer,
+            "nav": "compliance",
+            **selectors.compliance_page(viewer.program, request.GET),
+        },
+    )
+
+
+@login_required
+def cadence_policies(request, slug):
+    viewer = get_program(request, slug, allow=policy.can_edit_cadence_policy)
+    kind = request.POST.get("kind", "")
+    forms = {
+        k: CadencePolicyForm(
+            request.POST if request.method == "POST" and k == kind else None,
+            instance=row,
+            prefix=k,
+        )
+        for k, _, row in selectors.cadence_page(viewer.program)["policies"]
+    }
+    if request.method == "POST" and kind in forms and forms[kind].is_valid():
+        services.cadence_policy_save(form=forms[kind], acting_user=request.user)
+        messages.success(request, "Cadence saved. Dashboards and reminders follow it from now.")
+        return redirect("meetings:cadence", slug=slug)
+    ctx = {
+        "viewer": viewer,
+        "nav": "compliance",
+        "forms": [(k, label, forms[k]) for k, label in GuidanceKind.choices],
+    }
+    return TemplateResponse(request, "meetings/cadence.html", ctx)

@@ -1,0 +1,361 @@
+"""Who may see or do what. Every view, export and e-mail asks this module; deny by default.
+
+Each rule takes a `Viewer` (a person as seen from one program: their active roles there)
+and, where it concerns one object, that object. Rules answer True only for what the
+privacy table of SPEC M11 allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dyad.programs.models import Membership, Role
+
+if TYPE_CHECKING:
+    from dyad.accounts.models import User
+    from dyad.profiles.models import GuideProfile, LearnerProfile
+    from dyad.programs.models import Program
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user: User
+    program: Program
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.roles & Role.leaders())
+
+    @property
+    def is_learner(self) -> bool:
+        return bool(self.roles & Role.learners())
+
+    @property
+    def is_guide(self) -> bool:
+        return bool(self.roles & Role.guides()) or _has_guide_profile(self.user)
+
+
+def _has_guide_profile(user) -> bool:
+    return hasattr(user, "guide_profile")
+
+
+def can_view_program(viewer: Viewer) -> bool:
+    return viewer.is_member
+
+
+def can_manage_roster(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def can_view_people(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def can_edit_program_taxonomy(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def can_browse_directory(viewer: Viewer) -> bool:
+    # The directory is the published pool of guides: every member may browse it.
+    return viewer.is_member
+
+
+def can_view_guide_profile(viewer: Viewer, profile: GuideProfile) -> bool:
+    """A published guide profile is visible to members of a program the guide belongs to."""
+    return viewer.is_member
+
+
+def can_edit_guide_profile(user: User, profile: GuideProfile) -> bool:
+    return profile.user_id == user.pk
+
+
+def can_keep_own_profile(user: User) -> bool:
+    """Anyone active in at least one program may keep a guide and a learner profile."""
+    return Membership.objects.for_user(user).exists()
+
+
+def can_edit_learner_profile(user: User, profile: LearnerProfile) -> bool:
+    return profile.user_id == user.pk
+
+
+def can_view_guide_effort(viewer: Viewer, profile: GuideProfile) -> bool:
+    """FTE effort is a matter between the guide and program leadership, not for learners."""
+    return viewer.is_leader or profile.user_id == viewer.user.pk
+
+
+# --- Relationships (SPEC M3, M11) -------------------------------------------------------
+
+
+def is_party(user, relationship) -> bool:
+    return user.pk in (relationship.learner_id, relationship.guide_id)
+
+
+def is_director(viewer: Viewer) -> bool:
+    return Role.DIRECTOR in viewer.roles
+
+
+def can_view_relationship(viewer: Viewer, relationship) -> bool:
+    """That a relationship exists, its kind, dates and state: the parties and leaders.
+    Anyone else, evaluators included, must not learn that it exists."""
+    return is_party(viewer.user, relationship) or viewer.is_leader
+
+
+def can_view_relationship_content(viewer: Viewer, relationship, category: str, consent) -> bool:
+    """Content of one consent category (goals, summaries, …): the parties always; leaders
+    only when the learner's consent in force includes the category."""
+    if is_party(viewer.user, relationship):
+        return True
+    return viewer.is_leader and category in consent
+
+
+def can_edit_agreement(viewer: Viewer, relationship) -> bool:
+    return is_party(viewer.user, relationship) and relationship.is_open
+
+
+def can_acknowledge_agreement(viewer: Viewer, relationship) -> bool:
+    return is_party(viewer.user, relationship) and relationship.is_open
+
+
+def can_request_rematch(viewer: Viewer, relationship) -> bool:
+    return is_party(viewer.user, relationship) and relationship.is_open
+
+
+def can_view_rematch_request(viewer: Viewer, request) -> bool:
+    """The one who asked, and leadership; never the other party, even when the other
+    party is a leader (a program director who mentors a resident)."""
+    if request.requested_by_id == viewer.user.pk:
+        return True
+    relationship = request.relationship
+    return (
+        viewer.is_leader
+        and relationship.program_id == viewer.program.pk
+        and not is_party(viewer.user, relationship)
+    )
+
+
+def can_manage_relationships(viewer: Viewer) -> bool:
+    """Assign, end, see the overview and the rematch requests."""
+    return viewer.is_leader
+
+
+def can_override_evaluative_conflict(viewer: Viewer) -> bool:
+    return is_director(viewer)
+
+
+def can_manage_evaluative_roles(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def can_request_guide(viewer: Viewer) -> bool:
+    return viewer.is_learner
+
+
+def can_view_guide_request(viewer: Viewer, request) -> bool:
+    return viewer.user.pk in (request.learner_id, request.guide_id)
+
+
+def can_answer_guide_request(viewer: Viewer, request) -> bool:
+    return request.guide_id == viewer.user.pk
+
+
+def can_withdraw_guide_request(viewer: Viewer, request) -> bool:
+    return request.learner_id == viewer.user.pk
+
+
+def can_raise_concern(viewer: Viewer, relationship) -> bool:
+    return relationship.guide_id == viewer.user.pk and relationship.is_open
+
+
+def is_safety_contact(viewer: Viewer) -> bool:
+    from dyad.relationships.selectors import safety_contacts
+
+    return viewer.user in safety_contacts(viewer.program)
+
+
+def can_view_concern(viewer: Viewer, concern) -> bool:
+    """The guide who raised it and the program's designated contacts; nobody else, and
+    never the learner it is about (even one who is a designated contact)."""
+    if concern.program_id != viewer.program.pk:
+        return False
+    if concern.raised_by_id == viewer.user.pk:
+        return True
+    return is_safety_contact(viewer) and concern.relationship.learner_id != viewer.user.pk
+
+
+def can_manage_safety_contacts(viewer: Viewer) -> bool:
+    return is_director(viewer)
+
+
+def can_view_audit_log(viewer: Viewer) -> bool:
+    return is_director(viewer)
+
+
+# --- Requests, safety contacts (SPEC M6, M11) -------------------------------------------
+
+
+def learners_choose_guides(program: Program) -> bool:
+    """Whether the program lets learners pick from the directory (the contemporary model)."""
+    from dyad.programs.models import PairingModel
+
+    return program.pairing_model != PairingModel.ASSIGNED
+
+
+def can_send_guide_request(viewer: Viewer) -> bool:
+    """A learner of a program whose pairing model lets learners choose their guides."""
+    return can_request_guide(viewer) and learners_choose_guides(viewer.program)
+
+
+def safety_contact_roles() -> frozenset[str]:
+    """Who may be designated to receive safety concerns: program leaders and faculty."""
+    return Role.leaders() | {Role.FACULTY}
+
+
+def can_view_concern_audit(viewer: Viewer) -> bool:
+    """That a concern was raised, and by whom, is for the designated contacts only: other
+    directors do not see these entries of the audit log either."""
+    return is_safety_contact(viewer)
+
+
+def visible_audit_entries(viewer: Viewer, entries):
+    """The audit entries a director may read. Rematch requests about a relationship the
+    director is a party to, and concerns about the director, stay hidden from them, as
+    they would everywhere else; concerns at all, unless the director is a contact."""
+    from dyad.relationships.models import Relationship, SafetyConcern
+
+    program, user = viewer.program, viewer.user
+    own = Relationship.objects.for_program(program).for_party(user).values_list("uuid")
+    about_me = SafetyConcern.objects.filter(program=program, relationship__learner=user)
+    entries = entries.exclude(
+        action__startswith="rematch.", target_id__in=[str(u) for (u,) in own]
+    ).exclude(
+        action__startswith="concern.",
+        target_id__in=[str(u) for u in about_me.values_list("uuid", flat=True)],
+    )
+    if not can_view_concern_audit(viewer):
+        entries = entries.exclude(action__startswith="concern.")
+    return entries
+
+
+# --- Meetings (SPEC M4, M11) -------------------------------------------------------------
+
+
+def can_view_meeting(viewer: Viewer, meeting) -> bool:
+    """That a meeting took place, its date and mode: as for its relationship."""
+    return can_view_relationship(viewer, meeting.relationship)
+
+
+def can_manage_meetings(viewer: Viewer, relationship) -> bool:
+    """Schedule, reschedule, cancel, log: the two parties of a relationship not ended."""
+    return is_party(viewer.user, relationship) and relationship.is_open
+
+
+def can_edit_preparation(viewer: Viewer, meeting) -> bool:
+    relationship = meeting.relationship
+    return relationship.learner_id == viewer.user.pk and relationship.is_open
+
+
+def can_edit_meeting_record(viewer: Viewer, meeting) -> bool:
+    """The shared summary, topics and action items: either party."""
+    return is_party(viewer.user, meeting.relationship)
+
+
+def can_keep_private_note(viewer: Viewer, meeting) -> bool:
+    """Each party keeps their own private note; nobody ever reads another's."""
+    return is_party(viewer.user, meeting.relationship)
+
+
+def can_view_compliance(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def can_edit_cadence_policy(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+# --- Question bank and suggested agenda (SPEC M4) ---------------------------------------
+
+
+def can_edit_question_bank(viewer: Viewer) -> bool:
+    """See and edit the program's question bank: program leaders."""
+    return viewer.is_leader
+
+
+def can_record_discussed_questions(viewer: Viewer, relationship) -> bool:
+    """Mark agenda questions as discussed: the two parties, in the relationship's program.
+    Which questions a pair discussed is meeting content, so leaders may not write it."""
+    return is_party(viewer.user, relationship) and relationship.program_id == viewer.program.pk
+
+
+# --- Reminders (SPEC M5) -----------------------------------------------------------------
+
+
+def escalation_roles() -> frozenset[str]:
+    """Who is told when a pairing stays overdue past the grace period: the coordinators."""
+    return frozenset({Role.COORDINATOR})
+
+
+def can_receive_reminder(user, kind: str, *, opted_out: bool) -> bool:
+    """An active account with an address; optional reminders only if not turned off.
+    Overdue notices and escalations are essential and cannot be turned off."""
+    from dyad.reminders.models import Kind
+
+    if not (user.is_active and user.email):
+        return False
+    return Kind(kind).is_essential or not opted_out
+
+
+def can_choose_reminders(user, owner) -> bool:
+    """Everyone chooses their own reminders, and nobody else's, leaders included."""
+    return user.is_authenticated and user.pk == owner.pk
+
+
+# --- Suggestions and peer-advisor pairing (SPEC M2, M6) ---------------------------------
+
+
+def can_see_guide_suggestions(viewer: Viewer) -> bool:
+    """The directory's "Suggested for you": learners who may choose their guides there.
+    Their own learner profile feeds it; nobody sees another person's suggestions."""
+    return can_send_guide_request(viewer)
+
+
+def can_run_peer_pairing(viewer: Viewer) -> bool:
+    """Preview and publish the pairing of interns with senior-resident peer mentors."""
+    return viewer.is_leader
+
+
+# --- Match rounds (SPEC M6) ----------------------------------------------------------------
+
+
+def can_run_match_rounds(viewer: Viewer) -> bool:
+    """Open, close, run, pin, forbid, preview and publish rounds: program leaders."""
+    return viewer.is_leader
+
+
+def can_view_my_rankings(viewer: Viewer) -> bool:
+    """The list of one's own rounds (possibly empty): any member."""
+    return viewer.is_member
+
+
+def can_rank_in_round(viewer: Viewer, match_round) -> bool:
+    """Keep a list of guides: the learners of the round's cohort, each their own."""
+    from dyad.matching.selectors import is_in_cohort
+
+    return match_round.program_id == viewer.program.pk and is_in_cohort(match_round, viewer.user)
+
+
+def can_mark_in_round(viewer: Viewer, match_round) -> bool:
+    """Mark learners prefer / avoid: the guides of the round's pool, each their own."""
+    from dyad.matching.selectors import is_in_pool
+
+    return match_round.program_id == viewer.program.pk and is_in_pool(match_round, viewer.user)
+
+
+def can_see_round_outcome(viewer: Viewer, match_round) -> bool:
+    """A run's result reaches learners only once published, and only their own line."""
+    return match_round.is_published and can_rank_in_round(viewer, match_round)

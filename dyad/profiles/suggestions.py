@@ -1,0 +1,277 @@
+"""Who fits whom: a learner's suggested guides in the directory, and the profiles the
+matching engine scores (SPEC M2, M6).
+
+People write their profiles in free text; the engine compares sets of words. The bridge
+is here, so that the directory's suggestions and the peer-advisor pairing score a pair the
+same way and give the same reasons:
+
+* content areas: the areas a learner seeks against those a guide offers, by name;
+* interests: the phrases of the learner's interests and outside interests (as listed,
+  separated by commas) against those of the guide's clinical and outside interests;
+* career goals: the significant words of the learner's career goals against those of the
+  guide's career path and division ("neonatology", "research");
+* languages, except the one everybody speaks, which would be a reason for every pair.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dyad.lib.matching.score import Compatibility, PairScore
+from dyad.lib.matching.score import Profile as FitProfile
+from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
+from dyad.programs.models import GuidanceKind
+from dyad.relationships.models import (
+    NON_EVALUATIVE_KINDS,
+    SEAT_HOLDING_STATES,
+    DoNotRepair,
+    EvaluativeRole,
+    Relationship,
+)
+
+SUGGESTION_COUNT = 3  # one row of cards on a wide screen
+# Spoken by (nearly) everyone in the program: sharing it says nothing about fit.
+COMMON_LANGUAGES = frozenset({"english"})
+# Peer mentors are given to interns by the program (the peer-advisor pairing).
+SUGGESTED_KINDS = (GuidanceKind.MENTORING, GuidanceKind.COACHING, GuidanceKind.ADVISING)
+
+# Words that say nothing about where someone is heading: grammar, and the vocabulary of
+# every medical career. A program's own name, specialty and institution are added.
+_GENERIC = """
+    about after again also among and another any around because been before being between
+    both career careers close could does doing each early every family first from future
+    have help hope into just keep later leaves like life little love make more most much
+    near other outside over part perhaps plan planning practice practise program really
+    residency resident residents role room same should since some start still such than
+    that their them then there these they thing things think this those through time
+    under undecided until very want what when where which while who whom will with within
+    work would year years your after ideally hear people find finding leave strong
+    application applications preparing choosing choose exploring curious keeps
+    fellowship faculty training trained track medicine medical hospital university
+    school clinic clinical physician doctor student students child children
+"""
+_STOP_WORDS = frozenset(_GENERIC.split())
+_WORD = re.compile(r"[a-z][a-z-]{3,}")
+_PHRASE_SPLIT = re.compile(r"[,;\n]+")
+
+
+def _phrases(*texts: str) -> frozenset[str]:
+    """The items of free-text lists: "Severe asthma, school health" → both, lowercased."""
+    out = set()
+    for text in texts:
+        for part in _PHRASE_SPLIT.split(text.lower()):
+            part = part.strip(" .")
+            if len(part) >= 3:
+                out.add(part)
+    return frozenset(out)
+
+
+def _words(text: str, stop: frozenset[str]) -> frozenset[str]:
+    return frozenset(w.strip("-") for w in _WORD.findall(text.lower())) - stop
+
+
+def program_stop_words(program) -> frozenset[str]:
+    own = f"{program.name} {program.specialty} {program.institution}".lower()
+    words = set(_WORD.findall(own))
+    # "Pediatrics" also stops "pediatric".
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    return _STOP_WORDS | words
+
+
+def _languages(languages) -> frozenset[str]:
+    return frozenset(
+        str(name).strip() for name in languages if str(name).strip().lower() not in COMMON_LANGUAGES
+    )
+
+
+def learner_fit_profile(profile: LearnerProfile | None, stop: frozenset[str]) -> FitProfile:
+    """What a learner seeks, for the engine; `content_areas_sought` prefetched as
+    `sought_areas`. A learner without a profile seeks nothing in particular."""
+    if profile is None:
+        return FitProfile()
+    goals = _words(profile.career_goals, stop)
+    return FitProfile(
+        content_areas=frozenset(area.name for area in profile.sought_areas),
+        career_goals=goals,
+        # A word already shared as a career goal is not counted again as an interest.
+        interests=_phrases(profile.interests, profile.outside_interests) - goals,
+        languages=_languages(profile.languages),
+    )
+
+
+def guide_fit_profile(profile: GuideProfile, stop: frozenset[str]) -> FitProfile:
+    """What a guide offers, for the engine; `program_areas` prefetched."""
+    return FitProfile(
+        content_areas=frozenset(area.name for area in profile.program_areas),
+        career_goals=_words(f"{profile.career_path} {profile.division}", stop),
+        interests=_phrases(profile.clinical_interests, profile.outside_interests),
+        languages=_languages(profile.languages),
+    )
+
+
+def fit_reasons(score: PairScore) -> tuple[str, ...]:
+    """The engine's reasons about the profiles. Nobody ranked anybody here, so the
+    reasons about ranks ("not on their list") are left out."""
+    return tuple(
+        r for r in score.reasons if r != "not on their list" and not r.startswith("ranked ")
+    )
+
+
+def learner_profile_with_areas(user, program) -> LearnerProfile | None:
+    """The user's learner profile with the areas sought in the program's taxonomy."""
+    areas = ContentArea.objects.for_program(program).order_by("name")
+    return (
+        LearnerProfile.objects.filter(user=user)
+        .prefetch_related(Prefetch("content_areas_sought", queryset=areas, to_attr="sought_areas"))
+        .first()
+    )
+
+
+# --- Remaining places ------------------------------------------------------------------
+
+
+def attach_places_left(guides) -> None:
+    """Set `taken` and `remaining` on each of the guides' `published_offers`, in one query
+    whatever the number of guides. Places count across programs, as in offers_with_room:
+    a guide's capacity is theirs, not one program's; ended relationships free theirs."""
+    guides = list(guides)
+    taken = Counter(
+        {
+            (row["guide_id"], row["kind"]): row["n"]
+            for row in Relationship.objects.filter(
+                guide__in=[g.user_id for g in guides], state__in=SEAT_HOLDING_STATES
+            )
+            .values("guide_id", "kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+    )
+    for guide in guides:
+        for offer in guide.published_offers:
+            offer.taken = taken[guide.user_id, offer.kind]
+            offer.remaining = max(offer.capacity - offer.taken, 0)
+
+
+def _taken_places():
+    return (
+        Relationship.objects.filter(
+            guide=OuterRef("profile__user"), kind=OuterRef("kind"), state__in=SEAT_HOLDING_STATES
+        )
+        .values("guide")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+
+
+# --- Suggestions -----------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    guide: GuideProfile
+    offers: list[GuideOffer]  # the kinds the learner could ask for, each with room
+    points: int
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Suggestions:
+    has_profile: bool
+    items: list[Suggestion] = field(default_factory=list)
+
+
+def _candidates(program, learner, today):
+    """Guides of the program accepting new learners, minus the learner and anyone marked
+    "do not re-pair" with them; each with `evaluates` (an evaluative role over the learner
+    today) and `open_offers`: offers with room in kinds the learner has not this guide."""
+    already = Relationship.objects.filter(
+        learner=learner,
+        guide=OuterRef("profile__user"),
+        kind=OuterRef("kind"),
+        state__in=SEAT_HOLDING_STATES,
+    )
+    offers = (
+        GuideOffer.objects.filter(capacity__gt=0, kind__in=SUGGESTED_KINDS)
+        .annotate(
+            taken=Coalesce(Subquery(_taken_places(), output_field=IntegerField()), 0),
+            already=Exists(already),
+        )
+        .order_by("kind")
+    )
+    do_not_repair = DoNotRepair.objects.filter(
+        program=program, learner=learner, guide=OuterRef("user")
+    )
+    # As evaluative_conflicts does for one pair: program-wide roles and supervision of
+    # this learner, in a period that has not ended.
+    evaluates = (
+        EvaluativeRole.objects.filter(program=program, evaluator=OuterRef("user"))
+        .filter(Q(learner__isnull=True) | Q(learner=learner))
+        .overlapping(start=today)
+    )
+    areas = ContentArea.objects.for_program(program).order_by("name")
+    return (
+        GuideProfile.objects.in_program(program)
+        .filter(accepting_new=True)
+        .exclude(user=learner)
+        .exclude(Exists(do_not_repair))
+        .annotate(evaluates=Exists(evaluates))
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("offers", queryset=offers, to_attr="candidate_offers"),
+            Prefetch("content_areas", queryset=areas, to_attr="program_areas"),
+        )
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def _open_offers(guide) -> list[GuideOffer]:
+    """The guide's offers the learner may ask for now, with `remaining` set."""
+    open_offers = []
+    for offer in guide.candidate_offers:
+        offer.remaining = max(offer.capacity - offer.taken, 0)
+        if not offer.remaining or offer.already:
+            continue
+        if guide.evaluates and offer.kind in NON_EVALUATIVE_KINDS:
+            continue
+        open_offers.append(offer)
+    return open_offers
+
+
+def suggested_guides(viewer, *, limit: int = SUGGESTION_COUNT) -> Suggestions:
+    """The learner's best-fitting guides with room, best first, each with its reasons.
+
+    Five queries whatever the size of the pool (the learner's profile and its areas; the
+    candidate guides, their offers and their areas); the scoring is done in Python.
+    Guides with nothing in common with the learner are not suggested: a suggestion has
+    a reason or is not made.
+    """
+    program, learner = viewer.program, viewer.user
+    profile = learner_profile_with_areas(learner, program)
+    if profile is None:
+        return Suggestions(has_profile=False)
+    stop = program_stop_words(program)
+    seeks = learner_fit_profile(profile, stop)
+    candidates = []
+    for guide in _candidates(program, learner, timezone.localdate()):
+        guide.open_offers = _open_offers(guide)
+        if guide.open_offers:
+            candidates.append(guide)
+    if not candidates:
+        return Suggestions(has_profile=True)
+    fit = Compatibility(
+        learner_prefs=[[]],
+        learner_profiles=[seeks],
+        guide_profiles=[guide_fit_profile(g, stop) for g in candidates],
+    )
+    items = []
+    for index, guide in enumerate(candidates):
+        score = fit.explain(0, index)
+        if score.points > 0:
+            items.append(Suggestion(guide, guide.open_offers, score.points, fit_reasons(score)))
+    # Candidates come ordered by name: a stable sort keeps that order among equal scores.
+    items.sort(key=lambda s: -s.points)
+    return Suggestions(has_profile=True, items=items[:limit])

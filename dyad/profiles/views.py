@@ -1,0 +1,168 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from dyad import policy
+from dyad.access import get_guide_profile, get_program, viewer_for
+from dyad.profiles import selectors, services, suggestions
+from dyad.profiles.forms import (
+    ContentAreaForm,
+    DirectoryFilterForm,
+    GuideProfileForm,
+    LearnerProfileForm,
+)
+from dyad.profiles.models import ContentArea
+from dyad.programs.selectors import programs_for_user
+from dyad.relationships.selectors import offers_with_room
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+def _own_programs(request):
+    """The user's programs; and a viewer for the top bar when there is exactly one."""
+    if not policy.can_keep_own_profile(request.user):
+        raise PermissionDenied
+    programs = list(programs_for_user(request.user))
+    viewer = viewer_for(request.user, programs[0]) if len(programs) == 1 else None
+    return programs, viewer
+
+
+@login_required
+def edit_guide(request):
+    programs, viewer = _own_programs(request)
+    # Through the user, so that the top bar's "is a guide" check reuses it.
+    profile = getattr(request.user, "guide_profile", None)
+    form = GuideProfileForm(
+        request.POST if request.method == "POST" else None,
+        instance=profile,
+        content_areas=selectors.content_areas_for_programs(programs),
+        name_programs=len(programs) > 1,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.guide_profile_update(
+                user=request.user, data=form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as e:
+            form.add_error(None, e.messages)
+        else:
+            messages.success(request, "Your guide profile is saved.")
+            return redirect("profiles:edit_guide")
+    ctx = {
+        "viewer": viewer,
+        "form": form,
+        "programs": programs,
+        "published": profile is not None and profile.offers.filter(capacity__gt=0).exists(),
+    }
+    return TemplateResponse(request, "profiles/edit_guide.html", ctx)
+
+
+@login_required
+def edit_learner(request):
+    programs, viewer = _own_programs(request)
+    profile = getattr(request.user, "learner_profile", None)
+    form = LearnerProfileForm(
+        request.POST if request.method == "POST" else None,
+        instance=profile,
+        content_areas=selectors.content_areas_for_programs(programs),
+        name_programs=len(programs) > 1,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.learner_profile_update(
+                user=request.user, data=form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as e:
+            form.add_error(None, e.messages)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profiles:edit_learner")
+    ctx = {"viewer": viewer, "form": form, "programs": programs}
+    return TemplateResponse(request, "profiles/edit_learner.html", ctx)
+
+
+@login_required
+def directory(request, slug):
+    viewer = get_program(request, slug, allow=policy.can_browse_directory)
+    program = viewer.program
+    form = DirectoryFilterForm(
+        request.GET, program=program, departments=selectors.directory_departments(program)
+    )
+    filters = form.filters()
+    guides = selectors.directory_guides(program, **filters)
+    page = Paginator(guides, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    suggestions.attach_places_left(page.object_list)
+    ctx = {
+        "viewer": viewer,
+        "nav": "directory",
+        "form": form,
+        "page": page,
+        "is_filtered": any(filters.values()),
+    }
+    # HTMX asks for the results only; a history restore needs the whole page.
+    template = "profiles/directory.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template = "profiles/_directory_results.html"
+    elif policy.can_see_guide_suggestions(viewer):
+        ctx["suggestions"] = suggestions.suggested_guides(viewer)
+    response = TemplateResponse(request, template, ctx)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def guide_detail(request, slug, profile_uuid):
+    viewer = get_program(request, slug, allow=policy.can_browse_directory)
+    guide = get_guide_profile(viewer, profile_uuid, allow=policy.can_view_guide_profile)
+    prefetch_related_objects([guide], *selectors.guide_display_prefetches(viewer.program))
+    ctx = {
+        "viewer": viewer,
+        "nav": "directory",
+        "guide": guide,
+        "can_edit": policy.can_edit_guide_profile(request.user, guide),
+        "can_see_effort": policy.can_view_guide_effort(viewer, guide),
+        "offers": offers_with_room(guide),
+        "can_request": policy.can_send_guide_request(viewer) and guide.user != request.user,
+    }
+    return TemplateResponse(request, "profiles/guide_detail.html", ctx)
+
+
+def _content_areas_page(request, viewer, form):
+    ctx = {
+        "viewer": viewer,
+        "nav": "areas",
+        "form": form,
+        "defaults": ContentArea.objects.filter(program__isnull=True).order_by("name"),
+        "own_areas": selectors.program_content_areas(viewer.program),
+    }
+    return TemplateResponse(request, "profiles/content_areas.html", ctx)
+
+
+@login_required
+def content_areas(request, slug):
+    viewer = get_program(request, slug, allow=policy.can_edit_program_taxonomy)
+    return _content_areas_page(request, viewer, ContentAreaForm(program=viewer.program))
+
+
+@login_required
+@require_POST
+def content_area_add(request, slug):
+    viewer = get_program(request, slug, allow=policy.can_edit_program_taxonomy)
+    form = ContentAreaForm(request.POST, program=viewer.program)
+    if form.is_valid():
+        try:
+            area = services.content_area_create(
+                program=viewer.program, name=form.cleaned_data["name"], acting_user=request.user
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"“{area.name}” is now a content area of this program.")
+            return redirect("profiles:content_areas", slug)
+    return _content_areas_page(request, viewer, form)

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from dyad.programs.models import Membership, Program, RosterImport
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = [
+        "user",
+        "role",
+        "pgy",
+        "track",
+        "department",
+        "start_date",
+        "expected_end_date",
+        "is_active",
+    ]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "specialty", "pairing_model"]
+    search_fields = ["name", "slug", "specialty"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "program", "role", "pgy", "is_active"]
+    list_filter = ["program", "role", "is_active"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "program"]
+    list_select_related = ["user", "program"]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "program", "uploaded_by", "status", "created_at"]
+    list_filter = ["status", "program"]
+    readonly_fields = ["content", "summary"]

@@ -1,0 +1,67 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+from dyad.programs import demo
+from dyad.programs.models import Program
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with the demo pediatrics residency, or with a large "
+        "synthetic institution when --programs is given. Leaves a database that already "
+        "has programs alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--programs",
+            type=int,
+            help="Build a synthetic institution with this many programs instead of the demo.",
+        )
+        parser.add_argument(
+            "--residents", type=int, help="Residents of the institution (default 50 a program)."
+        )
+        parser.add_argument(
+            "--faculty", type=int, help="Faculty of the institution (default 75 a program)."
+        )
+        parser.add_argument("--seed", type=int, default=demo.DEMO_SEED)
+
+    def handle(self, *args, programs, residents, faculty, seed, **options):
+        if Program.objects.exists():
+            self.stdout.write(
+                "The database is not empty (it has programs); seed_demo leaves it alone."
+            )
+            self.print_logins()
+            return
+        if programs is None and (residents is not None or faculty is not None):
+            raise CommandError("--residents and --faculty need --programs.")
+        if programs is None:
+            # The demo people are fictional: the notices their pairings trigger go nowhere.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                program = demo.build_demo_program(seed=seed)
+            self.stdout.write(self.style.SUCCESS(f"Created the demo program {program.name}."))
+            self.print_logins()
+            return
+        residents = 50 * programs if residents is None else residents
+        faculty = 75 * programs if faculty is None else faculty
+        if programs < 1 or residents < 0 or faculty < 0:
+            raise CommandError("Give at least one program and no negative counts.")
+        started = time.perf_counter()
+        counts = demo.build_institution(
+            programs=programs, residents=residents, faculty=faculty, seed=seed
+        )
+        elapsed = time.perf_counter() - started
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Created {summary} in {elapsed:.1f} s."))
+        self.stdout.write(f"Every generated user has the password {demo.DEMO_PASSWORD}.")
+
+    def print_logins(self):
+        logins = demo.demo_logins()
+        if not logins:
+            return
+        self.stdout.write(f"\nDemo logins (password: {demo.DEMO_PASSWORD}):")
+        width = max(len(email) for _, email, _ in logins)
+        for label, email, name in logins:
+            self.stdout.write(f"  {label:<20} {email:<{width}}  {name}")

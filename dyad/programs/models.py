@@ -1,0 +1,177 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class PairingModel(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned by the program"
+    SELF_SELECT = "self_select", "Residents choose their guides"
+    BOTH = "both", "Both"
+
+
+class GuidanceKind(models.TextChoices):
+    """The kinds of relationship. Kept apart everywhere: never conflate them."""
+
+    MENTORING = "mentoring", "Mentoring"
+    COACHING = "coaching", "Coaching"
+    ADVISING = "advising", "Advising"
+    PEER_MENTORING = "peer_mentoring", "Peer mentoring"
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", "Program director"
+    ASSOCIATE_DIRECTOR = "associate_director", "Associate program director"
+    COORDINATOR = "coordinator", "Program coordinator"
+    FACULTY = "faculty", "Faculty"
+    JUNIOR_FACULTY = "junior_faculty", "Junior faculty"
+    CHIEF_RESIDENT = "chief_resident", "Chief resident"
+    RESIDENT = "resident", "Resident"
+    FELLOW = "fellow", "Fellow"
+    STUDENT = "student", "Medical student"
+
+    @classmethod
+    def leaders(cls) -> frozenset["Role"]:
+        return frozenset({cls.DIRECTOR, cls.ASSOCIATE_DIRECTOR, cls.COORDINATOR})
+
+    @classmethod
+    def learners(cls) -> frozenset["Role"]:
+        return frozenset(
+            {cls.RESIDENT, cls.CHIEF_RESIDENT, cls.FELLOW, cls.STUDENT, cls.JUNIOR_FACULTY}
+        )
+
+    @classmethod
+    def guides(cls) -> frozenset["Role"]:
+        # Senior residents guide too, as peer mentors; their learner role says so.
+        return frozenset({cls.FACULTY, cls.JUNIOR_FACULTY, cls.DIRECTOR, cls.ASSOCIATE_DIRECTOR})
+
+
+class Program(models.Model):
+    slug = models.SlugField(unique=True, help_text="Used in addresses, e.g. peds-residency.")
+    name = models.CharField(max_length=200)
+    specialty = models.CharField(max_length=200, blank=True)
+    institution = models.CharField(max_length=200, blank=True)
+    academic_year_start_month = models.PositiveSmallIntegerField(
+        default=7, help_text="Month in which the academic year starts (7 = July)."
+    )
+    pairing_model = models.CharField(
+        max_length=20, choices=PairingModel.choices, default=PairingModel.BOTH
+    )
+    max_pgy = models.PositiveSmallIntegerField(
+        default=3, help_text="Highest PGY level of the program (3 for pediatrics)."
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="Days a guide has to answer a learner's request before it expires.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:home", args=[self.slug])
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user, is_active=True)
+
+    def leaders(self):
+        return self.filter(role__in=Role.leaders())
+
+    def learners(self):
+        return self.filter(role__in=Role.learners())
+
+    def guides(self):
+        return self.filter(role__in=Role.guides())
+
+
+class Membership(models.Model):
+    """One role of one person in one program. A person may hold several."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    pgy = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="PGY level")
+    track = models.CharField(max_length=100, blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    expected_end_date = models.DateField(null=True, blank=True)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="Identifier in the residency management system."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "user", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pgy__isnull=True) | models.Q(pgy__gte=1, pgy__lte=10),
+                name="membership_pgy_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "role", "is_active"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} in {self.program}"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in Role.leaders()
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role in Role.learners()
+
+    @property
+    def level_label(self) -> str:
+        if self.pgy:
+            return f"PGY-{self.pgy}"
+        return self.get_role_display()
+
+
+class RosterImport(models.Model):
+    """An uploaded roster file: previewed first, applied at most once."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        APPLIED = "applied", "Applied"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="roster_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField(help_text="The decoded file, kept so that apply uses exactly it.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    skipped_errors = models.BooleanField(default=False)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"

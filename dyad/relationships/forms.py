@@ -1,0 +1,93 @@
+from django import forms
+from django.utils import timezone
+
+from dyad.accounts.models import User
+from dyad.profiles.models import ContentArea, MeetingMode
+from dyad.programs.models import GuidanceKind, Membership
+from dyad.relationships.models import ConsentCategory, EndReason, Frequency, Scheduler
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name or obj.email} ({obj.email})"
+
+
+class AssignForm(forms.Form):
+    learner = PersonChoiceField(queryset=User.objects.none())
+    guide = PersonChoiceField(queryset=User.objects.none())
+    kind = forms.ChoiceField(choices=GuidanceKind.choices)
+    focus_area = forms.ModelChoiceField(
+        queryset=ContentArea.objects.none(), required=False, empty_label="(none)"
+    )
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    supplemental_until = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only for a supplemental, time-limited relationship.",
+    )
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Director's override",
+        help_text="Only if the guide evaluates the learner and you, as program director, "
+        "decide to allow it anyway: say why. This is recorded in the audit log.",
+    )
+
+    def __init__(self, *args, program, can_override, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.active().filter(program=program)
+        self.fields["learner"].queryset = User.objects.filter(
+            pk__in=members.learners().values("user_id")
+        )
+        self.fields["guide"].queryset = User.objects.filter(
+            pk__in=members.values("user_id"), guide_profile__offers__capacity__gt=0
+        ).distinct()
+        self.fields["focus_area"].queryset = ContentArea.objects.for_program(program)
+        self.initial.setdefault("start_date", timezone.localdate())
+        if not can_override:
+            del self.fields["override_reason"]
+
+
+class AgreementForm(forms.Form):
+    goals = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What do you want from this relationship this year?",
+    )
+    meeting_frequency = forms.ChoiceField(choices=Frequency.choices)
+    scheduler = forms.ChoiceField(choices=Scheduler.choices, label="Who schedules meetings")
+    preferred_modes = forms.MultipleChoiceField(
+        choices=MeetingMode.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    confidentiality = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label="Confidentiality statement"
+    )
+    consent = forms.MultipleChoiceField(
+        choices=ConsentCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="What program leadership may see",
+        help_text="Program leadership always knows that this relationship exists, its kind, "
+        "dates and state. They see nothing else unless the learner ticks it here. Program "
+        "leaders also take part in assessment.",
+    )
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(choices=EndReason.choices)
+    do_not_repair = forms.BooleanField(
+        required=False,
+        label="Do not pair these two again",
+        help_text="The assignment form and matching will refuse this pair.",
+    )
+
+
+class RematchForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What is not working?",
+        help_text="Only program leadership reads this. The other person is not told that "
+        "you asked, nor why.",
+    )
+    wants_new_guide = forms.BooleanField(
+        required=False, initial=True, label="I would like a new pairing"
+    )

@@ -1,0 +1,399 @@
+"""Peer-advisor pairing (SPEC M6, M10): every intern gets a senior resident as peer mentor,
+spread evenly over the seniors who volunteer.
+
+Three layers, as elsewhere: `balanced_pairing` is pure (plain numbers in and out, on top
+of the matching engine's optimal solver); `peer_pairing_proposal` reads the program and
+explains the answer in words; `peer_pairing_publish` writes it, all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dyad.accounts.models import User
+from dyad.audit.services import audit_log
+from dyad.lib.matching.optimal import optimal_match
+from dyad.lib.matching.problem import Problem
+from dyad.lib.matching.score import Compatibility, ScoreModel
+from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile
+from dyad.profiles.suggestions import (
+    fit_reasons,
+    guide_fit_profile,
+    learner_fit_profile,
+    program_stop_words,
+)
+from dyad.programs.models import GuidanceKind, Membership, Program, Role
+from dyad.relationships.models import (
+    SEAT_HOLDING_STATES,
+    DoNotRepair,
+    EvaluativeRole,
+    Origin,
+    Relationship,
+)
+from dyad.relationships.services import RelationshipError, relationship_create
+
+PEER = GuidanceKind.PEER_MENTORING
+SENIOR_ROLES = (Role.RESIDENT, Role.CHIEF_RESIDENT)
+FIRST_SENIOR_YEAR = 2
+
+
+# --- The pure part ----------------------------------------------------------------------
+
+
+def balanced_pairing(
+    *,
+    n_interns: int,
+    capacities: Sequence[int],
+    loads: Sequence[int],
+    scores,
+    forbidden: Collection[tuple[int, int]] = (),
+) -> tuple[int | None, ...]:
+    """Give each intern 0..n-1 one volunteer 0..m-1, or None when none can take them.
+
+    capacities[v]: how many interns volunteer v takes in all; loads[v]: how many they
+    have already. scores[i][v]: the pair's compatibility (integers). Pairs in `forbidden`
+    are never made. In this order, the answer:
+
+    1. pairs as many interns as possible;
+    2. spreads them as evenly as the capacities and forbidden pairs allow, counting the
+       interns each volunteer has already: no volunteer's load could be lowered without
+       raising that of another to the same or more (loads then differ by at most one
+       whenever the capacities and forbidden pairs permit it);
+    3. among the most even answers, has the highest total compatibility.
+
+    How: each volunteer's free places become slots, the k-th intern of a volunteer costing
+    k * `step` points. These costs grow with the load, so the engine's optimal solver
+    (most pairs, then the highest total score) fills the least loaded volunteers first;
+    `step` is larger than any difference of total compatibility, so evenness comes first.
+    The same input gives the same answer. (The engine's own pair_peer_advisors knows
+    neither capacities nor the interns a volunteer has already, which this pairing needs.)
+    """
+    m = len(capacities)
+    if len(loads) != m:
+        raise ValueError("one load is needed per volunteer")
+    scores = np.asarray(scores, dtype=np.int64).reshape(n_interns, m)
+    forbidden = {(int(i), int(v)) for i, v in forbidden}
+    slot_volunteer, slot_level = [], []
+    for volunteer in range(m):
+        for level in range(int(loads[volunteer]) + 1, int(capacities[volunteer]) + 1):
+            slot_volunteer.append(volunteer)
+            slot_level.append(level)
+    if not n_interns or not slot_volunteer:
+        return (None,) * n_interns
+    allowed = np.ones((n_interns, m), dtype=bool)
+    for i, v in forbidden:
+        allowed[i, v] = False
+    spread = int(scores[allowed].max() - scores[allowed].min()) if allowed.any() else 0
+    step = n_interns * spread + 1
+    volunteer_of = np.asarray(slot_volunteer)
+    matrix = scores[:, volunteer_of] - step * np.asarray(slot_level, dtype=np.int64)
+    problem = Problem(
+        learner_prefs=[[] for _ in range(n_interns)],
+        capacities=[1] * len(slot_volunteer),
+        scores=ScoreModel.from_matrix(matrix),
+        forbidden=frozenset(
+            (i, s)
+            for s, v in enumerate(slot_volunteer)
+            for i in range(n_interns)
+            if (i, v) in forbidden
+        ),
+    )
+    # A program's interns and places are few: one exact solve over every pair.
+    result = optimal_match(problem, prune=False)
+    return tuple(None if s is None else slot_volunteer[s] for s in result.assignment)
+
+
+# --- Reading the program ------------------------------------------------------------------
+
+
+@dataclass
+class Volunteer:
+    profile: GuideProfile
+    pgy: int
+    capacity: int
+    taken: int
+    proposed: int = 0
+
+    @property
+    def user(self):
+        return self.profile.user
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def load_after(self) -> int:
+        return self.taken + self.proposed
+
+
+@dataclass
+class ProposedPair:
+    intern: User
+    volunteer: Volunteer
+    points: int
+    reasons: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.intern.uuid}:{self.volunteer.user.uuid}"
+
+
+@dataclass
+class Unpaired:
+    intern: User
+    why: str
+
+
+@dataclass
+class PeerProposal:
+    volunteers: list[Volunteer]
+    interns: list[User]
+    pairs: list[ProposedPair] = field(default_factory=list)
+    unpaired: list[Unpaired] = field(default_factory=list)
+    not_accepting: list[Volunteer] = field(default_factory=list)
+    already_paired: int = 0
+
+    @property
+    def keys(self) -> list[str]:
+        """The pairs as "intern uuid:volunteer uuid", sorted: what the preview posts back."""
+        return sorted(pair.key for pair in self.pairs)
+
+    @property
+    def places(self) -> int:
+        return sum(v.remaining for v in self.volunteers)
+
+
+def _volunteer_profiles(program):
+    """Guide profiles of the program's senior residents (PGY-2 and above) offering peer
+    mentoring, with `pgy`, their peer offer (`peer_offers`, with `taken` places, counted
+    across programs as everywhere) and the program's areas."""
+    seniors = Membership.objects.active().filter(
+        program=program, role__in=SENIOR_ROLES, pgy__gte=FIRST_SENIOR_YEAR
+    )
+    taken = (
+        Relationship.objects.filter(
+            guide=OuterRef("profile__user"), kind=PEER, state__in=SEAT_HOLDING_STATES
+        )
+        .values("guide")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    offers = GuideOffer.objects.filter(kind=PEER).annotate(
+        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+    )
+    areas = ContentArea.objects.for_program(program).order_by("name")
+    pgy = seniors.filter(user=OuterRef("user")).order_by("-pgy").values("pgy")[:1]
+    return (
+        GuideProfile.objects.filter(user__in=seniors.values("user_id"))
+        .filter(offers__kind=PEER, offers__capacity__gt=0)
+        .annotate(pgy=Subquery(pgy))
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("offers", queryset=offers, to_attr="peer_offers"),
+            Prefetch("content_areas", queryset=areas, to_attr="program_areas"),
+        )
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def _interns(program):
+    """The program's PGY-1 residents, with and without an open peer relationship."""
+    interns = Membership.objects.active().filter(program=program, role=Role.RESIDENT, pgy=1)
+    has_peer = Relationship.objects.filter(
+        learner=OuterRef("pk"), kind=PEER, state__in=SEAT_HOLDING_STATES
+    )
+    areas = ContentArea.objects.for_program(program).order_by("name")
+    return (
+        User.objects.filter(pk__in=interns.values("user_id"))
+        .annotate(has_peer=Exists(has_peer))
+        .select_related("learner_profile")
+        .prefetch_related(
+            Prefetch(
+                "learner_profile__content_areas_sought", queryset=areas, to_attr="sought_areas"
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _forbidden(program, interns, volunteers, today) -> dict[tuple[int, int], str]:
+    """(intern id, volunteer id) → why they must not be paired, in words."""
+    intern_ids = [u.pk for u in interns]
+    volunteer_ids = [v.user.pk for v in volunteers]
+    why: dict[tuple[int, int], str] = {}
+    roles = (
+        EvaluativeRole.objects.filter(program=program, evaluator__in=volunteer_ids)
+        .filter(Q(learner__isnull=True) | Q(learner__in=intern_ids))
+        .overlapping(start=today)
+    )
+    for role in roles:
+        for intern in [role.learner_id] if role.learner_id else intern_ids:
+            why[intern, role.evaluator_id] = f"evaluates them ({role.get_kind_display()})"
+    before = Relationship.objects.filter(
+        kind=PEER, learner__in=intern_ids, guide__in=volunteer_ids
+    ).values_list("learner_id", "guide_id")
+    for pair in before:
+        why[pair] = "were peer partners before"
+    for pair in DoNotRepair.objects.filter(
+        program=program, learner__in=intern_ids, guide__in=volunteer_ids
+    ).values_list("learner_id", "guide_id"):
+        why[pair] = "marked “do not re-pair”"
+    return why
+
+
+def _why_unpaired(intern, volunteers, forbidden) -> str:
+    if not volunteers:
+        return "No senior resident has volunteered as peer mentor yet."
+    ruled_out = [
+        (v, forbidden[intern.pk, v.user.pk])
+        for v in volunteers
+        if (intern.pk, v.user.pk) in forbidden
+    ]
+    if len(ruled_out) == len(volunteers):
+        return (
+            "Every volunteer is ruled out: "
+            + "; ".join(f"{v.user}: {why}" for v, why in ruled_out)
+            + "."
+        )
+    why = "Every volunteer who could take them is full."
+    if ruled_out:
+        why += " Ruled out: " + "; ".join(f"{v.user}: {w}" for v, w in ruled_out) + "."
+    return why
+
+
+def peer_pairing_proposal(program, *, today=None) -> PeerProposal:
+    """The pairing the program would publish now: the interns without a peer mentor, the
+    volunteers with places, the pairs with their reasons, and who cannot be paired and
+    why. Nothing is stored. Eight queries whatever the size of the program."""
+    today = today or timezone.localdate()
+    volunteers, not_accepting = [], []
+    for profile in _volunteer_profiles(program):
+        offer = profile.peer_offers[0]
+        volunteer = Volunteer(profile, profile.pgy, offer.capacity, offer.taken)
+        (volunteers if profile.accepting_new else not_accepting).append(volunteer)
+    everyone = list(_interns(program))
+    interns = [u for u in everyone if not u.has_peer]
+    proposal = PeerProposal(
+        volunteers=volunteers,
+        interns=interns,
+        not_accepting=not_accepting,
+        already_paired=len(everyone) - len(interns),
+    )
+    if not interns:
+        return proposal
+    forbidden = _forbidden(program, interns, volunteers, today) if volunteers else {}
+    stop = program_stop_words(program)
+    fit = Compatibility(
+        learner_prefs=[[] for _ in interns],
+        learner_profiles=[
+            learner_fit_profile(getattr(u, "learner_profile", None), stop) for u in interns
+        ],
+        guide_profiles=[guide_fit_profile(v.profile, stop) for v in volunteers],
+    )
+    scores = fit.model().block(np.arange(len(interns))) if volunteers else None
+    assignment = balanced_pairing(
+        n_interns=len(interns),
+        capacities=[v.capacity for v in volunteers],
+        loads=[v.taken for v in volunteers],
+        scores=scores if scores is not None else np.zeros((len(interns), 0), np.int64),
+        forbidden={
+            (i, j)
+            for i, intern in enumerate(interns)
+            for j, v in enumerate(volunteers)
+            if (intern.pk, v.user.pk) in forbidden
+        },
+    )
+    for i, (intern, j) in enumerate(zip(interns, assignment, strict=True)):
+        if j is None:
+            proposal.unpaired.append(Unpaired(intern, _why_unpaired(intern, volunteers, forbidden)))
+            continue
+        volunteer = volunteers[j]
+        volunteer.proposed += 1
+        score = fit.explain(i, j)
+        proposal.pairs.append(ProposedPair(intern, volunteer, score.points, fit_reasons(score)))
+    return proposal
+
+
+# --- Publishing ---------------------------------------------------------------------------
+
+
+class StalePreview(RelationshipError):
+    """The program changed since the preview: what was shown is no longer what would be
+    published."""
+
+
+def _what_changed(proposal: PeerProposal, previewed: list[str]) -> str:
+    interns = {str(u.uuid) for u in proposal.interns}
+    volunteers = {str(v.user.uuid): v for v in proposal.volunteers}
+    gone_interns = {key.split(":")[0] for key in previewed} - interns
+    gone_volunteers = {key.split(":")[-1] for key in previewed} - set(volunteers)
+    parts = []
+    if gone_interns:
+        n = len(gone_interns)
+        parts.append(
+            f"{n} intern{'s' if n > 1 else ''} of the preview "
+            f"{'have' if n > 1 else 'has'} been paired or left meanwhile"
+        )
+    if gone_volunteers:
+        n = len(gone_volunteers)
+        parts.append(
+            f"{n} volunteer{'s' if n > 1 else ''} of the preview can no longer take interns"
+        )
+    if not parts:
+        parts.append("places, volunteers, interns or profiles have changed")
+    return "; ".join(parts)
+
+
+@transaction.atomic
+def peer_pairing_publish(*, program, previewed: Sequence[str], acting_user) -> list[Relationship]:
+    """Create the peer-mentoring relationships of the pairing, all or none.
+
+    `previewed` is the preview's pairs ("intern uuid:volunteer uuid"). The pairing is
+    computed again here; if it is not exactly what was previewed (an intern paired
+    meanwhile, a volunteer full or gone, a new forbidden pair), nothing is created and
+    StalePreview says what changed. Each pair then goes through relationship_create,
+    which checks every rule again; one refusal undoes them all.
+    """
+    # One publication at a time per program: a second one waits, then sees the first.
+    Program.objects.select_for_update().get(pk=program.pk)
+    proposal = peer_pairing_proposal(program)
+    previewed = sorted(previewed)
+    if proposal.keys != previewed:
+        raise StalePreview(
+            f"The pairing changed since your preview: {_what_changed(proposal, previewed)}. "
+            "Nothing was published. Check the new preview below and publish again."
+        )
+    if not proposal.pairs:
+        raise RelationshipError("There is nobody to pair: nothing was published.")
+    created = [
+        relationship_create(
+            program=program,
+            learner=pair.intern,
+            guide=pair.volunteer.user,
+            kind=PEER,
+            origin=Origin.ASSIGNED,
+            acting_user=acting_user,
+        )
+        for pair in proposal.pairs
+    ]
+    loads = Counter(pair.volunteer.user.email for pair in proposal.pairs)
+    audit_log(
+        action="peer_pairing.published",
+        actor=acting_user,
+        program=program,
+        data={
+            "pairs": [[p.intern.email, p.volunteer.user.email] for p in proposal.pairs],
+            "unpaired": [u.intern.email for u in proposal.unpaired],
+            "new_per_volunteer": dict(sorted(loads.items())),
+        },
+    )
+    return created

@@ -1,0 +1,739 @@
+"""Writes that touch relationships: each checks its rules, writes, audits and notifies in
+one transaction. Views call these and nothing else to change relationships."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dyad.audit.services import audit_log
+from dyad.notifications import send_notice
+from dyad.profiles.models import GuideOffer
+from dyad.programs.models import GuidanceKind, Membership, Role
+from dyad.relationships.models import (
+    NON_EVALUATIVE_KINDS,
+    SEAT_HOLDING_STATES,
+    Agreement,
+    ConsentCategory,
+    DoNotRepair,
+    EndReason,
+    EvaluativeRole,
+    Frequency,
+    GuideRequest,
+    Relationship,
+    RelationshipEvent,
+    RematchRequest,
+    SafetyConcern,
+    Scheduler,
+    State,
+)
+from dyad.relationships.selectors import safety_contacts
+
+# The meeting frequency an agreement starts with, per kind, until the program's cadence
+# policy says otherwise.
+DEFAULT_FREQUENCY = {
+    GuidanceKind.MENTORING: Frequency.MONTHLY,
+    GuidanceKind.COACHING: Frequency.MONTHLY,
+    GuidanceKind.ADVISING: Frequency.QUARTERLY,
+    GuidanceKind.PEER_MENTORING: Frequency.MONTHLY,
+}
+
+
+class RelationshipError(ValidationError):
+    """A rule refused the change; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    role: EvaluativeRole
+
+    def __str__(self):
+        period = f"from {self.role.start_date:%b %-d, %Y}"
+        if self.role.end_date:
+            period += f" to {self.role.end_date:%b %-d, %Y}"
+        return f"{self.role.get_kind_display()} ({period})"
+
+
+def is_learner_of(program, user) -> bool:
+    return Membership.objects.for_user(user).filter(program=program).learners().exists()
+
+
+def guide_capacity(guide, kind) -> int:
+    offer = GuideOffer.objects.filter(profile__user=guide, kind=kind).first()
+    return offer.capacity if offer else 0
+
+
+def seats_taken(guide, kind) -> int:
+    return Relationship.objects.filter(guide=guide, kind=kind).holding_seats().count()
+
+
+def evaluative_conflicts(*, program, guide, learner, kind, start: date) -> list[Conflict]:
+    """The evaluative roles that forbid `guide` from guiding `learner` in `kind`."""
+    if kind not in NON_EVALUATIVE_KINDS:
+        return []
+    roles = (
+        EvaluativeRole.objects.filter(program=program)
+        .evaluating(evaluator=guide, learner=learner)
+        .overlapping(start=start)
+    )
+    return [Conflict(role) for role in roles]
+
+
+def is_do_not_repair(*, program, learner, guide) -> bool:
+    return DoNotRepair.objects.filter(program=program, learner=learner, guide=guide).exists()
+
+
+def _check_pairing(*, program, learner, guide, kind, start, acting_user, override_reason):
+    if learner == guide:
+        raise RelationshipError("A person cannot guide themselves.")
+    if not is_learner_of(program, learner):
+        raise RelationshipError(f"{learner} is not a learner of {program}.")
+    if is_do_not_repair(program=program, learner=learner, guide=guide):
+        raise RelationshipError(
+            f"{guide} and {learner} are marked “do not re-pair”. Choose another guide."
+        )
+    if (
+        Relationship.objects.filter(learner=learner, guide=guide, kind=kind)
+        .holding_seats()
+        .exists()
+    ):
+        raise RelationshipError(
+            f"{learner} already has {guide} as their {GuidanceKind(kind).label.lower()} guide."
+        )
+    conflicts = evaluative_conflicts(
+        program=program, guide=guide, learner=learner, kind=kind, start=start
+    )
+    if conflicts and not override_reason:
+        roles = "; ".join(str(c) for c in conflicts)
+        raise RelationshipError(
+            f"{guide} evaluates {learner} ({roles}). {GuidanceKind(kind).label} must be "
+            "non-evaluative: choose another guide, or a program director may override "
+            "with a written reason."
+        )
+    if conflicts and not _is_director(program, acting_user):
+        raise PermissionDenied("Only a program director may override an evaluative conflict.")
+    return conflicts
+
+
+def _is_director(program, user) -> bool:
+    return Membership.objects.for_user(user).filter(program=program, role=Role.DIRECTOR).exists()
+
+
+def _take_seat(**fields) -> Relationship:
+    """Create the relationship in the lowest free place of the guide. The partial unique
+    constraint on (guide, kind, seat) lets only one of two racing transactions hold a
+    place; the loser tries the next one, and fails when none is left."""
+    capacity = guide_capacity(fields["guide"], fields["kind"])
+    # A guide who lowered their capacity may still hold places above it: a free low seat
+    # is then no room.
+    has_room = seats_taken(fields["guide"], fields["kind"]) < capacity
+    for seat in range(1, capacity + 1) if has_room else ():
+        taken = Relationship.objects.filter(
+            guide=fields["guide"], kind=fields["kind"], seat=seat, state__in=SEAT_HOLDING_STATES
+        ).exists()
+        if taken:
+            continue
+        try:
+            with transaction.atomic():
+                return Relationship.objects.create(seat=seat, **fields)
+        except IntegrityError:
+            continue
+    raise RelationshipError(
+        f"{fields['guide']} has no place left for "
+        f"{GuidanceKind(fields['kind']).label.lower()} ({capacity} taken)."
+    )
+
+
+@transaction.atomic
+def relationship_create(
+    *,
+    program,
+    learner,
+    guide,
+    kind,
+    origin,
+    acting_user,
+    focus_area=None,
+    start_date: date | None = None,
+    supplemental_until: date | None = None,
+    override_reason: str = "",
+    goals: str = "",
+) -> Relationship:
+    start = start_date or timezone.localdate()
+    override_reason = override_reason.strip()
+    conflicts = _check_pairing(
+        program=program,
+        learner=learner,
+        guide=guide,
+        kind=kind,
+        start=start,
+        acting_user=acting_user,
+        override_reason=override_reason,
+    )
+    relationship = _take_seat(
+        program=program,
+        learner=learner,
+        guide=guide,
+        kind=kind,
+        focus_area=focus_area,
+        origin=origin,
+        start_date=start,
+        supplemental_until=supplemental_until,
+        created_by=acting_user,
+        override_reason=override_reason if conflicts else "",
+        override_by=acting_user if conflicts else None,
+        override_at=timezone.now() if conflicts else None,
+        state=State.PROPOSED,
+    )
+    RelationshipEvent.objects.create(
+        relationship=relationship, to_state=State.PROPOSED, actor=acting_user
+    )
+    Agreement.objects.create(
+        relationship=relationship,
+        version=1,
+        goals=goals,
+        meeting_frequency=DEFAULT_FREQUENCY[kind],
+        scheduler=Scheduler.LEARNER,
+        created_by=acting_user,
+    )
+    audit_log(
+        action="relationship.created",
+        actor=acting_user,
+        program=program,
+        target=relationship,
+        data={"kind": kind, "origin": origin, "learner": learner.email, "guide": guide.email},
+    )
+    if conflicts:
+        audit_log(
+            action="relationship.evaluative_override",
+            actor=acting_user,
+            program=program,
+            target=relationship,
+            data={"reason": override_reason, "roles": [str(c) for c in conflicts]},
+        )
+    send_notice(
+        to=[learner, guide],
+        subject=f"New {relationship.get_kind_display().lower()} pairing in {program.name}",
+        template="relationships/email/created.txt",
+        context={"relationship": relationship},
+    )
+    return relationship
+
+
+def consent_in_force(relationship) -> frozenset[str]:
+    """What leadership may see now: the consent of the newest version both parties have
+    acknowledged, narrowed at once by any newer version (a learner who withdraws consent
+    is obeyed immediately; one who widens it waits for both acknowledgements)."""
+    versions = list(relationship.agreements.order_by("-version"))
+    acknowledged = next((a for a in versions if a.is_acknowledged), None)
+    if acknowledged is None:
+        return frozenset()
+    consent = frozenset(acknowledged.consent)
+    for newer in versions:
+        if newer.version <= acknowledged.version:
+            break
+        consent &= frozenset(newer.consent)
+    return consent
+
+
+@transaction.atomic
+def agreement_revise(
+    *,
+    relationship,
+    acting_user,
+    goals: str,
+    meeting_frequency: str,
+    scheduler: str,
+    preferred_modes: list[str],
+    confidentiality: str,
+    consent: list[str],
+) -> Agreement:
+    current = relationship.agreements.select_for_update().order_by("-version").first()
+    # Decide on the row as it is now, not on the caller's copy, which may have ended since;
+    # locked after the agreement, in the order agreement_acknowledge locks them.
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if relationship.state == State.ENDED:
+        raise RelationshipError("This relationship has ended; its agreement can no longer change.")
+    unknown = set(consent) - set(ConsentCategory.values)
+    if unknown:
+        raise RelationshipError(f"Unknown consent categories: {', '.join(sorted(unknown))}.")
+    widened = set(consent) - set(current.consent)
+    if widened and acting_user != relationship.learner:
+        raise RelationshipError(
+            "Only the learner can share more with program leadership. You may keep or "
+            "narrow what is shared."
+        )
+    version = relationship.agreements.aggregate(v=Max("version"))["v"] + 1
+    agreement = Agreement.objects.create(
+        relationship=relationship,
+        version=version,
+        goals=goals,
+        meeting_frequency=meeting_frequency,
+        scheduler=scheduler,
+        preferred_modes=preferred_modes,
+        confidentiality=confidentiality,
+        consent=[c for c in ConsentCategory.values if c in set(consent)],
+        created_by=acting_user,
+    )
+    audit_log(
+        action="agreement.revised",
+        actor=acting_user,
+        program=relationship.program,
+        target=relationship,
+        data={"version": version},
+    )
+    if set(consent) != set(current.consent):
+        audit_log(
+            action="consent.changed",
+            actor=acting_user,
+            program=relationship.program,
+            target=relationship,
+            data={"version": version, "from": current.consent, "to": agreement.consent},
+        )
+    others = {relationship.learner, relationship.guide} - {acting_user}
+    send_notice(
+        to=others,
+        subject=f"Your {relationship.get_kind_display().lower()} agreement changed",
+        template="relationships/email/agreement_changed.txt",
+        context={"relationship": relationship},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_acknowledge(*, agreement, acting_user) -> Agreement:
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    relationship = Relationship.objects.select_for_update().get(pk=agreement.relationship_id)
+    latest = relationship.agreements.order_by("-version").first()
+    if agreement.pk != latest.pk:
+        raise RelationshipError("A newer version of this agreement exists; read that one.")
+    if relationship.state == State.ENDED:
+        raise RelationshipError("This relationship has ended.")
+    if not agreement.goals.strip():
+        raise RelationshipError("Write the goals of the relationship before acknowledging.")
+    now = timezone.now()
+    if acting_user == relationship.learner:
+        agreement.learner_ack_at = agreement.learner_ack_at or now
+    elif acting_user == relationship.guide:
+        agreement.guide_ack_at = agreement.guide_ack_at or now
+    else:
+        raise PermissionDenied("Only the learner and the guide acknowledge an agreement.")
+    agreement.save(update_fields=["learner_ack_at", "guide_ack_at"])
+    audit_log(
+        action="agreement.acknowledged",
+        actor=acting_user,
+        program=relationship.program,
+        target=relationship,
+        data={"version": agreement.version, "consent": agreement.consent},
+    )
+    if agreement.is_acknowledged and relationship.state == State.PROPOSED:
+        _change_state(relationship, State.ACTIVE, acting_user, note="Agreement acknowledged")
+    return agreement
+
+
+def _change_state(relationship, to_state, actor, note=""):
+    from_state = relationship.state
+    relationship.state = to_state
+    fields = ["state"]
+    if to_state == State.ENDED:
+        relationship.seat = None
+        relationship.end_date = timezone.localdate()
+        fields += ["seat", "end_date", "end_reason"]
+    relationship.save(update_fields=fields)
+    RelationshipEvent.objects.create(
+        relationship=relationship, from_state=from_state, to_state=to_state, actor=actor, note=note
+    )
+    audit_log(
+        action=f"relationship.{to_state}",
+        actor=actor,
+        program=relationship.program,
+        target=relationship,
+        data={"from": from_state, "note": note},
+    )
+
+
+@transaction.atomic
+def relationship_end(
+    *, relationship, acting_user, reason: str, do_not_repair: bool = False
+) -> Relationship:
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    if relationship.state == State.ENDED:
+        raise RelationshipError("This relationship has already ended.")
+    if reason not in EndReason.values:
+        raise RelationshipError("Choose why the relationship ends.")
+    relationship.end_reason = reason
+    _change_state(relationship, State.ENDED, acting_user, note=EndReason(reason).label)
+    if do_not_repair:
+        DoNotRepair.objects.get_or_create(
+            program=relationship.program,
+            learner=relationship.learner,
+            guide=relationship.guide,
+            defaults={"created_by": acting_user},
+        )
+        audit_log(
+            action="relationship.do_not_repair",
+            actor=acting_user,
+            program=relationship.program,
+            target=relationship,
+        )
+    relationship.rematch_requests.filter(resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=acting_user
+    )
+    send_notice(
+        to=[relationship.guide],
+        subject=f"Your {relationship.get_kind_display().lower()} pairing has ended",
+        template="relationships/email/ended_guide.txt",
+        context={"relationship": relationship},
+    )
+    send_notice(
+        to=[relationship.learner],
+        subject=f"Your {relationship.get_kind_display().lower()} pairing has ended",
+        template="relationships/email/ended_learner.txt",
+        context={"relationship": relationship},
+    )
+    return relationship
+
+
+@transaction.atomic
+def rematch_request_create(
+    *, relationship, acting_user, reason: str, wants_new_guide: bool = True
+) -> RematchRequest:
+    if acting_user not in (relationship.learner, relationship.guide):
+        raise PermissionDenied
+    if relationship.state == State.ENDED:
+        raise RelationshipError("This relationship has already ended.")
+    if not reason.strip():
+        raise RelationshipError("Say in a few words why, so that leadership can help.")
+    request = RematchRequest.objects.create(
+        relationship=relationship,
+        requested_by=acting_user,
+        reason=reason.strip(),
+        wants_new_guide=wants_new_guide,
+    )
+    audit_log(
+        action="rematch.requested",
+        actor=acting_user,
+        program=relationship.program,
+        target=relationship,
+        data={"request": str(request.uuid)},
+    )
+    # Never to the other party, even when they are a leader.
+    parties = {relationship.learner_id, relationship.guide_id}
+    leaders = {
+        m.user
+        for m in relationship.program.memberships.active().leaders().select_related("user")
+        if m.user_id not in parties
+    }
+    send_notice(
+        to=leaders,
+        subject=f"A pairing needs your attention in {relationship.program.name}",
+        template="relationships/email/rematch_requested.txt",
+        context={"program": relationship.program},
+    )
+    return request
+
+
+@transaction.atomic
+def evaluative_role_create(
+    *, program, evaluator, kind, start_date, acting_user, learner=None, end_date=None
+) -> EvaluativeRole:
+    role = EvaluativeRole(
+        program=program,
+        evaluator=evaluator,
+        kind=kind,
+        learner=learner,
+        start_date=start_date,
+        end_date=end_date,
+        created_by=acting_user,
+    )
+    role.full_clean()
+    role.save()
+    audit_log(
+        action="evaluative_role.created",
+        actor=acting_user,
+        program=program,
+        target=role,
+        data={
+            "evaluator": evaluator.email,
+            "kind": kind,
+            "learner": learner.email if learner else None,
+            "start": start_date.isoformat(),
+            "end": end_date.isoformat() if end_date else None,
+        },
+    )
+    return role
+
+
+@transaction.atomic
+def evaluative_role_delete(*, role, acting_user) -> None:
+    audit_log(
+        action="evaluative_role.deleted",
+        actor=acting_user,
+        program=role.program,
+        target=role,
+        data={"evaluator": role.evaluator.email, "kind": role.kind},
+    )
+    role.delete()
+
+
+def request_expiry(program) -> timedelta:
+    return timedelta(days=program.request_expiry_days)
+
+
+@transaction.atomic
+def guide_request_create(
+    *, program, learner, guide, kind, message: str, acting_user, focus_area=None
+) -> GuideRequest:
+    if acting_user != learner:
+        raise PermissionDenied
+    offer = GuideOffer.objects.filter(profile__user=guide, kind=kind, capacity__gt=0).first()
+    if offer is None:
+        raise RelationshipError(f"{guide} does not offer {GuidanceKind(kind).label.lower()}.")
+    if not offer.profile.accepting_new:
+        raise RelationshipError(f"{guide} is not accepting new learners at the moment.")
+    if seats_taken(guide, kind) >= offer.capacity:
+        raise RelationshipError(
+            f"{guide} has no place left for {GuidanceKind(kind).label.lower()}."
+        )
+    if not message.strip():
+        raise RelationshipError("Write a short message: why this guide, what you hope for.")
+    if GuideRequest.objects.pending().filter(learner=learner, guide=guide, kind=kind).exists():
+        raise RelationshipError("You have already asked this guide; wait for their answer.")
+    _check_pairing(
+        program=program,
+        learner=learner,
+        guide=guide,
+        kind=kind,
+        start=timezone.localdate(),
+        acting_user=acting_user,
+        override_reason="",
+    )
+    request = GuideRequest.objects.create(
+        program=program,
+        learner=learner,
+        guide=guide,
+        kind=kind,
+        focus_area=focus_area,
+        message=message.strip(),
+        expires_at=timezone.now() + request_expiry(program),
+    )
+    audit_log(action="guide_request.created", actor=acting_user, program=program, target=request)
+    send_notice(
+        to=[guide],
+        subject=f"{learner} asks you to be their {GuidanceKind(kind).label.lower()} guide",
+        template="relationships/email/request_received.txt",
+        context={"request": request},
+    )
+    return request
+
+
+def _is_lapsed(request) -> bool:
+    return request.state == GuideRequest.State.PENDING and request.expires_at <= timezone.now()
+
+
+def _expire(request) -> None:
+    """Mark a locked, lapsed request expired and tell the learner."""
+    request.state = GuideRequest.State.EXPIRED
+    request.save(update_fields=["state"])
+    audit_log(action="guide_request.expired", actor=None, program=request.program, target=request)
+    send_notice(
+        to=[request.learner],
+        subject="Your request for a guide has expired",
+        template="relationships/email/request_expired.txt",
+        context={"request": request},
+    )
+
+
+def _lock_pending(request) -> GuideRequest:
+    request = GuideRequest.objects.select_for_update().get(pk=request.pk)
+    if _is_lapsed(request):
+        # Refused as expired; the refusal rolls back, so the expiry is recorded elsewhere
+        # (guide_request_accept, or the guide_requests_expire job).
+        request.state = GuideRequest.State.EXPIRED
+    if request.state != GuideRequest.State.PENDING:
+        raise RelationshipError(f"This request is no longer open ({request.get_state_display()}).")
+    return request
+
+
+def guide_request_accept(*, request, acting_user) -> Relationship:
+    if acting_user != request.guide:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = GuideRequest.objects.select_for_update().get(pk=request.pk)
+        if _is_lapsed(locked):
+            _expire(locked)
+    # Expiry above is kept even when the acceptance below is refused.
+    with transaction.atomic():
+        request = _lock_pending(request)
+        relationship = relationship_create(
+            program=request.program,
+            learner=request.learner,
+            guide=request.guide,
+            kind=request.kind,
+            focus_area=request.focus_area,
+            origin="requested",
+            acting_user=acting_user,
+        )
+        request.state = GuideRequest.State.ACCEPTED
+        request.answered_at = timezone.now()
+        request.relationship = relationship
+        request.save(update_fields=["state", "answered_at", "relationship"])
+        audit_log(
+            action="guide_request.accepted",
+            actor=acting_user,
+            program=request.program,
+            target=request,
+        )
+    return relationship
+
+
+@transaction.atomic
+def guide_request_decline(*, request, acting_user) -> GuideRequest:
+    if acting_user != request.guide:
+        raise PermissionDenied
+    request = _lock_pending(request)
+    request.state = GuideRequest.State.DECLINED
+    request.answered_at = timezone.now()
+    request.save(update_fields=["state", "answered_at"])
+    audit_log(
+        action="guide_request.declined", actor=acting_user, program=request.program, target=request
+    )
+    send_notice(
+        to=[request.learner],
+        subject="About your request for a guide",
+        template="relationships/email/request_declined.txt",
+        context={"request": request},
+    )
+    return request
+
+
+@transaction.atomic
+def guide_request_withdraw(*, request, acting_user) -> GuideRequest:
+    if acting_user != request.learner:
+        raise PermissionDenied
+    request = _lock_pending(request)
+    request.state = GuideRequest.State.WITHDRAWN
+    request.save(update_fields=["state"])
+    audit_log(
+        action="guide_request.withdrawn", actor=acting_user, program=request.program, target=request
+    )
+    return request
+
+
+def guide_requests_expire(*, now=None) -> int:
+    """Mark overdue pending requests expired and tell the learners. Safe to rerun."""
+    now = now or timezone.now()
+    expired = 0
+    for request in GuideRequest.objects.pending().filter(expires_at__lte=now):
+        with transaction.atomic():
+            locked = GuideRequest.objects.select_for_update().get(pk=request.pk)
+            if locked.state != GuideRequest.State.PENDING:
+                continue
+            _expire(locked)
+            expired += 1
+    return expired
+
+
+@transaction.atomic
+def safety_concern_raise(
+    *, relationship, acting_user, description: str, urgency: str = "routine"
+) -> SafetyConcern:
+    if acting_user != relationship.guide:
+        raise PermissionDenied
+    if not description.strip():
+        raise RelationshipError("Describe the concern so that the contacts can act on it.")
+    program = relationship.program
+    contacts = [u for u in safety_contacts(program) if u != relationship.learner]
+    concern = SafetyConcern.objects.create(
+        program=program,
+        relationship=relationship,
+        raised_by=acting_user,
+        description=description.strip(),
+        urgency=urgency,
+    )
+    audit_log(action="concern.raised", actor=acting_user, program=program, target=concern)
+    send_notice(
+        to=contacts,
+        subject=("URGENT: " if urgency == "urgent" else "")
+        + f"A wellbeing concern was raised in {program.name}",
+        template="relationships/email/concern_raised.txt",
+        context={"concern": concern, "program": program},
+    )
+    return concern
+
+
+@transaction.atomic
+def evaluative_roles_import(*, program, text: str, acting_user) -> dict:
+    """Record every role of an evaluative-roles CSV, all or none. The file is checked again
+    here, whatever a preview said: any row in error refuses the whole file. Roles already
+    recorded are skipped, so importing the same file twice records nothing new."""
+    from dyad.relationships.selectors import evaluative_import_plan
+
+    plan = evaluative_import_plan(program, text)
+    if plan.has_errors:
+        errors = plan.counts["error"]
+        raise RelationshipError(
+            " ".join(plan.file_errors)
+            or f"{errors} row{'s have' if errors > 1 else ' has'} errors; nothing was "
+            "imported. Correct the file and upload it again."
+        )
+    created = [
+        evaluative_role_create(
+            program=program,
+            evaluator=planned.evaluator,
+            kind=planned.row.kind,
+            learner=planned.learner,
+            start_date=planned.row.start_date,
+            end_date=planned.row.end_date,
+            acting_user=acting_user,
+        )
+        for planned in plan.to_create
+    ]
+    summary = {"created": len(created), "skipped": plan.counts["skip"]}
+    audit_log(action="evaluative_role.imported", actor=acting_user, program=program, data=summary)
+    return {**summary, "roles": created}
+
+
+@transaction.atomic
+def safety_contacts_set(*, program, users, acting_user) -> dict:
+    """Make `users` the program's designated safety contacts: leaders or faculty of the
+    program. Someone already designated who is no longer eligible may stay."""
+    from dyad.policy import safety_contact_roles
+    from dyad.relationships.models import SafetyContact
+
+    wanted = {user.pk: user for user in users}
+    current = {c.user_id: c for c in SafetyContact.objects.filter(program=program)}
+    eligible = set(
+        Membership.objects.active()
+        .filter(program=program, role__in=safety_contact_roles(), user_id__in=wanted)
+        .values_list("user_id", flat=True)
+    )
+    added = [user for pk, user in wanted.items() if pk not in current]
+    for user in added:
+        if user.pk not in eligible:
+            raise RelationshipError(
+                f"{user} cannot receive safety concerns: choose program leaders or faculty "
+                f"of {program}."
+            )
+        contact = SafetyContact.objects.create(program=program, user=user)
+        audit_log(
+            action="safety_contact.added",
+            actor=acting_user,
+            program=program,
+            target=contact,
+            data={"user": user.email},
+        )
+    removed = [c for pk, c in current.items() if pk not in wanted]
+    for contact in removed:
+        audit_log(
+            action="safety_contact.removed",
+            actor=acting_user,
+            program=program,
+            target=contact,
+            data={"user": contact.user.email},
+        )
+        contact.delete()
+    return {"added": added, "removed": [c.user for c in removed]}

@@ -1,0 +1,32 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from dyad.access import viewer_for
+from dyad.programs.selectors import programs_for_user
+from dyad.reminders import selectors, services
+from dyad.reminders.forms import ReminderPreferencesForm
+from dyad.reminders.models import Kind
+
+
+@login_required
+def preferences(request):
+    """The signed-in user's own choices; there is no address for anyone else's."""
+    form = ReminderPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"enabled": sorted(selectors.enabled_kinds(request.user))},
+    )
+    if form.is_bound and form.is_valid():
+        services.reminder_preferences_update(
+            user=request.user, enabled=form.cleaned_data["enabled"], acting_user=request.user
+        )
+        messages.success(request, "Your reminder choices are saved.")
+        return redirect("reminders:preferences")
+    programs = list(programs_for_user(request.user)[:2])
+    ctx = {
+        "form": form,
+        "essential": [kind for kind in Kind if kind.is_essential],
+        "viewer": viewer_for(request.user, programs[0]) if len(programs) == 1 else None,
+    }
+    return TemplateResponse(request, "reminders/preferences.html", ctx)

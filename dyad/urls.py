@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Dyad administration"
+admin.site.site_title = "Dyad"
+
+urlpatterns = [
+    path("", include("dyad.programs.urls")),
+    path("", include("dyad.profiles.urls")),
+    path("", include("dyad.relationships.urls")),
+    path("", include("dyad.meetings.urls")),
+    path("", include("dyad.meetings.calendar_urls")),
+    path("", include("dyad.reminders.urls")),
+    path("", include("dyad.questions.urls")),
+    path("", include("dyad.matching.urls")),
+    path("accounts/", include("dyad.accounts.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,363 @@
+"""Every URL of the project × every persona of the privacy table, with the expected status.
+
+A URL added without a row here fails `test_every_url_has_a_row`. Statuses: 200 shown,
+302 redirected (anonymous: to the login page), 403 a member without the right, 404 someone
+who may not know that the object (or the program) exists.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from dyad.meetings.models import CalendarFeed
+from dyad.questions.models import Question
+from tests.world import PERSONAS, build_world
+
+LEADERS = {"coordinator", "director"}
+MEMBERS = {
+    "learner",
+    "guide",
+    "other_learner",
+    "other_guide",
+    "evaluator",
+    "coordinator",
+    "director",
+}
+PARTIES = {"learner", "guide"}
+NOT_MEMBERS = {"stranger", "outsider"}
+
+
+def expect(ok: set, *, ok_status=200, forbidden=frozenset(), hidden=frozenset(), anon=302):
+    """ok → ok_status; forbidden → 403; hidden and non-members → 404; anonymous → anon.
+    Members named in none of the sets get 403."""
+    table = {"anonymous": anon}
+    for persona in PERSONAS[1:]:
+        if persona in ok:
+            table[persona] = ok_status
+        elif persona in hidden or persona in NOT_MEMBERS:
+            table[persona] = 404
+        else:
+            table[persona] = 403
+    assert not (set(forbidden) & set(hidden))
+    return table
+
+
+def program_kw(w):
+    return {"slug": w.program.slug}
+
+
+def rel_kw(w):
+    return {"slug": w.program.slug, "rel_uuid": w.relationship.uuid}
+
+
+def req_kw(w):
+    return {"slug": w.program.slug, "req_uuid": w.guide_request.uuid}
+
+
+def guide_kw(w):
+    return {"slug": w.program.slug, "profile_uuid": w.relationship.guide.guide_profile.uuid}
+
+
+def meeting_kw(w):
+    return {"slug": w.program.slug, "meeting_uuid": w.meeting.uuid}
+
+
+def question_kw(w):
+    return {"slug": w.program.slug, "question_uuid": Question.objects.default_bank().first().uuid}
+
+
+def import_kw(w):
+    return {"slug": w.program.slug, "import_uuid": w.roster_import.uuid}
+
+
+NOT_RELATED = {"other_learner", "other_guide", "evaluator"}
+
+
+def round_kw(w):
+    return {"slug": w.program.slug, "round_uuid": w.match_round.uuid}
+
+
+def run_kw(w):
+    return {**round_kw(w), "number": w.match_run.number}
+
+
+# name: (kwargs, method, expected statuses)
+ROWS = {
+    "programs:index": (
+        lambda w: {},
+        "get",
+        {"anonymous": 302, "stranger": 200, **{p: 302 for p in PERSONAS[2:]}},
+    ),
+    "programs:home": (program_kw, "get", expect(MEMBERS)),
+    "programs:people": (program_kw, "get", expect(LEADERS)),
+    "programs:roster_upload": (program_kw, "get", expect(LEADERS)),
+    "programs:roster_preview": (import_kw, "get", expect(LEADERS)),
+    "programs:roster_apply": (import_kw, "post", expect(LEADERS, ok_status=302)),
+    "programs:roster_skipped_report": (import_kw, "get", expect(LEADERS)),
+    "profiles:edit_guide": (
+        lambda w: {},
+        "get",
+        {"anonymous": 302, "stranger": 403, **{p: 200 for p in PERSONAS[2:]}},
+    ),
+    "profiles:edit_learner": (
+        lambda w: {},
+        "get",
+        {"anonymous": 302, "stranger": 403, **{p: 200 for p in PERSONAS[2:]}},
+    ),
+    "profiles:directory": (program_kw, "get", expect(MEMBERS)),
+    "profiles:guide_detail": (guide_kw, "get", expect(MEMBERS)),
+    "profiles:content_areas": (program_kw, "get", expect(LEADERS)),
+    # An empty form: leaders get it back with its errors.
+    "profiles:content_area_add": (program_kw, "post", expect(LEADERS)),
+    "relationships:overview": (program_kw, "get", expect(LEADERS)),
+    "relationships:assign": (program_kw, "get", expect(LEADERS)),
+    "relationships:mine": (program_kw, "get", expect(MEMBERS)),
+    "relationships:detail": (rel_kw, "get", expect(PARTIES | LEADERS, hidden=NOT_RELATED)),
+    "relationships:agreement_edit": (rel_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "relationships:agreement_acknowledge": (
+        rel_kw,
+        "post",
+        expect(PARTIES, ok_status=302, hidden=NOT_RELATED),
+    ),
+    "relationships:rematch_request": (
+        rel_kw,
+        "post",
+        expect(PARTIES, ok_status=302, hidden=NOT_RELATED),
+    ),
+    "relationships:end": (rel_kw, "post", expect(LEADERS, ok_status=302)),
+    "relationships:concern_raise": (rel_kw, "get", expect({"guide"}, hidden=NOT_RELATED)),
+    "relationships:rematch_requests": (program_kw, "get", expect(LEADERS)),
+    "relationships:request_guide": (guide_kw, "get", expect({"learner", "other_learner"})),
+    "relationships:requests": (program_kw, "get", expect(MEMBERS)),
+    "relationships:request_accept": (
+        req_kw,
+        "post",
+        expect({"guide"}, ok_status=302, hidden=MEMBERS - {"guide", "other_learner"}),
+    ),
+    "relationships:request_decline": (
+        req_kw,
+        "post",
+        expect({"guide"}, ok_status=302, hidden=MEMBERS - {"guide", "other_learner"}),
+    ),
+    "relationships:request_withdraw": (
+        req_kw,
+        "post",
+        expect({"other_learner"}, ok_status=302, hidden=MEMBERS - {"guide", "other_learner"}),
+    ),
+    "relationships:evaluative_roles": (program_kw, "get", expect(LEADERS)),
+    "relationships:evaluative_import": (program_kw, "get", expect(LEADERS)),
+    "relationships:evaluative_delete": (
+        lambda w: {"slug": w.program.slug, "role_uuid": w.evaluative_role.uuid},
+        "post",
+        expect(LEADERS, ok_status=302),
+    ),
+    # No contact is designated in the world, so the director receives concerns.
+    "relationships:concerns": (program_kw, "get", expect({"director"})),
+    "relationships:safety_contacts": (program_kw, "get", expect({"director"})),
+    "relationships:audit": (program_kw, "get", expect({"director"})),
+    "relationships:peer_pairing": (program_kw, "get", expect(LEADERS)),
+    # Nothing previewed and nothing to pair: leaders are sent back to the preview.
+    "relationships:peer_pairing_publish": (program_kw, "post", expect(LEADERS, ok_status=302)),
+    "meetings:schedule": (rel_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "meetings:log": (rel_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "meetings:detail": (meeting_kw, "get", expect(PARTIES | LEADERS, hidden=NOT_RELATED)),
+    "meetings:reschedule": (meeting_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "meetings:cancel": (meeting_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
+    "meetings:outcome": (meeting_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
+    "meetings:preparation": (
+        meeting_kw,
+        "post",
+        expect({"learner"}, ok_status=302, hidden=NOT_RELATED),
+    ),
+    "meetings:summary": (meeting_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
+    "meetings:action_add": (meeting_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
+    "meetings:action_toggle": (
+        lambda w: {**meeting_kw(w), "item_uuid": w.action_item.uuid},
+        "post",
+        expect(PARTIES, ok_status=302, hidden=NOT_RELATED),
+    ),
+    "meetings:private_note": (
+        meeting_kw,
+        "post",
+        expect(PARTIES, ok_status=302, hidden=NOT_RELATED),
+    ),
+    "meetings:compliance": (program_kw, "get", expect(LEADERS)),
+    "questions:bank": (program_kw, "get", expect(LEADERS)),
+    "questions:add": (program_kw, "get", expect(LEADERS)),
+    "questions:customize": (program_kw, "post", expect(LEADERS, ok_status=302)),
+    "questions:edit": (question_kw, "get", expect(LEADERS)),
+    "questions:deactivate": (question_kw, "post", expect(LEADERS, ok_status=302)),
+    "questions:reactivate": (question_kw, "post", expect(LEADERS, ok_status=302)),
+    "questions:mark_asked": (
+        meeting_kw,
+        "post",
+        expect(PARTIES, ok_status=302, hidden=NOT_RELATED),
+    ),
+    "meetings:cadence": (program_kw, "get", expect(LEADERS)),
+    # The token is the credential: whoever holds it reads the feed (calendar apps cannot
+    # log in); it carries nothing confidential and its owner can reset it.
+    "calendar:feed": (
+        lambda w: {"token": CalendarFeed.objects.get_or_create(user=w.user("learner"))[0].token},
+        "get",
+        {p: 200 for p in PERSONAS},
+    ),
+    "calendar:settings": (
+        lambda w: {},
+        "get",
+        {"anonymous": 302, **{p: 200 for p in PERSONAS[1:]}},
+    ),
+    "calendar:reset": (lambda w: {}, "post", {p: 302 for p in PERSONAS}),
+    "reminders:preferences": (
+        lambda w: {},
+        "get",
+        {"anonymous": 302, **{p: 200 for p in PERSONAS[1:]}},
+    ),
+    # Match rounds: leaders run them; each learner of the cohort keeps their own list, each
+    # guide of the pool their own marks (world: residents learner and other_learner; guides
+    # guide, other_guide and evaluator). Empty POSTs come back with a message.
+    "matching:rounds": (program_kw, "get", expect(LEADERS)),
+    "matching:round_open": (program_kw, "get", expect(LEADERS)),
+    "matching:round": (round_kw, "get", expect(LEADERS)),
+    "matching:round_close": (round_kw, "post", expect(LEADERS, ok_status=302)),
+    "matching:round_run": (round_kw, "post", expect(LEADERS, ok_status=302)),
+    "matching:run_preview": (run_kw, "get", expect(LEADERS)),
+    "matching:run_publish": (run_kw, "get", expect(LEADERS)),
+    "matching:rule_add": (round_kw, "post", expect(LEADERS, ok_status=302)),
+    "matching:rule_delete": (
+        lambda w: {**round_kw(w), "rule_uuid": w.pair_rule.uuid},
+        "post",
+        expect(LEADERS, ok_status=302),
+    ),
+    "matching:my_rounds": (program_kw, "get", expect(MEMBERS)),
+    "matching:rank": (round_kw, "get", expect({"learner", "other_learner"})),
+    "matching:marks": (round_kw, "get", expect({"guide", "other_guide", "evaluator"})),
+    "accounts:login": (lambda w: {}, "get", {"anonymous": 200, **{p: 302 for p in PERSONAS[1:]}}),
+    "accounts:logout": (lambda w: {}, "post", {p: 302 for p in PERSONAS}),
+    "accounts:accept_invitation": (
+        lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+        "get",
+        {p: 200 for p in PERSONAS},
+    ),
+}
+
+# The same views asked for objects of another program through ours: nobody sees them.
+CROSS_PROGRAM = {
+    "matching:round": lambda w: {"slug": w.program.slug, "round_uuid": w.other_match_round.uuid},
+    "matching:rank": lambda w: {"slug": w.program.slug, "round_uuid": w.other_match_round.uuid},
+    "relationships:detail": lambda w: {
+        "slug": w.program.slug,
+        "rel_uuid": w.other_relationship.uuid,
+    },
+    "relationships:agreement_edit": lambda w: {
+        "slug": w.program.slug,
+        "rel_uuid": w.other_relationship.uuid,
+    },
+}
+
+
+def all_url_names():
+    names = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns == "admin":
+                    continue
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_a_row():
+    missing = all_url_names() - set(ROWS)
+    assert not missing, f"URLs without a row in the permission table: {sorted(missing)}"
+    stale = set(ROWS) - all_url_names()
+    assert not stale, f"Rows for URLs that no longer exist: {sorted(stale)}"
+
+
+def test_every_row_covers_every_persona():
+    for name, (_, _, expected) in ROWS.items():
+        assert set(expected) == set(PERSONAS), name
+
+
+CASES = [(name, persona) for name in ROWS for persona in PERSONAS]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end; each
+    test runs in its own savepoint, so what one POST changes the next test does not see."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _client_for(client, world, persona):
+    if persona != "anonymous":
+        client.force_login(world.user(persona))
+    return client
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_permission_table(db, client, world, name, persona):
+    from django.urls import reverse
+
+    kwargs, method, expected = ROWS[name]
+    url = reverse(name, kwargs=kwargs(world))
+    response = getattr(_client_for(client, world, persona), method)(url)
+    assert response.status_code == expected[persona], (
+        f"{method.upper()} {url} as {persona}: {response.status_code}, expected {expected[persona]}"
+    )
+    if persona == "anonymous" and expected[persona] == 302 and name != "accounts:logout":
+        assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted(CROSS_PROGRAM))
+@pytest.mark.parametrize("persona", ["director", "coordinator", "outsider"])
+def test_objects_of_another_program_are_not_found_through_ours(db, client, world, name, persona):
+    from django.urls import reverse
+
+    url = reverse(name, kwargs=CROSS_PROGRAM[name](world))
+    assert _client_for(client, world, persona).get(url).status_code == 404
+
+
+# Text that the world wrote in confidential places, and who alone may ever read it. The
+# world's learner shared nothing with leadership, so only the parties read the record.
+SECRETS = {
+    "PRIVATE-NOTE-OF-LEARNER": {"learner"},
+    "PRIVATE-NOTE-OF-GUIDE": {"guide"},
+    "PREPARATION-SECRET": PARTIES,
+    "SUMMARY-SECRET": PARTIES,
+    "ACTION-SECRET": PARTIES,
+    "Find a research project in neonatology": PARTIES,  # the agreement's goals
+    "We never find time.": {"learner", "coordinator", "director"},  # the rematch reason
+    "Seemed exhausted and withdrawn": {"guide", "director"},  # the concern; director = contact
+}
+GET_CASES = [
+    (name, persona)
+    for name, (_, method, expected) in ROWS.items()
+    if method == "get"
+    for persona in PERSONAS
+    if expected[persona] == 200
+]
+
+
+@pytest.mark.parametrize(("name", "persona"), GET_CASES, ids=[f"{n}-{p}" for n, p in GET_CASES])
+def test_no_page_shows_a_secret_to_someone_it_is_not_for(db, client, world, name, persona):
+    from django.urls import reverse
+
+    kwargs, _, _ = ROWS[name]
+    response = _client_for(client, world, persona).get(reverse(name, kwargs=kwargs(world)))
+    text = response.content.decode()
+    for secret, readers in SECRETS.items():
+        if persona not in readers:
+            assert secret not in text, f"{name} shows {secret!r} to {persona}"

@@ -1,0 +1,234 @@
+"""A small, complete program for cross-cutting tests: every persona of the privacy table
+and one object of every kind, built through the services as users would make them."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from dyad.accounts.factories import UserFactory
+from dyad.audit.models import AuditEntry
+from dyad.matching import services as matching_services
+from dyad.matching.models import MatchRound, MatchRun, PairRule, Rule
+from dyad.meetings import services as meeting_services
+from dyad.meetings.models import ActionItem, Meeting
+from dyad.profiles.factories import GuideProfileFactory
+from dyad.programs.factories import MembershipFactory, ProgramFactory
+from dyad.programs.models import GuidanceKind, Program, Role, RosterImport
+from dyad.relationships import services
+from dyad.relationships.models import (
+    EvaluativeKind,
+    EvaluativeRole,
+    GuideRequest,
+    Origin,
+    Relationship,
+    SafetyConcern,
+)
+
+PERSONAS = [
+    "anonymous",
+    "stranger",
+    "outsider",
+    "learner",
+    "guide",
+    "other_learner",
+    "other_guide",
+    "evaluator",
+    "coordinator",
+    "director",
+]
+
+
+@dataclass
+class World:
+    program: Program
+    other_program: Program
+    people: dict
+    relationship: Relationship
+    other_relationship: Relationship
+    guide_request: GuideRequest
+    evaluative_role: EvaluativeRole
+    concern: SafetyConcern
+    roster_import: RosterImport
+    audit_entry: AuditEntry
+    meeting: Meeting
+    action_item: ActionItem
+    match_round: MatchRound
+    match_run: MatchRun
+    pair_rule: PairRule
+    other_match_round: MatchRound
+
+    def user(self, persona):
+        return self.people.get(persona)
+
+
+def _member(program, role, email, **kwargs):
+    return MembershipFactory(program=program, role=role, user__email=email, **kwargs).user
+
+
+def build_world() -> World:
+    program = ProgramFactory(name="Pediatrics Residency", slug="peds")
+    other_program = ProgramFactory(name="Surgery Residency", slug="surgery")
+    p = {
+        "stranger": UserFactory(email="stranger@example.org"),
+        "outsider": _member(other_program, Role.DIRECTOR, "outsider@example.org"),
+        "learner": _member(program, Role.RESIDENT, "learner@example.org", pgy=2),
+        "other_learner": _member(program, Role.RESIDENT, "other.learner@example.org", pgy=1),
+        "guide": _member(program, Role.FACULTY, "guide@example.org"),
+        "other_guide": _member(program, Role.FACULTY, "other.guide@example.org"),
+        "evaluator": _member(program, Role.FACULTY, "evaluator@example.org"),
+        "coordinator": _member(program, Role.COORDINATOR, "coordinator@example.org"),
+        "director": _member(program, Role.DIRECTOR, "director@example.org"),
+    }
+    for persona in ("guide", "other_guide", "evaluator"):
+        GuideProfileFactory(user=p[persona], offers={GuidanceKind.MENTORING: 3})
+    director = p["director"]
+    evaluative_role = services.evaluative_role_create(
+        program=program,
+        evaluator=p["evaluator"],
+        kind=EvaluativeKind.CCC_MEMBER,
+        start_date=date(2020, 7, 1),
+        acting_user=director,
+    )
+    relationship = services.relationship_create(
+        program=program,
+        learner=p["learner"],
+        guide=p["guide"],
+        kind=GuidanceKind.MENTORING,
+        origin=Origin.ASSIGNED,
+        acting_user=director,
+        goals="Find a research project in neonatology; plan fellowship applications.",
+    )
+    agreement = relationship.current_agreement()
+    services.agreement_acknowledge(agreement=agreement, acting_user=p["learner"])
+    services.agreement_acknowledge(agreement=agreement, acting_user=p["guide"])
+    services.rematch_request_create(
+        relationship=relationship, acting_user=p["learner"], reason="We never find time."
+    )
+    concern = services.safety_concern_raise(
+        relationship=relationship,
+        acting_user=p["guide"],
+        description="Seemed exhausted and withdrawn at our last meeting.",
+    )
+    guide_request = services.guide_request_create(
+        program=program,
+        learner=p["other_learner"],
+        guide=p["guide"],
+        kind=GuidanceKind.MENTORING,
+        message="I would love your advice on research.",
+        acting_user=p["other_learner"],
+    )
+    # A relationship of the other program, to ask for it through ours.
+    surgeon = _member(other_program, Role.FACULTY, "surgeon@example.org")
+    GuideProfileFactory(user=surgeon)
+    surgery_resident = _member(other_program, Role.RESIDENT, "surgery.resident@example.org")
+    other_relationship = services.relationship_create(
+        program=other_program,
+        learner=surgery_resident,
+        guide=surgeon,
+        kind=GuidanceKind.MENTORING,
+        origin=Origin.ASSIGNED,
+        acting_user=p["outsider"],
+    )
+    meeting = meeting_services.meeting_schedule(
+        relationship=relationship,
+        acting_user=p["learner"],
+        starts_at=timezone.now() + timedelta(days=7),
+        duration_minutes=45,
+        mode="in_person",
+        place="Clinic B, room 4",
+    )
+    meeting_services.preparation_save(
+        meeting=meeting,
+        acting_user=p["learner"],
+        goals="PREPARATION-SECRET",
+        progress="",
+        obstacles="",
+    )
+    meeting_services.summary_save(
+        meeting=meeting, acting_user=p["guide"], text="SUMMARY-SECRET", topics=[]
+    )
+    action_item = meeting_services.action_item_add(
+        meeting=meeting, acting_user=p["guide"], text="ACTION-SECRET", owner=p["learner"]
+    )
+    for persona in ("learner", "guide"):
+        meeting_services.private_note_save(
+            meeting=meeting, author=p[persona], text=f"PRIVATE-NOTE-OF-{persona.upper()}"
+        )
+    roster_import = RosterImport.objects.create(
+        program=program,
+        uploaded_by=p["coordinator"],
+        filename="roster.csv",
+        content="Email,First Name,Last Name,PGY\nnew.intern@example.org,New,Intern,1\n",
+    )
+    match_round, match_run, pair_rule, other_match_round = _match_rounds(
+        program, other_program, p, surgeon
+    )
+    return World(
+        program=program,
+        other_program=other_program,
+        people=p,
+        relationship=relationship,
+        other_relationship=other_relationship,
+        guide_request=guide_request,
+        evaluative_role=evaluative_role,
+        concern=concern,
+        roster_import=roster_import,
+        audit_entry=AuditEntry.objects.filter(program=program).first(),
+        meeting=meeting,
+        action_item=action_item,
+        match_round=match_round,
+        match_run=match_run,
+        pair_rule=pair_rule,
+        other_match_round=other_match_round,
+    )
+
+
+def _match_rounds(program, other_program, p, surgeon):
+    """An open mentoring round of the residents (learner, other_learner) with the three
+    faculty guides: lists, a mark, one run and a forbidden pair; and a round of the other
+    program."""
+    director = p["director"]
+    match_round = matching_services.round_open(
+        program=program,
+        acting_user=director,
+        name="Mentors for the residents",
+        kind=GuidanceKind.MENTORING,
+        learner_roles=[Role.RESIDENT],
+        guides=[p["guide"], p["other_guide"], p["evaluator"]],
+        deadline=timezone.now() + timedelta(days=7),
+    )
+    for learner, guides in (
+        ("learner", ["other_guide"]),
+        ("other_learner", ["guide", "other_guide"]),
+    ):
+        matching_services.ranking_save(
+            match_round=match_round,
+            learner=p[learner],
+            guides=[p[g] for g in guides],
+            acting_user=p[learner],
+        )
+    matching_services.guide_marks_save(
+        match_round=match_round,
+        guide=p["other_guide"],
+        marks={p["other_learner"]: ("prefer", None)},
+        acting_user=p["other_guide"],
+    )
+    match_run = matching_services.round_run(match_round=match_round, acting_user=director)
+    pair_rule = matching_services.pair_rule_add(
+        match_round=match_round,
+        learner=p["learner"],
+        guide=p["guide"],
+        rule=Rule.FORBID,
+        acting_user=director,
+    )
+    other_match_round = matching_services.round_open(
+        program=other_program,
+        acting_user=p["outsider"],
+        name="Surgery mentors",
+        kind=GuidanceKind.MENTORING,
+        learner_roles=[Role.RESIDENT],
+        guides=[surgeon],
+        deadline=timezone.now() + timedelta(days=7),
+    )
+    return match_round, match_run, pair_rule, other_match_round
