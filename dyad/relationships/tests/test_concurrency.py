@@ -6,7 +6,6 @@ the partial unique constraint on (guide, kind, seat) decides, not the check befo
 insert. Run with -s to see the figures.
 """
 
-import json
 import threading
 
 import pytest
@@ -32,23 +31,6 @@ on_postgresql = pytest.mark.skipif(
     reason="races need concurrent transactions on one database: PostgreSQL only "
     "(SQLite serialises writers; set DATABASE_URL=postgres://… to run this test)",
 )
-
-# Rows that `flush` leaves to post_migrate to recreate, with new ids.
-RECREATED_AFTER_FLUSH = {"contenttypes.contenttype", "auth.permission"}
-
-
-@pytest.fixture(scope="module")
-def _seeded_rows_kept(django_db_setup, django_db_blocker):
-    """A transactional test empties every table when it ends, the rows that data
-    migrations seeded (the default content areas…) included. Put those back once this
-    module is done, for the tests that run after it."""
-    with django_db_blocker.unblock():
-        rows = json.loads(connection.creation.serialize_db_to_string())
-    seeded = json.dumps([row for row in rows if row["model"] not in RECREATED_AFTER_FLUSH])
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(seeded)
-
 
 @pytest.fixture
 def collisions(monkeypatch):
@@ -110,8 +92,7 @@ def assert_exactly_capacity_won(outcomes, guide, capacity):
 
 
 @pytest.mark.parametrize("capacity", [1, 3])
-@pytest.mark.usefixtures("_seeded_rows_kept")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @on_postgresql
 def test_racing_assignments_fill_exactly_the_capacity(program, director, collisions, capacity):
     attempts = winners = 0
@@ -141,8 +122,7 @@ def test_racing_assignments_fill_exactly_the_capacity(program, director, collisi
 
 
 @pytest.mark.parametrize("capacity", [1, 3])
-@pytest.mark.usefixtures("_seeded_rows_kept")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @on_postgresql
 def test_racing_acceptances_fill_exactly_the_capacity(program, collisions, capacity):
     attempts = winners = 0
