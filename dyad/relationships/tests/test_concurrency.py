@@ -32,6 +32,7 @@ on_postgresql = pytest.mark.skipif(
     "(SQLite serialises writers; set DATABASE_URL=postgres://… to run this test)",
 )
 
+
 @pytest.fixture
 def collisions(monkeypatch):
     """Counts the inserts that lost a place to a racing transaction at the database (the
