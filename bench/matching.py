@@ -1,7 +1,7 @@
 """Benchmark of the matching engine (dyad/lib/matching, SPEC M6) at institution scale.
 
     .venv/bin/python bench/matching.py            # 20,000 x 10,000 and 2,000 x 1,000
-    .venv/bin/python bench/matching.py --quick    # 2,000 x 1,000 only, under a minute
+    .venv/bin/python bench/matching.py --quick    # 1,000 x 500 only, under a minute
 
 Every solver runs in a fresh subprocess on the same synthetic round (deterministic seed):
 seconds are time.perf_counter around the solve alone; peak memory is that subprocess's
@@ -18,13 +18,17 @@ import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# This script's folder would shadow the `matching` package it compares against.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
 
 from dyad.lib.matching import (  # noqa: E402
     blocking_pairs,
@@ -38,6 +42,7 @@ from dyad.lib.matching.synthetic import synthetic_round  # noqa: E402
 SEED = 11
 FULL = (20_000, 10_000)
 SMALL = (2_000, 1_000)
+QUICK = (1_000, 500)
 PACKAGE_LIMIT = 300  # seconds for the matching package at the full size
 
 
@@ -129,23 +134,36 @@ def package_inputs(problem):
 
 
 def run_package(problem):
+    """The package's constructor deep-copies players that refer to each other, which
+    recurses as deep as the round is large: it runs in a thread with a large stack."""
     from matching.games import HospitalResident
 
     resident_prefs, hospital_prefs, capacities = package_inputs(problem)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        game = HospitalResident.create_from_dictionaries(resident_prefs, hospital_prefs, capacities)
-        solution = game.solve(optimal="resident")
-    seconds = time.perf_counter() - start
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1 << 30)
+    out = {}
+
+    def solve():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = time.perf_counter()
+            game = HospitalResident.create_from_dictionaries(
+                resident_prefs, hospital_prefs, capacities
+            )
+            out["solution"] = game.solve(optimal="resident")
+            out["seconds"] = time.perf_counter() - start
+
+    thread = threading.Thread(target=solve)
+    thread.start()
+    thread.join()
     assignment = [None] * problem.n_learners
     for learner, guide in problem.pinned_guide.items():
         assignment[learner] = guide
-    for hospital, residents in solution.items():
+    for hospital, residents in out["solution"].items():
         for resident in residents:
             assignment[resident.name] = hospital.name
     same = tuple(assignment) == stable_match(problem).assignment
-    return seconds, assignment, f"same matching as ours: {'yes' if same else 'NO'}"
+    return out["seconds"], assignment, f"same matching as ours: {'yes' if same else 'NO'}"
 
 
 def run_lp(problem):
@@ -172,15 +190,20 @@ def run_lp(problem):
         ]
     ).tocsr()
     b = np.concatenate([np.ones(n), caps.clip(0)])
-    first = linprog(-np.ones(k), A_ub=a, b_ub=b, bounds=(0, 1), method="highs")
+    # The interior-point method is several times faster than simplex on these wide LPs.
+    first = linprog(-np.ones(k), A_ub=a, b_ub=b, bounds=(0, 1), method="highs-ipm")
     most = round(-first.fun)
+    every = sp.csr_array(np.ones((1, k)))
     second = linprog(
-        -score, A_ub=a, b_ub=b, A_eq=np.ones((1, k)), b_eq=[most], bounds=(0, 1), method="highs"
+        -score, A_ub=a, b_ub=b, A_eq=every, b_eq=[most], bounds=(0, 1), method="highs-ipm"
     )
+    if first.status or second.status:
+        raise RuntimeError(f"HiGHS: {first.message} / {second.message}")
     seconds = time.perf_counter() - start
     pinned_score = total_score(problem, [problem.pinned_guide.get(x) for x in range(n)])
     objective = (most + len(problem.pinned_guide), round(-second.fun) + pinned_score)
-    return seconds, None, f"LP objective {objective[0]:,} matched, {objective[1]:,} score"
+    note = f"LP objective {objective[0]:,} matched, {objective[1]:,} score"
+    return seconds, None, note, {"lp": objective}
 
 
 SOLVERS = {
@@ -195,8 +218,8 @@ SOLVERS = {
 
 def worker(solver: str, n: int, m: int) -> None:
     problem = build((n, m))
-    seconds, assignment, note = SOLVERS[solver](problem)
-    out = {"seconds": seconds, "peak": peak_mib(), "note": note}
+    seconds, assignment, note, *extra = SOLVERS[solver](problem)
+    out = {"seconds": seconds, "peak": peak_mib(), "note": note, **(extra[0] if extra else {})}
     if assignment is not None:
         out["matched"] = sum(g is not None for g in assignment)
         out["score"] = total_score(problem, assignment)
@@ -239,7 +262,8 @@ def main() -> None:
         worker(args.worker[0], int(args.worker[1]), int(args.worker[2]))
         return
 
-    plan = [(SMALL, s, None) for s in SOLVERS]
+    small = QUICK if args.quick else SMALL
+    plan = [(small, s, None) for s in SOLVERS]
     if not args.quick:
         plan += [
             (FULL, "stable (ours)", None),
@@ -261,7 +285,7 @@ def main() -> None:
         results[size, solver] = r = measure(solver, size, limit)
         print(row(size, solver, r), flush=True)
     print()
-    for size in (SMALL, FULL):
+    for size in (small, FULL):
         ours = results.get((size, "stable (ours)"))
         theirs = results.get((size, "matching 1.4.3 HospitalResident"))
         if ours and theirs and "seconds" in ours:
@@ -274,6 +298,13 @@ def main() -> None:
                 ratio = theirs["seconds"] / ours["seconds"]
                 print(f"{label}: stable is {ratio:,.0f}x faster than the package (measured)")
         best = results.get((size, "optimal (ours)"))
+        lp = results.get((size, "LP, HiGHS (linprog)"))
+        if best and lp and "lp" in lp and "matched" in best:
+            same = [best["matched"], best["score"]] == list(lp["lp"])
+            print(
+                f"{size[0]:,} x {size[1]:,}: optimal objective equals the LP's: "
+                f"{'yes' if same else 'NO'} ({best['matched']:,} matched, {best['score']:,})"
+            )
         greedy = results.get((size, "greedy"))
         if best and greedy and "matched" in best and "matched" in greedy:
             print(

@@ -7,7 +7,7 @@ with `unmatched_reasons`, and summarize with `match_stats`.
 """
 
 from .optimal import OptimalResult, Proof, fill_unmatched, optimal_match
-from .peer import PeerPairing, pair_peer_advisors
+from .peer import balanced_pairing
 from .problem import MatchingError, Problem, check_assignment
 from .report import MatchStats, match_stats, unmatched_reasons
 from .score import AVOID, PREFER, Compatibility, PairScore, Profile, ScoreModel, ScoreWeights
@@ -21,19 +21,18 @@ __all__ = [
     "MatchingError",
     "OptimalResult",
     "PairScore",
-    "PeerPairing",
     "Problem",
     "Profile",
     "Proof",
     "ScoreModel",
     "ScoreWeights",
     "StableResult",
+    "balanced_pairing",
     "blocking_pairs",
     "check_assignment",
     "fill_unmatched",
     "match_stats",
     "optimal_match",
-    "pair_peer_advisors",
     "stable_match",
     "unmatched_reasons",
 ]
