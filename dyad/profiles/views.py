@@ -136,7 +136,7 @@ def guide_detail(request, slug, profile_uuid):
 def _content_areas_page(request, viewer, form):
     ctx = {
         "viewer": viewer,
-        "nav": "areas",
+        "nav": "people",
         "form": form,
         "defaults": ContentArea.objects.filter(program__isnull=True).order_by("name"),
         "own_areas": selectors.program_content_areas(viewer.program),

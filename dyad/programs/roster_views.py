@@ -46,7 +46,7 @@ def roster_upload(request, slug):
             return redirect("programs:roster_preview", viewer.program.slug, roster_import.uuid)
     ctx = {
         "viewer": viewer,
-        "nav": "import",
+        "nav": "people",
         "form": form,
         "columns": roster.COLUMNS,
         "example": roster.EXAMPLE_CSV,
@@ -63,7 +63,7 @@ def roster_preview(request, slug, import_uuid):
     applied = roster_import.status == RosterImport.Status.APPLIED
     ctx = {
         "viewer": viewer,
-        "nav": "import",
+        "nav": "people",
         "roster_import": roster_import,
         "summary": roster_import.summary,
         # Once applied, a new plan would only say "unchanged": the summary tells what was done.

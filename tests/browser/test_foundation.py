@@ -36,7 +36,7 @@ def test_coordinator_imports_a_roster_and_sees_the_new_residents(
     login(page, coordinator)
     expect(page.get_by_role("heading", name="Pediatrics Residency")).to_be_visible()
     screenshot(page, "coordinator-home")
-    page.get_by_role("link", name="Import roster").first.click()
+    page.get_by_role("link", name="Import a roster").click()
     page.locator("input[type=file]").set_input_files(roster)
     page.get_by_role("button", name="Preview the import").click()
 

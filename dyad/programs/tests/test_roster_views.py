@@ -112,7 +112,7 @@ def request_fixture(request):
 def test_upload_page_explains_the_columns_and_offers_an_example(client, program, coordinator):
     client.force_login(coordinator)
     response = client.get(url("roster_upload", program))
-    assert response.context["nav"] == "import"
+    assert response.context["nav"] == "people"
     assert response.context["viewer"].program == program
     assert "Expected End Date" in response.text
     assert 'download="roster-example.csv"' in response.text
@@ -196,7 +196,7 @@ def test_preview_counts_and_lists_what_each_row_will_do(client, program, coordin
     client.force_login(coordinator)
     response = client.get(url("roster_preview", program, roster_import))
     assert response.status_code == 200
-    assert response.context["nav"] == "import"
+    assert response.context["nav"] == "people"
     plan = response.context["plan"]
     assert plan.counts == {"create": 1, "add_role": 1, "update": 1, "unchanged": 1, "error": 1}
     text = response.text
