@@ -8,7 +8,6 @@ reason for every learner left unmatched, and the statistics of the run.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -45,28 +44,6 @@ def weights_from(data: Mapping[str, int] | None) -> ScoreWeights:
 
 
 # --- Profiles --------------------------------------------------------------------------
-
-# Words that say nothing of fit, left out of career goals and interests.
-_COMMON_WORDS = """
-    about after also and any are been being both but can could each for from have her his
-    how into its just like more most much not off only other our out over own same she some
-    such than that the their them then there these they this those through too under very
-    was were what when where which while who will with would your you yours work working
-    want wants hope hoping interested interest interests especially currently
-"""
-_STOPWORDS = frozenset(_COMMON_WORDS.split())
-
-
-def words(*texts: str) -> frozenset[str]:
-    """The meaningful words of free text, lower-cased: 'Academic neonatology; QI' →
-    {'academic', 'neonatology'}. Words under four letters and common words are dropped."""
-    found = set()
-    for text in texts:
-        for word in re.findall(r"[a-zA-Z][a-zA-Z-]+", text or ""):
-            word = word.lower().strip("-")
-            if len(word) >= 4 and word not in _STOPWORDS:
-                found.add(word)
-    return frozenset(found)
 
 
 def without_common(

@@ -4,7 +4,7 @@ Every function costs a fixed number of queries, whatever the size of the round."
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,8 @@ from dyad.matching.models import (
     RunPair,
     RunUnmatched,
 )
-from dyad.profiles.models import GuideOffer, GuideProfile, LearnerProfile
+from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
+from dyad.profiles.suggestions import guide_fit_profile, learner_fit_profile, program_stop_words
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import (
     NON_EVALUATIVE_KINDS,
@@ -188,39 +189,22 @@ def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None) -> dict:
     return dict(why)
 
 
-def _learner_profile(profile: LearnerProfile | None) -> engine.Profile:
-    if profile is None:
-        return engine.Profile()
-    return engine.Profile(
-        content_areas={a.name for a in profile.content_areas_sought.all()},
-        career_goals=engine.words(profile.career_goals),
-        interests=engine.words(profile.interests, profile.outside_interests),
-        languages={str(lang).strip().title() for lang in profile.languages if str(lang).strip()},
-    )
-
-
-def _guide_profile(profile: GuideProfile | None) -> engine.Profile:
-    if profile is None:
-        return engine.Profile()
-    return engine.Profile(
-        content_areas={a.name for a in profile.content_areas.all()},
-        career_goals=engine.words(profile.career_path, profile.skills),
-        interests=engine.words(profile.clinical_interests, profile.outside_interests),
-        languages={str(lang).strip().title() for lang in profile.languages if str(lang).strip()},
-    )
-
-
-def profiles(learner_ids, guide_ids):
-    """Engine profiles of the learners and guides, without what most of them share."""
+def profiles(program, learner_ids, guide_ids):
+    """Engine profiles of the learners and guides, read as the directory's suggestions
+    read them (same words, same reasons), without what most of the round shares."""
+    stop = program_stop_words(program)
+    areas = ContentArea.objects.for_program(program).order_by("name")
     learner_profiles = {
-        p.user_id: _learner_profile(p)
+        p.user_id: learner_fit_profile(p, stop)
         for p in LearnerProfile.objects.filter(user__in=learner_ids).prefetch_related(
-            "content_areas_sought"
+            Prefetch("content_areas_sought", queryset=areas, to_attr="sought_areas")
         )
     }
     guide_profiles = {
-        p.user_id: _guide_profile(p)
-        for p in GuideProfile.objects.filter(user__in=guide_ids).prefetch_related("content_areas")
+        p.user_id: guide_fit_profile(p, stop)
+        for p in GuideProfile.objects.filter(user__in=guide_ids).prefetch_related(
+            Prefetch("content_areas", queryset=areas, to_attr="program_areas")
+        )
     }
     return engine.without_common(
         {u: learner_profiles.get(u, engine.Profile()) for u in learner_ids},
@@ -246,7 +230,7 @@ def round_input(match_round) -> engine.RoundInput:
         if mark.rank is not None:
             guide_ranks[mark.guide_id].append(mark.learner_id)
     pinned = dict(match_round.rules.filter(rule=Rule.PIN).values_list("learner_id", "guide_id"))
-    learner_profiles, guide_profiles = profiles(learner_ids, guide_ids)
+    learner_profiles, guide_profiles = profiles(match_round.program, learner_ids, guide_ids)
     return engine.RoundInput(
         learners=learner_ids,
         guides=guide_ids,
@@ -359,7 +343,7 @@ def pool_for_learner(match_round, learner):
     }
     places = places_left(match_round, guide_ids)
     blocked = _visible_sources(forbidden_reasons(match_round, [learner.pk], guide_ids))
-    learner_profiles, guide_profiles = profiles([learner.pk], guide_ids)
+    learner_profiles, guide_profiles = profiles(match_round.program, [learner.pk], guide_ids)
     weights = engine.weights_from(match_round.weights)
     fits = engine.fit_reasons(
         learner_profiles[learner.pk], [guide_profiles[g] for g in guide_ids], weights

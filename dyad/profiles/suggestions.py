@@ -83,8 +83,10 @@ def program_stop_words(program) -> frozenset[str]:
 
 
 def _languages(languages) -> frozenset[str]:
+    """Languages as people spell them, in one case ("spanish" and "Spanish" are one)."""
+    names = (str(name).strip() for name in languages)
     return frozenset(
-        str(name).strip() for name in languages if str(name).strip().lower() not in COMMON_LANGUAGES
+        name.title() for name in names if name and name.lower() not in COMMON_LANGUAGES
     )
 
 

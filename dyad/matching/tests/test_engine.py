@@ -168,14 +168,6 @@ def test_profile_overlap_scores_with_the_rounds_weights():
     assert ann.reasons == ("not on their list", "shared: Research", "speaks Spanish")
 
 
-def test_words_keep_meaningful_words_only():
-    assert engine.words("Academic neonatology; QI and the NICU", "") == {
-        "academic",
-        "neonatology",
-        "nicu",
-    }
-
-
 def test_what_most_people_share_is_not_counted():
     learners = {
         i: Profile(interests={"pediatrics", f"topic{i}"}, languages={"English"}) for i in range(3)

@@ -196,7 +196,7 @@ def test_profiles_overlap_on_areas_words_and_languages(program, match_round, peo
     wellness = ContentArea.objects.get(slug="wellness")
     LearnerProfileFactory(
         user=people.ann,
-        interests="Neonatology and global health",
+        interests="Neonatology, global health",
         career_goals="Academic hospitalist",
         languages=["English", "spanish"],
     ).content_areas_sought.set([research, wellness])
