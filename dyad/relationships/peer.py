@@ -2,8 +2,8 @@
 spread evenly over the seniors who volunteer.
 
 Three layers, as elsewhere: the engine's `balanced_pairing` is pure (plain numbers in and
-out); `peer_pairing_proposal` reads the program and
-explains the answer in words; `peer_pairing_publish` writes it, all or nothing.
+out); `peer_pairing_proposal` reads the program and explains the answer in words;
+`peer_pairing_publish` writes it, all or nothing.
 """
 
 from __future__ import annotations
