@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -43,7 +44,41 @@ class CommaSeparatedField(forms.CharField):
         return parse_list(super().to_python(value) or "")
 
 
-class ContentAreaChoiceField(forms.ModelMultipleChoiceField):
+# The range of a 64-bit signed integer, the widest id any of our databases stores.
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
+
+
+def _out_of_range_id(field, value) -> bool:
+    """Whether `value` is an integer no row of the field's queryset can have as its key.
+    Django answers such an id in a single lookup with "does not exist", but in the `__in`
+    lookup of a multiple choice SQLite refuses to bind it (OverflowError, a 500)."""
+    model = field.queryset.model
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    if not isinstance(key, models.IntegerField):
+        return False
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False  # not an integer: Django's own check says so
+    return not _ID_MIN <= number <= _ID_MAX
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows that answers an impossible id as an unknown choice, before
+    querying."""
+
+    def _check_values(self, value):
+        for item in value if isinstance(value, list | tuple) else ():
+            if isinstance(item, str | int) and _out_of_range_id(self, item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
+class ContentAreaChoiceField(ModelMultipleChoiceField):
     name_programs = False
 
     def label_from_instance(self, obj: ContentArea) -> str:
