@@ -3,11 +3,26 @@
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 
 from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile
 from dyad.programs.models import Program
 from dyad.programs.selectors import programs_for_user
+from dyad.relationships.models import SEAT_HOLDING_STATES, Relationship
 
 
 def content_areas_for_programs(programs) -> QuerySet[ContentArea]:
@@ -25,18 +40,45 @@ def program_content_areas(program: Program) -> QuerySet[ContentArea]:
     return program.content_areas.annotate(n_guides=Count("guides")).order_by("name")
 
 
+def offers_with_places() -> QuerySet[GuideOffer]:
+    """Published offers (an offer with no capacity is no offer), each with `taken` places
+    (proposed and active relationships), `remaining` places and `is_open`.
+
+    `is_open` is the one meaning of "open to new learners" in a kind: the guide accepts
+    new learners and has a place left in that kind. The directory's cards and filters, the
+    profile page and the request form all read it from here. Places count across
+    programs: a guide's capacity is theirs, not one program's.
+    """
+    taken = (
+        Relationship.objects.filter(
+            guide=OuterRef("profile__user"), kind=OuterRef("kind"), state__in=SEAT_HOLDING_STATES
+        )
+        .values("guide")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        GuideOffer.objects.filter(capacity__gt=0)
+        .annotate(taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0))
+        .annotate(
+            remaining=Greatest(F("capacity") - F("taken"), Value(0)),
+            is_open=ExpressionWrapper(
+                Q(profile__accepting_new=True, capacity__gt=F("taken")),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("kind")
+    )
+
+
 def guide_display_prefetches(program: Program) -> list[Prefetch]:
     """What a guide card or page shows, fetched in one query per relation.
 
-    Offers with no capacity are not offers; content areas are limited to the program's
-    taxonomy, so that one program's own areas do not show up in another program.
+    Offers come with their places (offers_with_places); content areas are limited to the
+    program's taxonomy, so that one program's own areas do not show up in another program.
     """
     return [
-        Prefetch(
-            "offers",
-            queryset=GuideOffer.objects.filter(capacity__gt=0).order_by("kind"),
-            to_attr="published_offers",
-        ),
+        Prefetch("offers", queryset=offers_with_places(), to_attr="published_offers"),
         Prefetch(
             "content_areas",
             queryset=ContentArea.objects.for_program(program).order_by("name"),
@@ -54,7 +96,10 @@ def directory_guides(
     department: str = "",
     accepting: bool = False,
 ) -> QuerySet[GuideProfile]:
-    """The program's published pool of guides, filtered, ordered by last name."""
+    """The program's published pool of guides, filtered, ordered by last name.
+
+    `kind` keeps the guides who offer it; `accepting` those open to new learners (in
+    `kind` when given, else in any kind), as offers_with_places defines it."""
     qs = GuideProfile.objects.in_program(program)
     if text:
         qs = qs.search(text)
@@ -66,7 +111,8 @@ def directory_guides(
     if department:
         qs = qs.filter(department=department)
     if accepting:
-        qs = qs.filter(accepting_new=True)
+        open_offers = offers_with_places().filter(profile=OuterRef("pk"), is_open=True)
+        qs = qs.filter(Exists(open_offers.filter(kind=kind) if kind else open_offers))
     return (
         qs.distinct()
         .select_related("user")

@@ -14,24 +14,18 @@ same way and give the same reasons:
 """
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Prefetch
 
 from dyad.lib.matching.score import Compatibility, PairScore
 from dyad.lib.matching.score import Profile as FitProfile
-from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
+from dyad.profiles.availability import OfferStatus, availability, conflicts_for
+from dyad.profiles.models import ContentArea, GuideProfile, LearnerProfile
+from dyad.profiles.selectors import offers_with_places
 from dyad.programs.models import GuidanceKind
-from dyad.relationships.models import (
-    NON_EVALUATIVE_KINDS,
-    SEAT_HOLDING_STATES,
-    DoNotRepair,
-    EvaluativeRole,
-    Relationship,
-)
+from dyad.relationships.models import SEAT_HOLDING_STATES, DoNotRepair, Relationship
+from dyad.relationships.services import LearnerConflicts
 
 SUGGESTION_COUNT = 3  # one row of cards on a wide screen
 # Spoken by (nearly) everyone in the program: sharing it says nothing about fit.
@@ -133,49 +127,13 @@ def learner_profile_with_areas(user, program) -> LearnerProfile | None:
     )
 
 
-# --- Remaining places ------------------------------------------------------------------
-
-
-def attach_places_left(guides) -> None:
-    """Set `taken` and `remaining` on each of the guides' `published_offers`, in one query
-    whatever the number of guides. Places count across programs, as in offers_with_room:
-    a guide's capacity is theirs, not one program's; ended relationships free theirs."""
-    guides = list(guides)
-    taken = Counter(
-        {
-            (row["guide_id"], row["kind"]): row["n"]
-            for row in Relationship.objects.filter(
-                guide__in=[g.user_id for g in guides], state__in=SEAT_HOLDING_STATES
-            )
-            .values("guide_id", "kind")
-            .annotate(n=Count("id"))
-            .order_by()
-        }
-    )
-    for guide in guides:
-        for offer in guide.published_offers:
-            offer.taken = taken[guide.user_id, offer.kind]
-            offer.remaining = max(offer.capacity - offer.taken, 0)
-
-
-def _taken_places():
-    return (
-        Relationship.objects.filter(
-            guide=OuterRef("profile__user"), kind=OuterRef("kind"), state__in=SEAT_HOLDING_STATES
-        )
-        .values("guide")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-
-
 # --- Suggestions -----------------------------------------------------------------------
 
 
 @dataclass
 class Suggestion:
     guide: GuideProfile
-    offers: list[GuideOffer]  # the kinds the learner could ask for, each with room
+    offers: list[OfferStatus]  # the kinds the learner could ask for, each with room
     points: int
     reasons: tuple[str, ...]
 
@@ -186,33 +144,19 @@ class Suggestions:
     items: list[Suggestion] = field(default_factory=list)
 
 
-def _candidates(program, learner, today):
+def _candidates(program, learner):
     """Guides of the program accepting new learners, minus the learner and anyone marked
-    "do not re-pair" with them; each with `evaluates` (an evaluative role over the learner
-    today) and `open_offers`: offers with room in kinds the learner has not this guide."""
+    "do not re-pair" with them; each with `candidate_offers`: offers with their places
+    and `already` (the learner has this guide in this kind)."""
     already = Relationship.objects.filter(
         learner=learner,
         guide=OuterRef("profile__user"),
         kind=OuterRef("kind"),
         state__in=SEAT_HOLDING_STATES,
     )
-    offers = (
-        GuideOffer.objects.filter(capacity__gt=0, kind__in=SUGGESTED_KINDS)
-        .annotate(
-            taken=Coalesce(Subquery(_taken_places(), output_field=IntegerField()), 0),
-            already=Exists(already),
-        )
-        .order_by("kind")
-    )
+    offers = offers_with_places().filter(kind__in=SUGGESTED_KINDS).annotate(already=Exists(already))
     do_not_repair = DoNotRepair.objects.filter(
         program=program, learner=learner, guide=OuterRef("user")
-    )
-    # As evaluative_conflicts does for one pair: program-wide roles and supervision of
-    # this learner, in a period that has not ended.
-    evaluates = (
-        EvaluativeRole.objects.filter(program=program, evaluator=OuterRef("user"))
-        .filter(Q(learner__isnull=True) | Q(learner=learner))
-        .overlapping(start=today)
     )
     areas = ContentArea.objects.for_program(program).order_by("name")
     return (
@@ -220,7 +164,6 @@ def _candidates(program, learner, today):
         .filter(accepting_new=True)
         .exclude(user=learner)
         .exclude(Exists(do_not_repair))
-        .annotate(evaluates=Exists(evaluates))
         .select_related("user")
         .prefetch_related(
             Prefetch("offers", queryset=offers, to_attr="candidate_offers"),
@@ -230,26 +173,23 @@ def _candidates(program, learner, today):
     )
 
 
-def _open_offers(guide) -> list[GuideOffer]:
-    """The guide's offers the learner may ask for now, with `remaining` set."""
-    open_offers = []
-    for offer in guide.candidate_offers:
-        offer.remaining = max(offer.capacity - offer.taken, 0)
-        if not offer.remaining or offer.already:
-            continue
-        if guide.evaluates and offer.kind in NON_EVALUATIVE_KINDS:
-            continue
-        open_offers.append(offer)
-    return open_offers
+def _open_offers(guide, conflicts: LearnerConflicts) -> list[OfferStatus]:
+    """The guide's offers the learner may ask for now: open, not one the learner has
+    already, and not barred by an evaluative role."""
+    offers = [o for o in guide.candidate_offers if not o.already]
+    return availability(guide, offers, conflicts).requestable
 
 
-def suggested_guides(viewer, *, limit: int = SUGGESTION_COUNT) -> Suggestions:
+def suggested_guides(
+    viewer, *, conflicts: LearnerConflicts | None = None, limit: int = SUGGESTION_COUNT
+) -> Suggestions:
     """The learner's best-fitting guides with room, best first, each with its reasons.
 
     Five queries whatever the size of the pool (the learner's profile and its areas; the
-    candidate guides, their offers and their areas); the scoring is done in Python.
-    Guides with nothing in common with the learner are not suggested: a suggestion has
-    a reason or is not made.
+    candidate guides, their offers and their areas), and one for who evaluates the
+    learner unless `conflicts` (availability.conflicts_for) is given; the scoring is done
+    in Python. Guides with nothing in common with the learner are not suggested: a
+    suggestion has a reason or is not made.
     """
     program, learner = viewer.program, viewer.user
     profile = learner_profile_with_areas(learner, program)
@@ -257,9 +197,11 @@ def suggested_guides(viewer, *, limit: int = SUGGESTION_COUNT) -> Suggestions:
         return Suggestions(has_profile=False)
     stop = program_stop_words(program)
     seeks = learner_fit_profile(profile, stop)
+    if conflicts is None:
+        conflicts = conflicts_for(viewer)
     candidates = []
-    for guide in _candidates(program, learner, timezone.localdate()):
-        guide.open_offers = _open_offers(guide)
+    for guide in _candidates(program, learner):
+        guide.open_offers = _open_offers(guide, conflicts)
         if guide.open_offers:
             candidates.append(guide)
     if not candidates:

@@ -1,16 +1,15 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_guide_profile, get_program, viewer_for
-from dyad.profiles import selectors, services, suggestions
+from dyad.profiles import availability, selectors, services, suggestions
 from dyad.profiles.forms import (
     ContentAreaForm,
     DirectoryFilterForm,
@@ -19,7 +18,6 @@ from dyad.profiles.forms import (
 )
 from dyad.profiles.models import ContentArea
 from dyad.programs.selectors import programs_for_user
-from dyad.relationships.selectors import offers_with_room
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -44,16 +42,16 @@ def edit_guide(request):
         content_areas=selectors.content_areas_for_programs(programs),
         name_programs=len(programs) > 1,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            services.guide_profile_update(
-                user=request.user, data=form.cleaned_data, acting_user=request.user
-            )
-        except ValidationError as e:
-            form.add_error(None, e.messages)
-        else:
-            messages.success(request, "Your guide profile is saved.")
-            return redirect("profiles:edit_guide")
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.guide_profile_update(
+            user=request.user, data=data, acting_user=request.user
+        ),
+        success="Your guide profile is saved.",
+        then="profiles:edit_guide",
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "form": form,
@@ -73,16 +71,16 @@ def edit_learner(request):
         content_areas=selectors.content_areas_for_programs(programs),
         name_programs=len(programs) > 1,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            services.learner_profile_update(
-                user=request.user, data=form.cleaned_data, acting_user=request.user
-            )
-        except ValidationError as e:
-            form.add_error(None, e.messages)
-        else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("profiles:edit_learner")
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.learner_profile_update(
+            user=request.user, data=data, acting_user=request.user
+        ),
+        success="Your profile is saved.",
+        then="profiles:edit_learner",
+    ):
+        return response
     ctx = {"viewer": viewer, "form": form, "programs": programs}
     return TemplateResponse(request, "profiles/edit_learner.html", ctx)
 
@@ -97,7 +95,9 @@ def directory(request, slug):
     filters = form.filters()
     guides = selectors.directory_guides(program, **filters)
     page = Paginator(guides, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    suggestions.attach_places_left(page.object_list)
+    # Who evaluates the viewing learner, once for the cards and the suggestions.
+    conflicts = availability.conflicts_for(viewer)
+    availability.attach_availability(page.object_list, conflicts)
     ctx = {
         "viewer": viewer,
         "nav": "directory",
@@ -110,7 +110,7 @@ def directory(request, slug):
     if request.htmx and not request.htmx.history_restore_request:
         template = "profiles/_directory_results.html"
     elif policy.can_see_guide_suggestions(viewer):
-        ctx["suggestions"] = suggestions.suggested_guides(viewer)
+        ctx["suggestions"] = suggestions.suggested_guides(viewer, conflicts=conflicts)
     response = TemplateResponse(request, template, ctx)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -121,14 +121,18 @@ def guide_detail(request, slug, profile_uuid):
     viewer = get_program(request, slug, allow=policy.can_browse_directory)
     guide = get_guide_profile(viewer, profile_uuid, allow=policy.can_view_guide_profile)
     prefetch_related_objects([guide], *selectors.guide_display_prefetches(viewer.program))
+    conflicts = availability.conflicts_for(viewer, guides=[guide.user])
+    offers = availability.availability(guide, guide.published_offers, conflicts)
+    may_ask = policy.can_send_guide_request(viewer) and guide.user != request.user
     ctx = {
         "viewer": viewer,
         "nav": "directory",
         "guide": guide,
         "can_edit": policy.can_edit_guide_profile(request.user, guide),
         "can_see_effort": policy.can_view_guide_effort(viewer, guide),
-        "offers": offers_with_room(guide),
-        "can_request": policy.can_send_guide_request(viewer) and guide.user != request.user,
+        "availability": offers,
+        "can_request": may_ask and bool(offers.requestable),
+        "show_closed_note": may_ask and not offers.requestable,
     }
     return TemplateResponse(request, "profiles/guide_detail.html", ctx)
 
@@ -155,14 +159,14 @@ def content_areas(request, slug):
 def content_area_add(request, slug):
     viewer = get_program(request, slug, allow=policy.can_edit_program_taxonomy)
     form = ContentAreaForm(request.POST, program=viewer.program)
-    if form.is_valid():
-        try:
-            area = services.content_area_create(
-                program=viewer.program, name=form.cleaned_data["name"], acting_user=request.user
-            )
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, f"“{area.name}” is now a content area of this program.")
-            return redirect("profiles:content_areas", slug)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.content_area_create(
+            program=viewer.program, name=data["name"], acting_user=request.user
+        ),
+        success=lambda area: f"“{area.name}” is now a content area of this program.",
+        then=reverse("profiles:content_areas", args=[slug]),
+    ):
+        return response
     return _content_areas_page(request, viewer, form)

@@ -31,14 +31,17 @@ class GuideRequestForm(forms.Form):
     )
 
     def __init__(self, *args, offers, program, **kwargs):
-        """`offers`: the guide's offers with `remaining` places (selectors.offers_with_room);
-        only those with room can be asked for."""
+        """`offers`: the guide's offers as the learner sees them (OfferStatus of
+        profiles.availability). Only those the learner may ask for are choices: open to
+        new learners, and not in a kind barred because the guide evaluates the learner.
+        The others are kept in `unavailable`, each with why, to be shown beside them."""
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
-            (offer.kind, f"{offer.get_kind_display()} ({_places(offer.remaining)} left)")
-            for offer in offers
-            if offer.remaining > 0
+            (status.kind, f"{status.label} ({_places(status.offer.remaining)} left)")
+            for status in offers
+            if status.is_requestable
         ]
+        self.unavailable = [status for status in offers if not status.is_requestable]
         self.fields["focus_area"].queryset = ContentArea.objects.for_program(program)
 
 

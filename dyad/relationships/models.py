@@ -54,10 +54,12 @@ class EvaluativeRoleQuerySet(models.QuerySet):
             qs = qs.filter(start_date__lte=end)
         return qs
 
-    def evaluating(self, *, evaluator, learner):
-        """Roles in which `evaluator` evaluates `learner`: program-wide ones evaluate every
-        learner of the program; rotation supervision only the supervised learner."""
-        return self.filter(evaluator=evaluator).filter(Q(learner__isnull=True) | Q(learner=learner))
+    def evaluating(self, *, learner, evaluator=None):
+        """Roles in which `evaluator` (anyone, when None) evaluates `learner`: program-wide
+        ones evaluate every learner of the program; rotation supervision only the
+        supervised learner."""
+        qs = self if evaluator is None else self.filter(evaluator=evaluator)
+        return qs.filter(Q(learner__isnull=True) | Q(learner=learner))
 
 
 class EvaluativeRole(models.Model):

@@ -1,55 +1,56 @@
 """Self-select pairing (SPEC M6): a learner asks a guide from the directory; the guide
 accepts or declines; requests not answered in time expire."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_guide_profile, get_guide_request, get_program
+from dyad.profiles import availability
+from dyad.profiles.selectors import offers_with_places
 from dyad.relationships import selectors, services
 from dyad.relationships.forms_more import GuideRequestForm
 from dyad.relationships.models import GuideRequest
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _requests_url(viewer) -> str:
+    return reverse("relationships:requests", args=[viewer.program.slug])
 
 
 @login_required
 def request_guide(request, slug, profile_uuid):
     viewer = get_program(request, slug, allow=policy.can_send_guide_request)
     profile = get_guide_profile(viewer, profile_uuid, allow=policy.can_view_guide_profile)
-    offers = selectors.offers_with_room(profile)
-    form = GuideRequestForm(request.POST or None, offers=offers, program=viewer.program)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guide_request_create(
-                program=viewer.program,
-                learner=request.user,
-                guide=profile.user,
-                acting_user=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request,
-                f"Your request has gone to {profile.user}. You will hear by e-mail when they "
-                "answer.",
-            )
-            return redirect("relationships:requests", viewer.program.slug)
+    # What the learner may ask for, before they write: open kinds, minus those in which
+    # the guide may not take them because the guide evaluates them.
+    conflicts = availability.conflicts_for(viewer, guides=[profile.user])
+    offers = availability.availability(
+        profile, offers_with_places().filter(profile=profile), conflicts
+    )
+    form = GuideRequestForm(request.POST or None, offers=offers.offers, program=viewer.program)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.guide_request_create(
+            program=viewer.program,
+            learner=request.user,
+            guide=profile.user,
+            acting_user=request.user,
+            **data,
+        ),
+        success=f"Your request has gone to {profile.user}. You will hear by e-mail when they "
+        "answer.",
+        then=_requests_url(viewer),
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "directory",
         "profile": profile,
-        "offers": offers,
+        "availability": offers,
         "form": form,
-        "has_room": any(offer.remaining for offer in offers),
     }
     return TemplateResponse(request, "relationships/request_form.html", ctx)
 
@@ -77,19 +78,16 @@ def requests(request, slug):
 def request_accept(request, slug, req_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     guide_request = get_guide_request(viewer, req_uuid, allow=policy.can_answer_guide_request)
-    try:
-        relationship = services.guide_request_accept(
-            request=guide_request, acting_user=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect("relationships:requests", viewer.program.slug)
-    messages.success(
+    return flow.act(
         request,
-        f"You are now the proposed {relationship.get_kind_display().lower()} guide of "
-        f"{relationship.learner}. Read the agreement together and acknowledge it.",
+        lambda: services.guide_request_accept(request=guide_request, acting_user=request.user),
+        success=lambda relationship: (
+            f"You are now the proposed {relationship.get_kind_display().lower()} guide of "
+            f"{relationship.learner}. Read the agreement together and acknowledge it."
+        ),
+        then=lambda relationship: relationship,
+        failed=_requests_url(viewer),
     )
-    return redirect(relationship)
 
 
 @login_required
@@ -97,17 +95,13 @@ def request_accept(request, slug, req_uuid):
 def request_decline(request, slug, req_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     guide_request = get_guide_request(viewer, req_uuid, allow=policy.can_answer_guide_request)
-    try:
-        services.guide_request_decline(request=guide_request, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request,
-            f"Declined. {guide_request.learner} is told, without a reason, and pointed to "
-            "the directory.",
-        )
-    return redirect("relationships:requests", viewer.program.slug)
+    return flow.act(
+        request,
+        lambda: services.guide_request_decline(request=guide_request, acting_user=request.user),
+        success=f"Declined. {guide_request.learner} is told, without a reason, and pointed to "
+        "the directory.",
+        then=_requests_url(viewer),
+    )
 
 
 @login_required
@@ -115,10 +109,9 @@ def request_decline(request, slug, req_uuid):
 def request_withdraw(request, slug, req_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     guide_request = get_guide_request(viewer, req_uuid, allow=policy.can_withdraw_guide_request)
-    try:
-        services.guide_request_withdraw(request=guide_request, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, f"Your request to {guide_request.guide} is withdrawn.")
-    return redirect("relationships:requests", viewer.program.slug)
+    return flow.act(
+        request,
+        lambda: services.guide_request_withdraw(request=guide_request, acting_user=request.user),
+        success=f"Your request to {guide_request.guide} is withdrawn.",
+        then=_requests_url(viewer),
+    )

@@ -176,17 +176,6 @@ def flagged_conflicts(program):
 # --- Requests for a guide (SPEC M6) ----------------------------------------------------
 
 
-def offers_with_room(profile) -> list[GuideOffer]:
-    """The kinds a guide offers, each with `taken` and `remaining` places. Places count
-    across programs: a guide's capacity is theirs, not one program's."""
-    offers = profile.offers.filter(capacity__gt=0).annotate(
-        taken=Coalesce(Subquery(_taken_subquery(), output_field=IntegerField()), 0)
-    )
-    for offer in offers:
-        offer.remaining = max(offer.capacity - offer.taken, 0)
-    return list(offers)
-
-
 def _with_lapsed(requests):
     """Annotate `lapsed`: still pending although its answer time has passed (the
     expire_requests command marks these expired; until then they read as expired)."""

@@ -70,16 +70,42 @@ def seats_taken(guide, kind) -> int:
     return Relationship.objects.filter(guide=guide, kind=kind).holding_seats().count()
 
 
+@dataclass(frozen=True)
+class LearnerConflicts:
+    """Who evaluates one learner, by evaluator's user id: each of them may not guide the
+    learner in a non-evaluative kind (SPEC M3)."""
+
+    roles: dict[int, list[Conflict]]
+
+    def of(self, guide_id: int, kind) -> list[Conflict]:
+        """The roles that forbid the guide from guiding the learner in `kind`."""
+        return self.roles.get(guide_id, []) if kind in NON_EVALUATIVE_KINDS else []
+
+
+def learner_conflicts(*, program, learner, start: date, guides=None) -> LearnerConflicts:
+    """The evaluative roles over `learner` in the program in a period that meets
+    [start, …), of the `guides` (users) or of anyone when None. One query."""
+    roles = (
+        EvaluativeRole.objects.filter(program=program)
+        .evaluating(learner=learner)
+        .overlapping(start=start)
+        .exclude(evaluator=learner)
+        .order_by("start_date", "pk")
+    )
+    if guides is not None:
+        roles = roles.filter(evaluator__in=guides)
+    by_guide: dict[int, list[Conflict]] = {}
+    for role in roles:
+        by_guide.setdefault(role.evaluator_id, []).append(Conflict(role))
+    return LearnerConflicts(by_guide)
+
+
 def evaluative_conflicts(*, program, guide, learner, kind, start: date) -> list[Conflict]:
     """The evaluative roles that forbid `guide` from guiding `learner` in `kind`."""
     if kind not in NON_EVALUATIVE_KINDS:
         return []
-    roles = (
-        EvaluativeRole.objects.filter(program=program)
-        .evaluating(evaluator=guide, learner=learner)
-        .overlapping(start=start)
-    )
-    return [Conflict(role) for role in roles]
+    conflicts = learner_conflicts(program=program, learner=learner, start=start, guides=[guide])
+    return conflicts.of(guide.pk, kind)
 
 
 def is_do_not_repair(*, program, learner, guide) -> bool:

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -7,6 +8,7 @@ from dyad.profiles.models import ContentArea, GuideOffer
 from dyad.profiles.tests.helpers import count_queries, make_guide
 from dyad.programs.factories import MembershipFactory
 from dyad.programs.models import Role
+from dyad.relationships.factories import make_learner, make_relationship
 
 
 def url(program, **params):
@@ -288,3 +290,138 @@ def test_guide_member_of_two_programs_is_listed_once(client, program, other_prog
     client.force_login(resident)
     assert names(client.get(url(program))) == ["Twice"]
     assert GuideOffer.objects.filter(profile=guide).count() == 2
+
+
+# --- One notion of "open to new learners": accepting AND a place left in the kind -------
+
+
+def results(response) -> str:
+    """The results part of the page (the filter form has an "Accepting" label of its own)."""
+    return response.text.split('id="directory-results"')[1]
+
+
+def fill(program, guide, kind="mentoring", n=1):
+    for i in range(n):
+        make_relationship(
+            program=program,
+            guide=guide.user,
+            learner=make_learner(program, last=f"Taken{kind}{i}"),
+            kind=kind,
+        )
+
+
+@pytest.mark.django_db
+def test_a_full_guide_is_not_shown_as_accepting(client, program, resident):
+    guide = make_guide(program, last="Full", offers={"mentoring": 1}, accepting_new=True)
+    fill(program, guide)
+    client.force_login(resident)
+    text = results(client.get(url(program)))
+    assert "Mentoring · full" in text
+    assert "No place left" in text
+    assert "Accepting new learners" not in text
+
+
+@pytest.mark.django_db
+def test_a_guide_not_accepting_shows_no_places_left(client, program, resident):
+    make_guide(program, last="Closed", offers={"mentoring": 1}, accepting_new=False)
+    client.force_login(resident)
+    text = results(client.get(url(program)))
+    assert "Not accepting new learners" in text
+    assert "place left" not in text
+    assert "places left" not in text
+    assert "Mentoring" in text
+
+
+@pytest.mark.django_db
+def test_accepting_names_the_kinds_with_room_beside_a_full_one(client, program, resident):
+    guide = make_guide(program, last="Half", offers={"mentoring": 2, "coaching": 1})
+    fill(program, guide, "coaching")
+    client.force_login(resident)
+    text = results(client.get(url(program)))
+    assert "Accepting new learners for mentoring" in text
+    assert "Mentoring · 2 of 2 places left" in text
+    assert "Coaching · full" in text
+
+
+@pytest.mark.django_db
+def test_accepting_filter_leaves_out_full_and_closed_guides(client, program, resident):
+    make_guide(program, last="Open", offers={"mentoring": 2})
+    full = make_guide(program, last="Full", offers={"mentoring": 1})
+    fill(program, full)
+    make_guide(program, last="Closed", offers={"mentoring": 2}, accepting_new=False)
+    client.force_login(resident)
+    assert names(client.get(url(program))) == ["Closed", "Full", "Open"]
+    assert names(client.get(url(program, accepting="on"))) == ["Open"]
+
+
+@pytest.mark.django_db
+def test_accepting_with_a_kind_needs_room_in_that_kind(client, program, resident):
+    guide = make_guide(program, last="Half", offers={"mentoring": 2, "coaching": 1})
+    fill(program, guide, "coaching")
+    client.force_login(resident)
+    assert names(client.get(url(program, kind="coaching"))) == ["Half"]  # offers it
+    assert names(client.get(url(program, kind="coaching", accepting="on"))) == []
+    assert names(client.get(url(program, kind="mentoring", accepting="on"))) == ["Half"]
+
+
+@pytest.mark.django_db
+def test_profile_page_says_the_same_as_the_card(client, program, resident):
+    closed = make_guide(program, last="Closed", offers={"mentoring": 1}, accepting_new=False)
+    full = make_guide(program, last="Full", offers={"mentoring": 1})
+    fill(program, full)
+    client.force_login(resident)
+    closed_page = client.get(reverse("profiles:guide_detail", args=[program.slug, closed.uuid]))
+    assert "Not accepting new learners" in closed_page.text
+    assert "place left" not in closed_page.text
+    assert "Ask Ada" not in closed_page.text
+    full_page = client.get(reverse("profiles:guide_detail", args=[program.slug, full.uuid]))
+    assert "No place left" in full_page.text
+    assert "Accepting new learners" not in full_page.text
+    assert "Ask Ada" not in full_page.text
+
+
+# --- Search and filters live in the URL -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_bookmarked_url_shows_its_filters_selected_and_its_results(client, program, resident):
+    simulation = ContentArea.objects.create(program=program, name="Simulation", slug="sim")
+    make_guide(program, last="Match", areas=[simulation], offers={"coaching": 1}, department="Peds")
+    make_guide(program, last="Other", offers={"coaching": 1}, department="Peds")
+    client.force_login(resident)
+    params = {
+        "q": "match",
+        "area": "sim",
+        "kind": "coaching",
+        "department": "Peds",
+        "accepting": "on",
+    }
+    response = client.get(url(program, **params))
+    assert names(response) == ["Match"]
+    form = response.text.split('role="search"')[1].split("</form>")[0]
+    assert 'value="match"' in form
+    assert '<option value="sim" selected>' in form
+    assert '<option value="coaching" selected>' in form
+    assert '<option value="Peds" selected>' in form
+    assert re.search(r'<input type="checkbox" name="accepting"[^>]* checked', form)
+
+
+@pytest.mark.django_db
+def test_htmx_search_pushes_its_url_so_that_back_and_bookmarks_work(client, program, resident):
+    make_guide(program, "Maya", "Okafor")
+    client.force_login(resident)
+    page = client.get(url(program)).text
+    form = re.search(r'<form[^>]*role="search"[^>]*>', page).group(0)
+    assert 'method="get"' in form
+    assert 'hx-push-url="true"' in form
+    # Back to a search restores the page from the server, with its form as in the URL,
+    # not from a snapshot that kept the newer search's typed values.
+    assert 'hx-history="false"' in page
+    # The pushed URL, reloaded (or restored from history), is the whole page with the
+    # same results.
+    partial = client.get(url(program, q="okafor"), HTTP_HX_REQUEST="true")
+    reloaded = client.get(url(program, q="okafor"))
+    assert names(partial) == names(reloaded) == ["Okafor"]
+    assert "<html" in reloaded.text
+    # Pagination inside the results is boosted: it pushes its URL too.
+    assert 'hx-boost="true"' in partial.text

@@ -56,9 +56,22 @@ def test_member_sees_the_whole_profile(client, program, resident, guide):
         "Not accepting new learners",
     ]:
         assert expected in text, expected
+    # Not accepting: the offers are listed without places left, which would say otherwise.
+    assert "<strong>Mentoring</strong></li>" in text
+    assert "<strong>Coaching</strong></li>" in text
+    assert "place left" not in text
+    assert "Advising" not in text
+
+
+@pytest.mark.django_db
+def test_open_offers_show_their_places_left(client, program, resident, guide):
+    guide.accepting_new = True
+    guide.save()
+    client.force_login(resident)
+    text = client.get(url(program, guide)).text
+    assert "Accepting new learners for coaching and mentoring" in text
     assert 'Mentoring</strong> <span class="muted">· 3 of 3 places left' in text
     assert 'Coaching</strong> <span class="muted">· 1 of 1 place left' in text
-    assert "Advising" not in text
 
 
 @pytest.mark.django_db

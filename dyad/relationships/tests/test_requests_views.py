@@ -64,7 +64,7 @@ def test_form_offers_only_kinds_with_room_and_shows_the_places_left(client, prog
     assert response.status_code == 200
     assert [value for value, _ in response.context["form"].fields["kind"].choices] == [MENTORING]
     assert "Mentoring (1 place left)" in response.text
-    assert "0 of 1 place left" in response.text  # coaching: shown, full, not offered
+    assert 'Coaching</strong> <span class="muted">· full' in response.text  # shown, not offered
 
 
 def test_learner_sends_a_request_and_the_guide_is_told(
@@ -119,7 +119,9 @@ def test_a_guide_who_evaluates_the_learner_cannot_be_asked_for_mentoring(
     client.force_login(resident)
     response = client.post(request_url(program, faculty), {"kind": MENTORING, "message": "Hi"})
     assert response.status_code == 200
-    assert "must be non-evaluative" in response.text
+    # Said before anything is written, and the form is not even offered.
+    assert "evaluates you as a Clinical Competency Committee member" in response.text
+    assert "Send the request" not in response.text
     assert not GuideRequest.objects.exists()
 
 
