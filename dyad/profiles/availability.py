@@ -72,26 +72,29 @@ class Availability:
     conflicts: list[Conflict]  # the roles over the viewing learner, when any kind is barred
 
     @property
-    def open_offers(self) -> list[OfferStatus]:
-        """Open to new learners, whoever asks: the same for every viewer, like the filter."""
-        return [s for s in self.offers if s.offer.is_open]
-
-    @property
     def requestable(self) -> list[OfferStatus]:
         return [s for s in self.offers if s.is_requestable]
 
     @property
+    def is_open(self) -> bool:
+        """Open to new learners in some kind the viewer may ask for."""
+        return bool(self.requestable)
+
+    @property
     def summary(self) -> str:
-        if self.open_offers:
-            kinds = get_text_list([s.label.lower() for s in self.open_offers], "and")
+        """One sentence for the whole guide, which the badges of its kinds never contradict
+        and the directory's "Accepting new learners" filter agrees with."""
+        requestable = self.requestable
+        if requestable and len(requestable) == len(self.offers):
+            return "Accepting new learners"
+        if requestable:
+            kinds = get_text_list([s.label.lower() for s in requestable], "and")
             return f"Accepting new learners for {kinds}"
+        if any(s.offer.is_open for s in self.offers):
+            return "Nothing open to you"  # the conflict note says why
         if not self.accepting_new:
             return "Not accepting new learners"
         return "No place left"
-
-    @property
-    def is_open(self) -> bool:
-        return bool(self.open_offers)
 
     def roles_text(self, *, periods: bool = False) -> str:
         """ "a Clinical Competency Committee member and a rotation supervisor", each with

@@ -23,6 +23,7 @@ from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile
 from dyad.programs.models import Program
 from dyad.programs.selectors import programs_for_user
 from dyad.relationships.models import SEAT_HOLDING_STATES, Relationship
+from dyad.relationships.services import LearnerConflicts
 
 
 def content_areas_for_programs(programs) -> QuerySet[ContentArea]:
@@ -95,11 +96,13 @@ def directory_guides(
     kind: str = "",
     department: str = "",
     accepting: bool = False,
+    conflicts: LearnerConflicts | None = None,
 ) -> QuerySet[GuideProfile]:
     """The program's published pool of guides, filtered, ordered by last name.
 
     `kind` keeps the guides who offer it; `accepting` those open to new learners (in
-    `kind` when given, else in any kind), as offers_with_places defines it."""
+    `kind` when given, else in any kind), as offers_with_places defines it, and for a
+    learner whose `conflicts` are given, in a kind their evaluators may guide them in."""
     qs = GuideProfile.objects.in_program(program)
     if text:
         qs = qs.search(text)
@@ -112,7 +115,11 @@ def directory_guides(
         qs = qs.filter(department=department)
     if accepting:
         open_offers = offers_with_places().filter(profile=OuterRef("pk"), is_open=True)
-        qs = qs.filter(Exists(open_offers.filter(kind=kind) if kind else open_offers))
+        if kind:
+            open_offers = open_offers.filter(kind=kind)
+        if conflicts is not None:
+            open_offers = open_offers.filter(conflicts.allowed(guide="profile__user", kind="kind"))
+        qs = qs.filter(Exists(open_offers))
     return (
         qs.distinct()
         .select_related("user")

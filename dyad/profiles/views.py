@@ -93,10 +93,10 @@ def directory(request, slug):
         request.GET, program=program, departments=selectors.directory_departments(program)
     )
     filters = form.filters()
-    guides = selectors.directory_guides(program, **filters)
-    page = Paginator(guides, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Who evaluates the viewing learner, once for the cards and the suggestions.
+    # Who evaluates the viewing learner, once for the filter, the cards and the suggestions.
     conflicts = availability.conflicts_for(viewer)
+    guides = selectors.directory_guides(program, **filters, conflicts=conflicts)
+    page = Paginator(guides, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     availability.attach_availability(page.object_list, conflicts)
     ctx = {
         "viewer": viewer,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from dyad.audit.services import audit_log
@@ -80,6 +80,13 @@ class LearnerConflicts:
     def of(self, guide_id: int, kind) -> list[Conflict]:
         """The roles that forbid the guide from guiding the learner in `kind`."""
         return self.roles.get(guide_id, []) if kind in NON_EVALUATIVE_KINDS else []
+
+    def allowed(self, *, guide: str, kind: str) -> Q:
+        """As `of`, for a query: the rows whose `guide` (a user) may guide the learner in
+        their `kind`."""
+        if not self.roles:
+            return Q()
+        return ~Q(**{f"{guide}__in": list(self.roles), f"{kind}__in": NON_EVALUATIVE_KINDS})
 
 
 def learner_conflicts(*, program, learner, start: date, guides=None) -> LearnerConflicts:

@@ -60,12 +60,44 @@ def test_card_discloses_the_conflict_to_the_evaluated_learner(client, program, r
 
 
 @pytest.mark.django_db
+def test_card_summary_speaks_of_what_is_open_to_the_learner(client, program, resident):
+    ccc_member(program, mentoring=2, advising=2)
+    client.force_login(resident)
+    judge = card(client.get(directory(program)), "Judge")
+    assert "Accepting new learners for advising" in judge
+    assert "Accepting new learners for mentoring" not in judge
+
+
+@pytest.mark.django_db
 def test_without_advising_the_card_says_nothing_is_possible(client, program, resident):
     ccc_member(program, coaching=2)
     client.force_login(resident)
     judge = card(client.get(directory(program)), "Judge")
+    assert "Nothing open to you" in judge
+    assert "Accepting new learners" not in judge
     assert "not offered to you for coaching." in judge
     assert "still possible" not in judge
+
+
+@pytest.mark.django_db
+def test_accepting_filter_leaves_out_kinds_barred_to_the_learner(
+    client, program, resident, coordinator
+):
+    ccc_member(program, last="Judge", coaching=2, advising=1)
+    make_guide(program, last="Coach", offers={"coaching": 2})
+    make_learner(program, "Ola", "Other")
+
+    def listed(**params):
+        page = client.get(directory(program, **params)).context["page"]
+        return [g.user.last_name for g in page.object_list]
+
+    client.force_login(resident)
+    assert listed(kind="coaching") == ["Coach", "Judge"]  # who offers it
+    assert listed(kind="coaching", accepting="on") == ["Coach"]
+    assert listed(kind="advising", accepting="on") == ["Judge"]
+    assert listed(accepting="on") == ["Coach", "Judge"]  # advising is open to them
+    client.force_login(coordinator)
+    assert listed(kind="coaching", accepting="on") == ["Coach", "Judge"]
 
 
 @pytest.mark.django_db

@@ -69,7 +69,7 @@ def test_open_offers_show_their_places_left(client, program, resident, guide):
     guide.save()
     client.force_login(resident)
     text = client.get(url(program, guide)).text
-    assert "Accepting new learners for coaching and mentoring" in text
+    assert "Accepting new learners" in text
     assert 'Mentoring</strong> <span class="muted">· 3 of 3 places left' in text
     assert 'Coaching</strong> <span class="muted">· 1 of 1 place left' in text
 
