@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import get_text_list
 
 from dyad.profiles.models import ContentArea
 from dyad.relationships import evaluative_import
@@ -43,6 +44,18 @@ class GuideRequestForm(forms.Form):
         ]
         self.unavailable = [status for status in offers if not status.is_requestable]
         self.fields["focus_area"].queryset = ContentArea.objects.for_program(program)
+
+    @property
+    def unavailable_text(self) -> str:
+        """ "coaching and mentoring (they evaluate you); advising (full)": the kinds left
+        out of the choices, grouped by why."""
+        groups: dict[str, list[str]] = {}
+        for status in self.unavailable:
+            reason = "they evaluate you" if status.state == "conflict" else status.text
+            groups.setdefault(reason, []).append(status.label.lower())
+        return "; ".join(
+            f"{get_text_list(kinds, 'and')} ({reason})" for reason, kinds in groups.items()
+        )
 
 
 def _places(n: int) -> str:

@@ -45,6 +45,7 @@ def test_an_evaluator_is_offered_for_advising_only_with_the_reason(client, progr
     text = response.text
     assert "Maya Okafor evaluates you as a Clinical Competency Committee member" in text
     assert "not offered to you for coaching or mentoring; advising is still possible" in text
+    assert "Not offered to you here: coaching and mentoring (they evaluate you)." in text
     assert "Send the request" in text
 
 
@@ -99,6 +100,7 @@ def test_the_form_offers_neither_a_full_kind_nor_a_closed_guide(client, program,
     response = client.get(request_url(program, guide))
     assert kinds(response) == [COACHING]
     assert 'Mentoring</strong> <span class="muted">· full' in response.text
+    assert "Not offered to you here: mentoring (full)." in response.text
     guide.guide_profile.accepting_new = False
     guide.guide_profile.save()
     response = client.get(request_url(program, guide))
