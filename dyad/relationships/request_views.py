@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from dyad import policy
 from dyad.access import get_guide_profile, get_guide_request, get_program
 from dyad.relationships import selectors, services
-from dyad.relationships.forms_more import GuideRequestForm
 from dyad.relationships.models import GuideRequest
+from dyad.relationships.request_forms import GuideRequestForm
 
 
 def _error_text(error: ValidationError) -> str:

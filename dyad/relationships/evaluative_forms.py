@@ -1,49 +1,11 @@
-"""Forms of the request, evaluative-role, safety and import pages."""
+"""Forms of the evaluative-roles pages: one role, and the CSV import (SPEC M3)."""
 
 from django import forms
 from django.utils import timezone
 
-from dyad.profiles.models import ContentArea
 from dyad.relationships import evaluative_import
 from dyad.relationships.forms import PersonChoiceField
-from dyad.relationships.models import EvaluativeKind, SafetyConcern
-
-
-class GuideRequestForm(forms.Form):
-    kind = forms.ChoiceField(
-        widget=forms.RadioSelect,
-        label="What would you like from this guide?",
-        error_messages={"required": "Choose what you are asking for."},
-    )
-    focus_area = forms.ModelChoiceField(
-        queryset=ContentArea.objects.none(),
-        required=False,
-        empty_label="(no particular area)",
-        label="Focus area (optional)",
-    )
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=2000,
-        label="Your message",
-        help_text="Why this guide, what you hope to work on, when you are free. The guide "
-        "reads it before answering.",
-        error_messages={"required": "Write a short message to the guide."},
-    )
-
-    def __init__(self, *args, offers, program, **kwargs):
-        """`offers`: the guide's offers with `remaining` places (selectors.offers_with_room);
-        only those with room can be asked for."""
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (offer.kind, f"{offer.get_kind_display()} ({_places(offer.remaining)} left)")
-            for offer in offers
-            if offer.remaining > 0
-        ]
-        self.fields["focus_area"].queryset = ContentArea.objects.for_program(program)
-
-
-def _places(n: int) -> str:
-    return f"{n} place{'s' if n != 1 else ''}"
+from dyad.relationships.models import EvaluativeKind
 
 
 class EvaluativeRoleForm(forms.Form):
@@ -117,34 +79,3 @@ class EvaluativeImportApplyForm(forms.Form):
     csv_text = forms.CharField(
         widget=forms.HiddenInput, strip=False, max_length=evaluative_import.MAX_BYTES
     )
-
-
-class ConcernForm(forms.Form):
-    urgency = forms.ChoiceField(
-        choices=SafetyConcern._meta.get_field("urgency").choices,
-        initial="routine",
-        widget=forms.RadioSelect,
-        label="How soon should someone act?",
-    )
-    description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        label="What worries you",
-        help_text="What you noticed and any help already offered. Only the program's "
-        "designated contacts read this; the e-mail they receive does not contain it.",
-        error_messages={"required": "Describe the concern so that the contacts can act on it."},
-    )
-
-
-class SafetyContactsForm(forms.Form):
-    contacts = forms.ModelMultipleChoiceField(
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Designated contacts",
-    )
-
-    def __init__(self, *args, candidates, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["contacts"]
-        field.queryset = candidates
-        field.label_from_instance = lambda user: f"{user.full_name or user.email} ({user.email})"
