@@ -68,3 +68,28 @@ def test_every_action_belongs_to_a_family_the_audit_page_shows():
 def test_pair_rule_actions_are_in_the_list(rule):
     assert AuditAction.for_pair_rule(rule) in AuditAction
     assert AuditAction.for_pair_rule(rule, removed=True) in AuditAction
+
+
+def test_views_leave_audit_writes_to_the_services():
+    in_views = [
+        f"{path}:{call.lineno}"
+        for path, call in _calls()
+        if path.name == "views.py" or path.name.endswith("_views.py")
+    ]
+    assert not in_views, "audit_log called from a view: " + ", ".join(in_views)
+
+
+def test_policy_and_relationship_selectors_do_not_import_each_other():
+    def imported(module_path: Path) -> set[str]:
+        tree = ast.parse(module_path.read_text())
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+        return names
+
+    assert "dyad.relationships.selectors" not in imported(ROOT / "policy.py")
+    assert "dyad.policy" in imported(ROOT / "relationships" / "selectors.py")  # one way only
