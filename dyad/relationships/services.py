@@ -695,7 +695,7 @@ def _lock_pending(request) -> GuideRequest:
 
 
 def guide_request_accept(*, request, acting_user) -> Relationship:
-    if acting_user != request.guide:
+    if not policy.can_answer_guide_request(viewer_for(acting_user, request.program), request):
         raise PermissionDenied
     with transaction.atomic():
         locked = GuideRequest.objects.select_for_update().get(pk=request.pk)
@@ -728,7 +728,7 @@ def guide_request_accept(*, request, acting_user) -> Relationship:
 
 @transaction.atomic
 def guide_request_decline(*, request, acting_user) -> GuideRequest:
-    if acting_user != request.guide:
+    if not policy.can_answer_guide_request(viewer_for(acting_user, request.program), request):
         raise PermissionDenied
     request = _lock_pending(request)
     request.state = GuideRequest.State.DECLINED
@@ -751,7 +751,7 @@ def guide_request_decline(*, request, acting_user) -> GuideRequest:
 
 @transaction.atomic
 def guide_request_withdraw(*, request, acting_user) -> GuideRequest:
-    if acting_user != request.learner:
+    if not policy.can_withdraw_guide_request(viewer_for(acting_user, request.program), request):
         raise PermissionDenied
     request = _lock_pending(request)
     request.state = GuideRequest.State.WITHDRAWN
@@ -783,7 +783,7 @@ def guide_requests_expire(*, now=None) -> int:
 def safety_concern_raise(
     *, relationship, acting_user, description: str, urgency: str = "routine"
 ) -> SafetyConcern:
-    if acting_user != relationship.guide:
+    if not policy.can_raise_concern(viewer_for(acting_user, relationship.program), relationship):
         raise PermissionDenied
     if not description.strip():
         raise RelationshipError("Describe the concern so that the contacts can act on it.")
