@@ -479,7 +479,9 @@ def rematch_request_create(
 
 
 def _lock_open_rematch(request, acting_user) -> RematchRequest:
-    """The request, locked, once the acting user may handle it and it is still open."""
+    """The request, locked, once the acting user may handle it and it is still open. The
+    relationship is locked first, in the order relationship_end locks the two."""
+    Relationship.objects.select_for_update().get(pk=request.relationship_id)
     request = (
         RematchRequest.objects.select_for_update()
         .select_related("relationship__program", "relationship__learner", "relationship__guide")
