@@ -4,10 +4,14 @@ A program the user does not belong to, and anything of it, is a 404 (its existen
 revealed); a member whose role does not allow the action gets a 403.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from dyad import policy
@@ -15,17 +19,27 @@ from dyad.meetings.models import Meeting
 from dyad.policy import Viewer
 from dyad.profiles.models import GuideProfile
 from dyad.programs.models import Membership, Program, RosterImport
-from dyad.relationships.models import GuideRequest, Relationship
+from dyad.relationships.models import (
+    EvaluativeRole,
+    GuideRequest,
+    Relationship,
+    RematchRequest,
+)
+
+if TYPE_CHECKING:
+    from dyad.matching.models import MatchRound, MatchRun, PairRule
+
+Allow = Callable[[Viewer, Any], bool]
 
 
-def viewer_for(user, program: Program) -> Viewer:
+def viewer_for(user: Any, program: Program) -> Viewer:
     roles = frozenset(
         Membership.objects.for_user(user).filter(program=program).values_list("role", flat=True)
     )
     return Viewer(user=user, program=program, roles=roles)
 
 
-def get_program(request, slug: str, *, allow: Callable[[Viewer], bool]) -> Viewer:
+def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bool]) -> Viewer:
     """The program as the requesting user sees it, or 404 (outsider) / 403 (wrong role)."""
     program = get_object_or_404(Program, slug=slug)
     viewer = viewer_for(request.user, program)
@@ -36,7 +50,7 @@ def get_program(request, slug: str, *, allow: Callable[[Viewer], bool]) -> Viewe
     return viewer
 
 
-def get_guide_profile(viewer: Viewer, profile_uuid, *, allow) -> GuideProfile:
+def get_guide_profile(viewer: Viewer, profile_uuid: UUID, *, allow: Allow) -> GuideProfile:
     profile = get_object_or_404(
         GuideProfile.objects.in_program(viewer.program).select_related("user"),
         uuid=profile_uuid,
@@ -46,11 +60,11 @@ def get_guide_profile(viewer: Viewer, profile_uuid, *, allow) -> GuideProfile:
     return profile
 
 
-def get_roster_import(viewer: Viewer, import_uuid) -> RosterImport:
+def get_roster_import(viewer: Viewer, import_uuid: UUID) -> RosterImport:
     return get_object_or_404(viewer.program.roster_imports, uuid=import_uuid)
 
 
-def get_relationship(viewer: Viewer, rel_uuid, *, allow=None):
+def get_relationship(viewer: Viewer, rel_uuid: UUID, *, allow: Allow | None = None) -> Relationship:
     """A relationship of the program. Someone who may not even know that it exists gets a
     404, as an outsider would; a viewer who may see it but not do `allow` gets a 403."""
     relationship = get_object_or_404(
@@ -66,7 +80,9 @@ def get_relationship(viewer: Viewer, rel_uuid, *, allow=None):
     return relationship
 
 
-def get_guide_request(viewer: Viewer, req_uuid, *, allow=None):
+def get_guide_request(
+    viewer: Viewer, req_uuid: UUID, *, allow: Allow | None = None
+) -> GuideRequest:
     request = get_object_or_404(
         GuideRequest.objects.filter(program=viewer.program).select_related("learner", "guide"),
         uuid=req_uuid,
@@ -78,11 +94,29 @@ def get_guide_request(viewer: Viewer, req_uuid, *, allow=None):
     return request
 
 
-def get_evaluative_role(viewer: Viewer, role_uuid):
-    return get_object_or_404(viewer.program.evaluative_roles, uuid=role_uuid)
+def get_evaluative_role(viewer: Viewer, role_uuid: UUID) -> EvaluativeRole:
+    return get_object_or_404(EvaluativeRole.objects.filter(program=viewer.program), uuid=role_uuid)
 
 
-def get_meeting(viewer: Viewer, meeting_uuid, *, allow=None):
+def get_rematch_request(
+    viewer: Viewer, request_uuid: UUID, *, allow: Allow | None = None
+) -> RematchRequest:
+    """A rematch request of the program. Anyone who may not read it (the other party
+    above all) gets a 404, as if it did not exist; `allow` decides the action (403)."""
+    request = get_object_or_404(
+        RematchRequest.objects.filter(relationship__program=viewer.program).select_related(
+            "relationship__learner", "relationship__guide", "relationship__program", "requested_by"
+        ),
+        uuid=request_uuid,
+    )
+    if not policy.can_view_rematch_request(viewer, request):
+        raise Http404("No such request")
+    if allow is not None and not allow(viewer, request):
+        raise PermissionDenied
+    return request
+
+
+def get_meeting(viewer: Viewer, meeting_uuid: UUID, *, allow: Allow | None = None) -> Meeting:
     """A meeting of the program, visible to whoever may see its relationship (404 for
     anyone else); `allow` decides the action (403)."""
     meeting = get_object_or_404(
@@ -98,7 +132,7 @@ def get_meeting(viewer: Viewer, meeting_uuid, *, allow=None):
     return meeting
 
 
-def get_round(viewer: Viewer, round_uuid, *, allow=None):
+def get_round(viewer: Viewer, round_uuid: UUID, *, allow: Allow | None = None) -> MatchRound:
     """A match round of the program (404 otherwise); `allow(viewer, round)` decides (403)."""
     from dyad.matching.models import MatchRound
 
@@ -110,11 +144,11 @@ def get_round(viewer: Viewer, round_uuid, *, allow=None):
     return match_round
 
 
-def get_run(match_round, number: int):
+def get_run(match_round: MatchRound, number: int) -> MatchRun:
     """A run of the round, by its number."""
     return get_object_or_404(match_round.runs.select_related("created_by"), number=number)
 
 
-def get_pair_rule(match_round, rule_uuid):
+def get_pair_rule(match_round: MatchRound, rule_uuid: UUID) -> PairRule:
     """A pin or forbid of the round."""
     return get_object_or_404(match_round.rules.select_related("learner", "guide"), uuid=rule_uuid)

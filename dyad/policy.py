@@ -8,14 +8,25 @@ privacy table of SPEC M11 allows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dyad.programs.models import Membership, Role
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from dyad.accounts.models import User
+    from dyad.audit.models import AuditEntry
+    from dyad.matching.models import MatchRound
+    from dyad.meetings.models import Meeting
     from dyad.profiles.models import GuideProfile, LearnerProfile
     from dyad.programs.models import Program
+    from dyad.relationships.models import (
+        GuideRequest,
+        Relationship,
+        RematchRequest,
+        SafetyConcern,
+    )
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class Viewer:
         return bool(self.roles & Role.guides()) or _has_guide_profile(self.user)
 
 
-def _has_guide_profile(user) -> bool:
+def _has_guide_profile(user: User) -> bool:
     return hasattr(user, "guide_profile")
 
 
@@ -92,7 +103,7 @@ def can_view_guide_effort(viewer: Viewer, profile: GuideProfile) -> bool:
 # --- Relationships (SPEC M3, M11) -------------------------------------------------------
 
 
-def is_party(user, relationship) -> bool:
+def is_party(user: User, relationship: Relationship) -> bool:
     return user.pk in (relationship.learner_id, relationship.guide_id)
 
 
@@ -100,13 +111,15 @@ def is_director(viewer: Viewer) -> bool:
     return Role.DIRECTOR in viewer.roles
 
 
-def can_view_relationship(viewer: Viewer, relationship) -> bool:
+def can_view_relationship(viewer: Viewer, relationship: Relationship) -> bool:
     """That a relationship exists, its kind, dates and state: the parties and leaders.
     Anyone else, evaluators included, must not learn that it exists."""
     return is_party(viewer.user, relationship) or viewer.is_leader
 
 
-def can_view_relationship_content(viewer: Viewer, relationship, category: str, consent) -> bool:
+def can_view_relationship_content(
+    viewer: Viewer, relationship: Relationship, category: str, consent: frozenset[str]
+) -> bool:
     """Content of one consent category (goals, summaries, …): the parties always; leaders
     only when the learner's consent in force includes the category."""
     if is_party(viewer.user, relationship):
@@ -114,19 +127,32 @@ def can_view_relationship_content(viewer: Viewer, relationship, category: str, c
     return viewer.is_leader and category in consent
 
 
-def can_edit_agreement(viewer: Viewer, relationship) -> bool:
+def can_edit_agreement(viewer: Viewer, relationship: Relationship) -> bool:
     return is_party(viewer.user, relationship) and relationship.is_open
 
 
-def can_acknowledge_agreement(viewer: Viewer, relationship) -> bool:
+def can_acknowledge_agreement(viewer: Viewer, relationship: Relationship) -> bool:
     return is_party(viewer.user, relationship) and relationship.is_open
 
 
-def can_request_rematch(viewer: Viewer, relationship) -> bool:
+def can_decide_consent(user: User, relationship: Relationship) -> bool:
+    """What program leadership may see is the learner's decision alone (SPEC M3, M11)."""
+    return user.pk == relationship.learner_id
+
+
+def can_request_rematch(viewer: Viewer, relationship: Relationship) -> bool:
     return is_party(viewer.user, relationship) and relationship.is_open
 
 
-def can_view_rematch_request(viewer: Viewer, request) -> bool:
+def can_view_end_reason(viewer: Viewer, relationship: Relationship) -> bool:
+    """Why a pairing ended (a no-fault rematch, …): leadership, and a party who asked for
+    the rematch. The other party reads only that it ended, even when they are a leader."""
+    if is_party(viewer.user, relationship):
+        return relationship.rematch_requests.filter(requested_by=viewer.user).exists()
+    return viewer.is_leader and relationship.program_id == viewer.program.pk
+
+
+def can_view_rematch_request(viewer: Viewer, request: RematchRequest) -> bool:
     """The one who asked, and leadership; never the other party, even when the other
     party is a leader (a program director who mentors a resident)."""
     if request.requested_by_id == viewer.user.pk:
@@ -136,6 +162,16 @@ def can_view_rematch_request(viewer: Viewer, request) -> bool:
         viewer.is_leader
         and relationship.program_id == viewer.program.pk
         and not is_party(viewer.user, relationship)
+    )
+
+
+def can_handle_rematch_request(viewer: Viewer, request: RematchRequest) -> bool:
+    """Acknowledge, reassign or close: leadership who may read it, never a party to the
+    relationship it is about (the one who asked included)."""
+    return (
+        can_view_rematch_request(viewer, request)
+        and viewer.is_leader
+        and not is_party(viewer.user, request.relationship)
     )
 
 
@@ -156,29 +192,29 @@ def can_request_guide(viewer: Viewer) -> bool:
     return viewer.is_learner
 
 
-def can_view_guide_request(viewer: Viewer, request) -> bool:
+def can_view_guide_request(viewer: Viewer, request: GuideRequest) -> bool:
     return viewer.user.pk in (request.learner_id, request.guide_id)
 
 
-def can_answer_guide_request(viewer: Viewer, request) -> bool:
+def can_answer_guide_request(viewer: Viewer, request: GuideRequest) -> bool:
     return request.guide_id == viewer.user.pk
 
 
-def can_withdraw_guide_request(viewer: Viewer, request) -> bool:
+def can_withdraw_guide_request(viewer: Viewer, request: GuideRequest) -> bool:
     return request.learner_id == viewer.user.pk
 
 
-def can_raise_concern(viewer: Viewer, relationship) -> bool:
+def can_raise_concern(viewer: Viewer, relationship: Relationship) -> bool:
     return relationship.guide_id == viewer.user.pk and relationship.is_open
 
 
 def is_safety_contact(viewer: Viewer) -> bool:
-    from dyad.relationships.selectors import safety_contacts
+    from dyad.relationships.models import SafetyContact
 
-    return viewer.user in safety_contacts(viewer.program)
+    return viewer.user in SafetyContact.objects.receiving(viewer.program)
 
 
-def can_view_concern(viewer: Viewer, concern) -> bool:
+def can_view_concern(viewer: Viewer, concern: SafetyConcern) -> bool:
     """The guide who raised it and the program's designated contacts; nobody else, and
     never the learner it is about (even one who is a designated contact)."""
     if concern.program_id != viewer.program.pk:
@@ -222,17 +258,23 @@ def can_view_concern_audit(viewer: Viewer) -> bool:
     return is_safety_contact(viewer)
 
 
-def visible_audit_entries(viewer: Viewer, entries):
+def _own_relationship_ids(viewer: Viewer) -> list[str]:
+    from dyad.relationships.models import Relationship
+
+    own = Relationship.objects.for_program(viewer.program).for_party(viewer.user)
+    return [str(u) for u in own.values_list("uuid", flat=True)]
+
+
+def visible_audit_entries(viewer: Viewer, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
     """The audit entries a director may read. Rematch requests about a relationship the
     director is a party to, and concerns about the director, stay hidden from them, as
     they would everywhere else; concerns at all, unless the director is a contact."""
-    from dyad.relationships.models import Relationship, SafetyConcern
+    from dyad.relationships.models import SafetyConcern
 
     program, user = viewer.program, viewer.user
-    own = Relationship.objects.for_program(program).for_party(user).values_list("uuid")
     about_me = SafetyConcern.objects.filter(program=program, relationship__learner=user)
     entries = entries.exclude(
-        action__startswith="rematch.", target_id__in=[str(u) for (u,) in own]
+        action__startswith="rematch.", target_id__in=_own_relationship_ids(viewer)
     ).exclude(
         action__startswith="concern.",
         target_id__in=[str(u) for u in about_me.values_list("uuid", flat=True)],
@@ -242,30 +284,47 @@ def visible_audit_entries(viewer: Viewer, entries):
     return entries
 
 
+# Details of an entry that say why a relationship ended (see can_view_end_reason).
+_END_REASON_KEYS = frozenset({"reason", "note"})
+
+
+def audit_entry_details(viewer: Viewer, entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    """The details of each entry as the director may read them: why a relationship they
+    are a party to ended stays hidden from them, as on the relationship's page."""
+    ended = any(entry.action == "relationship.ended" for entry in entries)
+    own = set(_own_relationship_ids(viewer)) if ended else set()
+    return [
+        {k: v for k, v in entry.data.items() if k not in _END_REASON_KEYS}
+        if entry.action == "relationship.ended" and entry.target_id in own
+        else entry.data
+        for entry in entries
+    ]
+
+
 # --- Meetings (SPEC M4, M11) -------------------------------------------------------------
 
 
-def can_view_meeting(viewer: Viewer, meeting) -> bool:
+def can_view_meeting(viewer: Viewer, meeting: Meeting) -> bool:
     """That a meeting took place, its date and mode: as for its relationship."""
     return can_view_relationship(viewer, meeting.relationship)
 
 
-def can_manage_meetings(viewer: Viewer, relationship) -> bool:
+def can_manage_meetings(viewer: Viewer, relationship: Relationship) -> bool:
     """Schedule, reschedule, cancel, log: the two parties of a relationship not ended."""
     return is_party(viewer.user, relationship) and relationship.is_open
 
 
-def can_edit_preparation(viewer: Viewer, meeting) -> bool:
+def can_edit_preparation(viewer: Viewer, meeting: Meeting) -> bool:
     relationship = meeting.relationship
     return relationship.learner_id == viewer.user.pk and relationship.is_open
 
 
-def can_edit_meeting_record(viewer: Viewer, meeting) -> bool:
+def can_edit_meeting_record(viewer: Viewer, meeting: Meeting) -> bool:
     """The shared summary, topics and action items: either party."""
     return is_party(viewer.user, meeting.relationship)
 
 
-def can_keep_private_note(viewer: Viewer, meeting) -> bool:
+def can_keep_private_note(viewer: Viewer, meeting: Meeting) -> bool:
     """Each party keeps their own private note; nobody ever reads another's."""
     return is_party(viewer.user, meeting.relationship)
 
@@ -286,7 +345,7 @@ def can_edit_question_bank(viewer: Viewer) -> bool:
     return viewer.is_leader
 
 
-def can_record_discussed_questions(viewer: Viewer, relationship) -> bool:
+def can_record_discussed_questions(viewer: Viewer, relationship: Relationship) -> bool:
     """Mark agenda questions as discussed: the two parties, in the relationship's program.
     Which questions a pair discussed is meeting content, so leaders may not write it."""
     return is_party(viewer.user, relationship) and relationship.program_id == viewer.program.pk
@@ -300,7 +359,7 @@ def escalation_roles() -> frozenset[str]:
     return frozenset({Role.COORDINATOR})
 
 
-def can_receive_reminder(user, kind: str, *, opted_out: bool) -> bool:
+def can_receive_reminder(user: User, kind: str, *, opted_out: bool) -> bool:
     """An active account with an address; optional reminders only if not turned off.
     Overdue notices and escalations are essential and cannot be turned off."""
     from dyad.reminders.models import Kind
@@ -310,7 +369,7 @@ def can_receive_reminder(user, kind: str, *, opted_out: bool) -> bool:
     return Kind(kind).is_essential or not opted_out
 
 
-def can_choose_reminders(user, owner) -> bool:
+def can_choose_reminders(user: Any, owner: User) -> bool:
     """Everyone chooses their own reminders, and nobody else's, leaders included."""
     return user.is_authenticated and user.pk == owner.pk
 
@@ -342,20 +401,20 @@ def can_view_my_rankings(viewer: Viewer) -> bool:
     return viewer.is_member
 
 
-def can_rank_in_round(viewer: Viewer, match_round) -> bool:
+def can_rank_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
     """Keep a list of guides: the learners of the round's cohort, each their own."""
     from dyad.matching.selectors import is_in_cohort
 
     return match_round.program_id == viewer.program.pk and is_in_cohort(match_round, viewer.user)
 
 
-def can_mark_in_round(viewer: Viewer, match_round) -> bool:
+def can_mark_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
     """Mark learners prefer / avoid: the guides of the round's pool, each their own."""
     from dyad.matching.selectors import is_in_pool
 
     return match_round.program_id == viewer.program.pk and is_in_pool(match_round, viewer.user)
 
 
-def can_see_round_outcome(viewer: Viewer, match_round) -> bool:
+def can_see_round_outcome(viewer: Viewer, match_round: MatchRound) -> bool:
     """A run's result reaches learners only once published, and only their own line."""
     return match_round.is_published and can_rank_in_round(viewer, match_round)

@@ -50,6 +50,10 @@ def rel_kw(w):
     return {"slug": w.program.slug, "rel_uuid": w.relationship.uuid}
 
 
+def rematch_kw(w):
+    return {"slug": w.program.slug, "request_uuid": w.relationship.rematch_requests.get().uuid}
+
+
 def req_kw(w):
     return {"slug": w.program.slug, "req_uuid": w.guide_request.uuid}
 
@@ -127,6 +131,23 @@ ROWS = {
     "relationships:end": (rel_kw, "post", expect(LEADERS, ok_status=302)),
     "relationships:concern_raise": (rel_kw, "get", expect({"guide"}, hidden=NOT_RELATED)),
     "relationships:rematch_requests": (program_kw, "get", expect(LEADERS)),
+    # The world's learner asked; the guide (the other party) must not learn that it exists.
+    "relationships:rematch_acknowledge": (
+        rematch_kw,
+        "post",
+        expect(LEADERS, ok_status=302, hidden=MEMBERS - LEADERS - {"learner"}),
+    ),
+    "relationships:rematch_reassign": (
+        rematch_kw,
+        "post",
+        expect(LEADERS, ok_status=302, hidden=MEMBERS - LEADERS - {"learner"}),
+    ),
+    # An empty note: leaders are sent back with a message saying what to write.
+    "relationships:rematch_close": (
+        rematch_kw,
+        "post",
+        expect(LEADERS, ok_status=302, hidden=MEMBERS - LEADERS - {"learner"}),
+    ),
     "relationships:request_guide": (guide_kw, "get", expect({"learner", "other_learner"})),
     "relationships:requests": (program_kw, "get", expect(MEMBERS)),
     "relationships:request_accept": (
@@ -361,3 +382,57 @@ def test_no_page_shows_a_secret_to_someone_it_is_not_for(db, client, world, name
     for secret, readers in SECRETS.items():
         if persona not in readers:
             assert secret not in text, f"{name} shows {secret!r} to {persona}"
+
+
+# Why a pairing ended stays with leadership and the party who asked for the rematch; the
+# other party (here the guide) reads only that it ended, on every page and in every e-mail.
+END_REASON = "No-fault rematch"
+END_REASON_READERS = {"learner", "coordinator", "director"}
+END_REASON_PAGES = ["relationships:detail", "relationships:mine", "programs:home"]
+END_CASES = [
+    (name, persona)
+    for name in END_REASON_PAGES
+    for persona in PERSONAS
+    if ROWS[name][2][persona] == 200
+]
+
+
+@pytest.fixture
+def ended_as_rematch(db, world, mailoutbox, django_capture_on_commit_callbacks):
+    """The world's relationship ended by the director from the learner's rematch request
+    (undone after each test with its savepoint)."""
+    from dyad.relationships import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rematch_request_reassign(
+            request=world.relationship.rematch_requests.get(),
+            acting_user=world.user("director"),
+        )
+    return world
+
+
+@pytest.mark.parametrize(("name", "persona"), END_CASES, ids=[f"{n}-{p}" for n, p in END_CASES])
+def test_why_a_pairing_ended_is_shown_only_to_whom_it_is_for(
+    db, client, ended_as_rematch, name, persona
+):
+    from django.urls import reverse
+
+    world = ended_as_rematch
+    kwargs, _, _ = ROWS[name]
+    response = _client_for(client, world, persona).get(reverse(name, kwargs=kwargs(world)))
+    assert response.status_code == 200
+    shown = END_REASON in response.content.decode()
+    if persona not in END_REASON_READERS:
+        assert not shown, f"{name} tells {persona} why the pairing ended"
+    elif name == "relationships:detail":
+        assert shown, f"{name} does not tell {persona} why the pairing ended"
+
+
+def test_the_ending_e_mails_do_not_say_why(db, ended_as_rematch, mailoutbox):
+    world = ended_as_rematch
+    sent = {m.to[0]: m for m in mailoutbox}
+    for persona in PARTIES:
+        mail = sent[world.user(persona).email]
+        assert "ended" in mail.subject
+        assert END_REASON.lower() not in (mail.subject + mail.body).lower()
+        assert "rematch" not in (mail.subject + mail.body).lower()

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.matching import engine, selectors
 from dyad.matching.models import (
@@ -93,7 +94,7 @@ def round_open(
     match_round.learners.set(learners)
     match_round.guides.set(guides)
     audit_log(
-        action="match_round.opened",
+        action=AuditAction.MATCH_ROUND_OPENED,
         actor=acting_user,
         program=program,
         target=match_round,
@@ -127,7 +128,7 @@ def _close(match_round, acting_user, *, why: str) -> None:
     match_round.closed_at = timezone.now()
     match_round.save(update_fields=["state", "closed_at"])
     audit_log(
-        action="match_round.closed",
+        action=AuditAction.MATCH_ROUND_CLOSED,
         actor=acting_user,
         program=match_round.program,
         target=match_round,
@@ -266,7 +267,7 @@ def pair_rule_add(*, match_round, learner, guide, rule: str, acting_user) -> Pai
         round=match_round, learner=learner, guide=guide, rule=rule, created_by=acting_user
     )
     audit_log(
-        action="match_round.pinned" if rule == Rule.PIN else "match_round.forbidden",
+        action=AuditAction.for_pair_rule(rule),
         actor=acting_user,
         program=match_round.program,
         target=match_round,
@@ -280,7 +281,7 @@ def pair_rule_remove(*, pair_rule, acting_user) -> None:
     match_round = _locked(pair_rule.round)
     _check_changeable(match_round)
     audit_log(
-        action="match_round.unpinned" if pair_rule.rule == Rule.PIN else "match_round.unforbidden",
+        action=AuditAction.for_pair_rule(pair_rule.rule, removed=True),
         actor=acting_user,
         program=match_round.program,
         target=match_round,
@@ -355,7 +356,7 @@ def round_run(*, match_round, acting_user, solver: str | None = None, fill: bool
         for u in outcome.unmatched
     )
     audit_log(
-        action="match_round.run",
+        action=AuditAction.MATCH_ROUND_RUN,
         actor=acting_user,
         program=match_round.program,
         target=match_round,
@@ -411,7 +412,7 @@ def run_publish(*, run, acting_user) -> list:
     match_round.closed_at = match_round.closed_at or now
     match_round.save(update_fields=["state", "published_at", "published_run", "closed_at"])
     audit_log(
-        action="match_round.published",
+        action=AuditAction.MATCH_ROUND_PUBLISHED,
         actor=acting_user,
         program=match_round.program,
         target=match_round,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from icalendar import PARTSTAT, ROLE, STATUS, Calendar, Event, vCalAddress, vDuration
 
+from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.meetings.models import CalendarFeed, Meeting, MeetingMode, MeetingStatus
 
@@ -204,5 +205,5 @@ def feed_reset_token(*, user, acting_user) -> CalendarFeed:
     feed = feed_for_user(user)
     feed.token = secrets.token_urlsafe()
     feed.save(update_fields=["token"])
-    audit_log(action="calendar.token_reset", actor=acting_user, target=feed)
+    audit_log(action=AuditAction.CALENDAR_TOKEN_RESET, actor=acting_user, target=feed)
     return feed

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dyad import policy
+from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.meetings import calendar
 from dyad.meetings.models import (
@@ -22,7 +24,7 @@ class MeetingError(ValidationError):
 
 
 def _require_party(relationship, user):
-    if user.pk not in (relationship.learner_id, relationship.guide_id):
+    if not policy.is_party(user, relationship):
         raise PermissionDenied("Only the two people of this relationship plan its meetings.")
 
 
@@ -61,7 +63,7 @@ def meeting_schedule(
         link=link,
         created_by=acting_user,
     )
-    _audit("meeting.scheduled", meeting, acting_user, mode=mode)
+    _audit(AuditAction.MEETING_SCHEDULED, meeting, acting_user, mode=mode)
     calendar.send_invitation(meeting)
     return meeting
 
@@ -87,7 +89,7 @@ def meeting_log(
         status=MeetingStatus.HELD,
         created_by=acting_user,
     )
-    _audit("meeting.logged", meeting, acting_user, mode=mode)
+    _audit(AuditAction.MEETING_LOGGED, meeting, acting_user, mode=mode)
     return meeting
 
 
@@ -110,7 +112,7 @@ def meeting_reschedule(
     meeting.mode, meeting.place, meeting.link = mode, place, link
     meeting.ics_sequence += 1
     meeting.save()
-    _audit("meeting.rescheduled", meeting, acting_user, sequence=meeting.ics_sequence)
+    _audit(AuditAction.MEETING_RESCHEDULED, meeting, acting_user, sequence=meeting.ics_sequence)
     calendar.send_invitation(meeting)
     return meeting
 
@@ -124,7 +126,7 @@ def meeting_cancel(*, meeting, acting_user) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.ics_sequence += 1
     meeting.save(update_fields=["status", "ics_sequence", "updated_at"])
-    _audit("meeting.cancelled", meeting, acting_user)
+    _audit(AuditAction.MEETING_CANCELLED, meeting, acting_user)
     calendar.send_invitation(meeting, cancel=True)
     return meeting
 
@@ -140,7 +142,7 @@ def meeting_set_outcome(*, meeting, acting_user, held: bool) -> Meeting:
         raise MeetingError("This meeting has not started yet.")
     meeting.status = MeetingStatus.HELD if held else MeetingStatus.MISSED
     meeting.save(update_fields=["status", "updated_at"])
-    _audit(f"meeting.{meeting.status}", meeting, acting_user)
+    _audit(AuditAction(f"meeting.{meeting.status}"), meeting, acting_user)
     return meeting
 
 
@@ -151,7 +153,7 @@ def preparation_save(*, meeting, acting_user, goals, progress, obstacles) -> Pre
     preparation, _ = Preparation.objects.update_or_create(
         meeting=meeting, defaults={"goals": goals, "progress": progress, "obstacles": obstacles}
     )
-    _audit("meeting.preparation_saved", meeting, acting_user)
+    _audit(AuditAction.MEETING_PREPARATION_SAVED, meeting, acting_user)
     return preparation
 
 
@@ -162,7 +164,7 @@ def summary_save(*, meeting, acting_user, text, topics) -> Summary:
         meeting=meeting, defaults={"text": text, "updated_by": acting_user}
     )
     summary.topics.set(topics)
-    _audit("meeting.summary_saved", meeting, acting_user)
+    _audit(AuditAction.MEETING_SUMMARY_SAVED, meeting, acting_user)
     return summary
 
 
@@ -173,7 +175,7 @@ def action_item_add(*, meeting, acting_user, text, owner, due_date=None) -> Acti
     if owner.pk not in (relationship.learner_id, relationship.guide_id):
         raise MeetingError("An action item belongs to the learner or the guide.")
     item = ActionItem.objects.create(meeting=meeting, text=text, owner=owner, due_date=due_date)
-    _audit("meeting.action_item_added", meeting, acting_user)
+    _audit(AuditAction.MEETING_ACTION_ITEM_ADDED, meeting, acting_user)
     return item
 
 
@@ -203,7 +205,7 @@ def private_note_of(meeting, author) -> PrivateNote | None:
 def cadence_policy_save(*, form, acting_user):
     policy = form.save()
     audit_log(
-        action="cadence_policy.saved",
+        action=AuditAction.CADENCE_POLICY_SAVED,
         actor=acting_user,
         program=policy.program,
         target=policy,

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from dyad import policy
 from dyad.access import get_meeting, get_program, get_relationship
-from dyad.audit.services import audit_log
 from dyad.meetings import selectors, services
 from dyad.meetings.forms import (
     ActionItemForm,
@@ -20,7 +19,7 @@ from dyad.meetings.forms import (
 )
 from dyad.programs.models import GuidanceKind
 from dyad.relationships.models import ConsentCategory
-from dyad.relationships.services import consent_in_force
+from dyad.relationships.services import consent_in_force, record_consent_read
 
 
 def _errors(error: ValidationError) -> str:
@@ -99,12 +98,8 @@ def detail(request, slug, meeting_uuid):
     }
     read = [name for name, shown in show.items() if shown]
     if read and not is_party:
-        audit_log(
-            action="consent.read",
-            actor=request.user,
-            program=viewer.program,
-            target=meeting,
-            data={"categories": read},
+        record_consent_read(
+            actor=request.user, program=viewer.program, target=meeting, categories=read
         )
     record = selectors.meeting_record(meeting, show)
     ctx = {

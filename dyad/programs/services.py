@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from dyad.accounts.models import User
 from dyad.accounts.services import user_invite
+from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.programs import roster
 from dyad.programs.models import Membership, Program, Role, RosterImport
@@ -331,7 +332,7 @@ def _apply_locked(roster_import, *, skip_errors, acting_user) -> RosterImport:
     locked.applied_at = timezone.now()
     locked.save(update_fields=["summary", "status", "skipped_errors", "applied_at"])
     audit_log(
-        action="roster.applied",
+        action=AuditAction.ROSTER_APPLIED,
         actor=acting_user,
         program=program,
         target=locked,

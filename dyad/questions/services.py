@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dyad import policy
 from dyad.access import viewer_for
+from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.programs.models import Program
 from dyad.questions.models import AskedQuestion, Question
@@ -37,7 +38,7 @@ def question_bank_customize(*, program, acting_user) -> int:
         for q in defaults
     )
     audit_log(
-        action="question_bank.customized",
+        action=AuditAction.QUESTION_BANK_CUSTOMIZED,
         actor=acting_user,
         program=program,
         data={"copied": len(defaults)},
@@ -72,7 +73,7 @@ def question_create(*, program, acting_user, position=None, **fields) -> Questio
     question.full_clean()
     question.save()
     audit_log(
-        action="question_bank.question_added",
+        action=AuditAction.QUESTION_ADDED,
         actor=acting_user,
         program=program,
         target=question,
@@ -98,7 +99,7 @@ def question_update(*, program, question, acting_user, **fields) -> Question:
     question.full_clean()
     question.save()
     audit_log(
-        action="question_bank.question_changed",
+        action=AuditAction.QUESTION_CHANGED,
         actor=acting_user,
         program=program,
         target=question,
@@ -117,7 +118,7 @@ def question_set_active(*, program, question, active: bool, acting_user) -> Ques
         question.save(update_fields=["is_active", "updated_at"])
         verb = "reactivated" if active else "deactivated"
         audit_log(
-            action=f"question_bank.question_{verb}",
+            action=AuditAction(f"question_bank.question_{verb}"),
             actor=acting_user,
             program=program,
             target=question,

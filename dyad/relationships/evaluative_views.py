@@ -3,23 +3,19 @@ them. Recorded one by one or imported from a CSV file."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_evaluative_role, get_program
 from dyad.relationships import evaluative_import, selectors, services
-from dyad.relationships.forms_more import (
+from dyad.relationships.evaluative_forms import (
     EvaluativeImportApplyForm,
     EvaluativeImportUploadForm,
     EvaluativeRoleForm,
 )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _flag_message(request, program, evaluators) -> None:
@@ -37,6 +33,12 @@ def _flag_message(request, program, evaluators) -> None:
         )
 
 
+def _then_roles(request, program, evaluators) -> str:
+    """After recording roles: warn of the relationships they flag, back to the list."""
+    _flag_message(request, program, evaluators)
+    return reverse("relationships:evaluative_roles", args=[program.slug])
+
+
 @login_required
 def evaluative_roles(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_evaluative_roles)
@@ -46,17 +48,17 @@ def evaluative_roles(request, slug):
         members=selectors.program_members(program),
         learners=selectors.learners_overview(program),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            role = services.evaluative_role_create(
-                program=program, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, f"Recorded: {role.evaluator} — {role.get_kind_display()}.")
-            _flag_message(request, program, [role.evaluator])
-            return redirect("relationships:evaluative_roles", program.slug)
+
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.evaluative_role_create(
+            program=program, acting_user=request.user, **data
+        ),
+        success=lambda role: f"Recorded: {role.evaluator} — {role.get_kind_display()}.",
+        then=lambda role: _then_roles(request, program, [role.evaluator]),
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "evaluative",
@@ -71,9 +73,12 @@ def evaluative_roles(request, slug):
 def evaluative_role_delete(request, slug, role_uuid):
     viewer = get_program(request, slug, allow=policy.can_manage_evaluative_roles)
     role = get_evaluative_role(viewer, role_uuid)
-    services.evaluative_role_delete(role=role, acting_user=request.user)
-    messages.success(request, f"Removed: {role.evaluator} — {role.get_kind_display()}.")
-    return redirect("relationships:evaluative_roles", viewer.program.slug)
+    return flow.act(
+        request,
+        lambda: services.evaluative_role_delete(role=role, acting_user=request.user),
+        success=f"Removed: {role.evaluator} — {role.get_kind_display()}.",
+        then=reverse("relationships:evaluative_roles", args=[viewer.program.slug]),
+    )
 
 
 @login_required
@@ -112,22 +117,30 @@ def _import_preview(request, viewer, text):
 
 
 def _import_apply(request, viewer):
+    program = viewer.program
     form = EvaluativeImportApplyForm(request.POST)
-    if not form.is_valid():
+
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.evaluative_roles_import(
+            program=program, text=data["csv_text"], acting_user=request.user
+        ),
+        success=_imported_message,
+        then=lambda result: _then_roles(
+            request, program, {role.evaluator for role in result["roles"]}
+        ),
+    ):
+        return response
+    if not form.is_valid() and "csv_text" in form.errors:
         messages.error(request, "The file did not come back whole. Upload it again.")
-        return redirect("relationships:evaluative_import", viewer.program.slug)
-    text = form.cleaned_data["csv_text"]
-    try:
-        result = services.evaluative_roles_import(
-            program=viewer.program, text=text, acting_user=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return _import_preview(request, viewer, text)
+        return redirect("relationships:evaluative_import", program.slug)
+    # Refused by the service: the preview again, with why.
+    messages.error(request, " ".join(form.non_field_errors()))
+    return _import_preview(request, viewer, form.cleaned_data["csv_text"])
+
+
+def _imported_message(result) -> str:
     created, skipped = result["created"], result["skipped"]
     skipped_text = f" ({skipped} already recorded, skipped)" if skipped else ""
-    messages.success(
-        request, f"Imported {created} evaluative role{'s' if created != 1 else ''}{skipped_text}."
-    )
-    _flag_message(request, viewer.program, {role.evaluator for role in result["roles"]})
-    return redirect("relationships:evaluative_roles", viewer.program.slug)
+    return f"Imported {created} evaluative role{'s' if created != 1 else ''}{skipped_text}."

@@ -68,8 +68,22 @@ class AgreementForm(forms.Form):
         label="What program leadership may see",
         help_text="Program leadership always knows that this relationship exists, its kind, "
         "dates and state. They see nothing else unless the learner ticks it here. Program "
-        "leaders also take part in assessment.",
+        "leaders also take part in assessment. Changing only this takes effect at once; a "
+        "change to anything else waits until you both acknowledge the new version.",
     )
+
+    def __init__(self, *args, learner_decides: bool, **kwargs):
+        """`learner_decides`: the person filling it in is the learner. Anyone else sees the
+        consent read-only: it is the learner's decision alone."""
+        super().__init__(*args, **kwargs)
+        if not learner_decides:
+            consent = self.fields["consent"]
+            consent.disabled = True
+            consent.help_text = (
+                "Only the learner decides what program leadership may see, so you can read "
+                "this part but not change it. Program leadership always knows that this "
+                "relationship exists, its kind, dates and state."
+            )
 
 
 class EndForm(forms.Form):
@@ -90,4 +104,17 @@ class RematchForm(forms.Form):
     )
     wants_new_guide = forms.BooleanField(
         required=False, initial=True, label="I would like a new pairing"
+    )
+
+
+class RematchCloseForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="How was it resolved?",
+        help_text="Read by program leadership only; neither party sees it.",
+        error_messages={
+            "required": "Write a short note on how this was resolved: it stays with program "
+            "leadership."
+        },
     )

@@ -371,9 +371,16 @@ class DoNotRepair(models.Model):
         return f"Do not re-pair {self.guide} with {self.learner}"
 
 
+class RematchResolution(models.TextChoices):
+    REASSIGNED = "reassigned", "Pairing ended; a new guide to be assigned"
+    ENDED = "ended", "Pairing ended"
+    CLOSED = "closed", "Closed without ending the pairing"
+
+
 class RematchRequest(models.Model):
     """A party's private request to leadership to end or re-pair. The other party never
-    learns that it exists."""
+    learns that it exists. Leadership acknowledges it (they are on it), then resolves it:
+    ends the pairing to reassign the learner, or closes it with a note."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     relationship = models.ForeignKey(
@@ -387,6 +394,14 @@ class RematchRequest(models.Model):
     resolved_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    resolution = models.CharField(max_length=12, choices=RematchResolution.choices, blank=True)
+    resolution_note = models.TextField(
+        blank=True, help_text="Leadership's note on closing; read by leadership only."
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -394,12 +409,32 @@ class RematchRequest(models.Model):
     def __str__(self):
         return f"Rematch request by {self.requested_by}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class SafetyContactQuerySet(models.QuerySet):
+    def receiving(self, program) -> list:
+        """Who receives the program's concerns: its designated contacts who are still
+        active members; its directors when none is."""
+        from dyad.programs.models import Membership, Role
+
+        active = Membership.objects.active().filter(program=program).values("user_id")
+        contacts = self.filter(program=program, user__in=active).select_related("user")
+        if contacts:
+            return [c.user for c in contacts]
+        directors = Membership.objects.active().filter(program=program, role=Role.DIRECTOR)
+        return [m.user for m in directors.select_related("user")]
+
 
 class SafetyContact(models.Model):
     """A person designated by the program to receive safety and wellbeing concerns."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="safety_contacts")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    objects = SafetyContactQuerySet.as_manager()
 
     class Meta:
         constraints = [

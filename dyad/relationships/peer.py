@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dyad.accounts.models import User
+from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.lib.matching.peer import balanced_pairing
 from dyad.lib.matching.score import Compatibility
@@ -320,7 +321,7 @@ def peer_pairing_publish(*, program, previewed: Sequence[str], acting_user) -> l
     ]
     loads = Counter(pair.volunteer.user.email for pair in proposal.pairs)
     audit_log(
-        action="peer_pairing.published",
+        action=AuditAction.PEER_PAIRING_PUBLISHED,
         actor=acting_user,
         program=program,
         data={

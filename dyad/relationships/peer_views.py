@@ -1,14 +1,12 @@
 """Peer-advisor pairing: leaders preview the pairing of interns with senior residents, then
 publish it (SPEC M6)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_program
 from dyad.relationships import peer
 
@@ -29,19 +27,21 @@ def peer_pairing(request, slug):
 @require_POST
 def peer_pairing_publish(request, slug):
     viewer = get_program(request, slug, allow=policy.can_run_peer_pairing)
-    try:
-        created = peer.peer_pairing_publish(
+    return flow.act(
+        request,
+        lambda: peer.peer_pairing_publish(
             program=viewer.program,
             previewed=request.POST.getlist("pair"),
             acting_user=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        n = len(created)
-        messages.success(
-            request,
-            f"{n} intern{'s' if n != 1 else ''} now {'have' if n != 1 else 'has'} a peer "
-            "mentor. Each pair has been told by e-mail and asked to acknowledge its agreement.",
-        )
-    return redirect("relationships:peer_pairing", viewer.program.slug)
+        ),
+        success=_published_message,
+        then=reverse("relationships:peer_pairing", args=[viewer.program.slug]),
+    )
+
+
+def _published_message(created) -> str:
+    n = len(created)
+    return (
+        f"{n} intern{'s' if n != 1 else ''} now {'have' if n != 1 else 'has'} a peer mentor. "
+        "Each pair has been told by e-mail and asked to acknowledge its agreement."
+    )

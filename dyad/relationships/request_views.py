@@ -11,8 +11,8 @@ from dyad.access import get_guide_profile, get_guide_request, get_program
 from dyad.profiles import availability
 from dyad.profiles.selectors import offers_with_places
 from dyad.relationships import selectors, services
-from dyad.relationships.forms_more import GuideRequestForm
 from dyad.relationships.models import GuideRequest
+from dyad.relationships.request_forms import GuideRequestForm
 
 
 def _requests_url(viewer) -> str:

@@ -1,20 +1,14 @@
 """Safety and wellbeing concerns (SPEC M11): the one exception to confidentiality. A guide
 raises a concern; only the program's designated contacts read it."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_program, get_relationship
 from dyad.relationships import selectors, services
-from dyad.relationships.forms_more import ConcernForm, SafetyContactsForm
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+from dyad.relationships.safety_forms import ConcernForm, SafetyContactsForm
 
 
 @login_required
@@ -22,20 +16,17 @@ def concern_raise(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid, allow=policy.can_raise_concern)
     form = ConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.safety_concern_raise(
-                relationship=relationship, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request,
-                "Your concern has gone to the program's designated contacts. They will follow "
-                f"up; {relationship.learner.first_name or 'the learner'} is not told by Dyad.",
-            )
-            return redirect(relationship)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.safety_concern_raise(
+            relationship=relationship, acting_user=request.user, **data
+        ),
+        success="Your concern has gone to the program's designated contacts. They will follow "
+        f"up; {relationship.learner.first_name or 'the learner'} is not told by Dyad.",
+        then=relationship,
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "mine",
@@ -69,16 +60,16 @@ def safety_contacts(request, slug):
         candidates=selectors.safety_contact_candidates(program),
         initial={"contacts": designated},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.safety_contacts_set(
-                program=program, users=form.cleaned_data["contacts"], acting_user=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, "The designated contacts are saved.")
-            return redirect("relationships:safety_contacts", program.slug)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.safety_contacts_set(
+            program=program, users=data["contacts"], acting_user=request.user
+        ),
+        success="The designated contacts are saved.",
+        then=reverse("relationships:safety_contacts", args=[program.slug]),
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "concerns",

@@ -4,8 +4,9 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 
 from dyad.accounts.models import User
+from dyad.policy import safety_contact_roles
 from dyad.profiles.models import GuideOffer
-from dyad.programs.models import GuidanceKind, Membership, Role
+from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import (
     SEAT_HOLDING_STATES,
     Agreement,
@@ -20,12 +21,7 @@ from dyad.relationships.models import (
 def safety_contacts(program) -> list:
     """The program's designated contacts who are still active members; its directors
     when none is."""
-    active = Membership.objects.active().filter(program=program).values("user_id")
-    contacts = SafetyContact.objects.filter(program=program, user__in=active).select_related("user")
-    if contacts:
-        return [c.user for c in contacts]
-    directors = Membership.objects.active().filter(program=program, role=Role.DIRECTOR)
-    return [m.user for m in directors.select_related("user")]
+    return SafetyContact.objects.receiving(program)
 
 
 def relationships_for_user(user, program):
@@ -64,7 +60,31 @@ def open_rematch_requests(program, viewer_user):
         RematchRequest.objects.filter(relationship__program=program, resolved_at__isnull=True)
         .exclude(relationship__learner=viewer_user)
         .exclude(relationship__guide=viewer_user)
-        .select_related("relationship__learner", "relationship__guide", "requested_by")
+        .select_related(
+            "relationship__learner",
+            "relationship__guide",
+            "relationship__program",
+            "requested_by",
+            "acknowledged_by",
+        )
+    )
+
+
+def resolved_rematch_requests(program, viewer_user, *, limit: int = 20):
+    """The most recently resolved requests, with leadership's notes: for leaders only, and
+    as open_rematch_requests never those about a relationship the leader is a party to."""
+    return (
+        RematchRequest.objects.filter(relationship__program=program, resolved_at__isnull=False)
+        .exclude(relationship__learner=viewer_user)
+        .exclude(relationship__guide=viewer_user)
+        .select_related(
+            "relationship__learner",
+            "relationship__guide",
+            "relationship__program",
+            "requested_by",
+            "resolved_by",
+        )
+        .order_by("-resolved_at")[:limit]
     )
 
 
@@ -265,8 +285,6 @@ def evaluative_import_plan(program, text: str):
 def safety_contact_candidates(program):
     """Who a director may designate (leaders and faculty of the program), and whoever is
     designated already, so that someone no longer eligible can be taken off."""
-    from dyad.policy import safety_contact_roles
-
     eligible = Membership.objects.active().filter(program=program, role__in=safety_contact_roles())
     designated = SafetyContact.objects.filter(program=program).values("user_id")
     return User.objects.filter(

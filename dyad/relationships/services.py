@@ -9,10 +9,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from dyad import policy
+from dyad.access import viewer_for
+from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.notifications import send_notice
 from dyad.profiles.models import GuideOffer
-from dyad.programs.models import GuidanceKind, Membership, Role
+from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import (
     NON_EVALUATIVE_KINDS,
     SEAT_HOLDING_STATES,
@@ -26,11 +29,12 @@ from dyad.relationships.models import (
     Relationship,
     RelationshipEvent,
     RematchRequest,
+    RematchResolution,
     SafetyConcern,
+    SafetyContact,
     Scheduler,
     State,
 )
-from dyad.relationships.selectors import safety_contacts
 
 # The meeting frequency an agreement starts with, per kind, until the program's cadence
 # policy says otherwise.
@@ -146,13 +150,9 @@ def _check_pairing(*, program, learner, guide, kind, start, acting_user, overrid
             "non-evaluative: choose another guide, or a program director may override "
             "with a written reason."
         )
-    if conflicts and not _is_director(program, acting_user):
+    if conflicts and not policy.can_override_evaluative_conflict(viewer_for(acting_user, program)):
         raise PermissionDenied("Only a program director may override an evaluative conflict.")
     return conflicts
-
-
-def _is_director(program, user) -> bool:
-    return Membership.objects.for_user(user).filter(program=program, role=Role.DIRECTOR).exists()
 
 
 def _take_seat(**fields) -> Relationship:
@@ -233,7 +233,7 @@ def relationship_create(
         created_by=acting_user,
     )
     audit_log(
-        action="relationship.created",
+        action=AuditAction.RELATIONSHIP_CREATED,
         actor=acting_user,
         program=program,
         target=relationship,
@@ -241,7 +241,7 @@ def relationship_create(
     )
     if conflicts:
         audit_log(
-            action="relationship.evaluative_override",
+            action=AuditAction.RELATIONSHIP_EVALUATIVE_OVERRIDE,
             actor=acting_user,
             program=program,
             target=relationship,
@@ -272,6 +272,16 @@ def consent_in_force(relationship) -> frozenset[str]:
     return consent
 
 
+def _terms_of(agreement) -> dict:
+    return {
+        "goals": agreement.goals,
+        "meeting_frequency": agreement.meeting_frequency,
+        "scheduler": agreement.scheduler,
+        "preferred_modes": sorted(agreement.preferred_modes),
+        "confidentiality": agreement.confidentiality,
+    }
+
+
 @transaction.atomic
 def agreement_revise(
     *,
@@ -284,6 +294,10 @@ def agreement_revise(
     confidentiality: str,
     consent: list[str],
 ) -> Agreement:
+    """A new version of the agreement. A change to the agreed terms waits for both parties
+    to acknowledge it (the previous version stays in force meanwhile; less sharing applies
+    at once). A change by the learner to consent alone is the learner's decision: the new
+    version carries the acknowledgements of the terms it repeats and is in force at once."""
     current = relationship.agreements.select_for_update().order_by("-version").first()
     # Decide on the row as it is now, not on the caller's copy, which may have ended since;
     # locked after the agreement, in the order agreement_acknowledge locks them.
@@ -293,12 +307,22 @@ def agreement_revise(
     unknown = set(consent) - set(ConsentCategory.values)
     if unknown:
         raise RelationshipError(f"Unknown consent categories: {', '.join(sorted(unknown))}.")
-    widened = set(consent) - set(current.consent)
-    if widened and acting_user != relationship.learner:
+    consent_changed = set(consent) != set(current.consent)
+    if consent_changed and not policy.can_decide_consent(acting_user, relationship):
         raise RelationshipError(
-            "Only the learner can share more with program leadership. You may keep or "
-            "narrow what is shared."
+            "Only the learner decides what program leadership may see; this part of the "
+            "agreement is theirs to change."
         )
+    terms = {
+        "goals": goals,
+        "meeting_frequency": meeting_frequency,
+        "scheduler": scheduler,
+        "preferred_modes": sorted(preferred_modes),
+        "confidentiality": confidentiality,
+    }
+    terms_changed = terms != _terms_of(current)
+    if not terms_changed and not consent_changed:
+        raise RelationshipError("Nothing has changed: the agreement stays as it is.")
     version = relationship.agreements.aggregate(v=Max("version"))["v"] + 1
     agreement = Agreement.objects.create(
         relationship=relationship,
@@ -310,17 +334,21 @@ def agreement_revise(
         confidentiality=confidentiality,
         consent=[c for c in ConsentCategory.values if c in set(consent)],
         created_by=acting_user,
+        # Consent alone: the terms both acknowledged are the same words, so their
+        # acknowledgements stand (and are still missing where they were missing).
+        learner_ack_at=None if terms_changed else current.learner_ack_at,
+        guide_ack_at=None if terms_changed else current.guide_ack_at,
     )
     audit_log(
-        action="agreement.revised",
+        action=AuditAction.AGREEMENT_REVISED,
         actor=acting_user,
         program=relationship.program,
         target=relationship,
-        data={"version": version},
+        data={"version": version, "terms_changed": terms_changed},
     )
-    if set(consent) != set(current.consent):
+    if consent_changed:
         audit_log(
-            action="consent.changed",
+            action=AuditAction.CONSENT_CHANGED,
             actor=acting_user,
             program=relationship.program,
             target=relationship,
@@ -330,10 +358,21 @@ def agreement_revise(
     send_notice(
         to=others,
         subject=f"Your {relationship.get_kind_display().lower()} agreement changed",
-        template="relationships/email/agreement_changed.txt",
+        template="relationships/email/agreement_changed.txt"
+        if terms_changed
+        else "relationships/email/consent_changed.txt",
         context={"relationship": relationship},
     )
     return agreement
+
+
+def consent_pending(relationship) -> frozenset[str]:
+    """What the newest version would share beyond what is in force: it waits for both
+    parties to acknowledge that version (empty when nothing waits)."""
+    latest = relationship.current_agreement()
+    if latest is None or latest.is_acknowledged:
+        return frozenset()
+    return frozenset(latest.consent) - consent_in_force(relationship)
 
 
 @transaction.atomic
@@ -356,7 +395,7 @@ def agreement_acknowledge(*, agreement, acting_user) -> Agreement:
         raise PermissionDenied("Only the learner and the guide acknowledge an agreement.")
     agreement.save(update_fields=["learner_ack_at", "guide_ack_at"])
     audit_log(
-        action="agreement.acknowledged",
+        action=AuditAction.AGREEMENT_ACKNOWLEDGED,
         actor=acting_user,
         program=relationship.program,
         target=relationship,
@@ -367,7 +406,7 @@ def agreement_acknowledge(*, agreement, acting_user) -> Agreement:
     return agreement
 
 
-def _change_state(relationship, to_state, actor, note=""):
+def _change_state(relationship, to_state, actor, note="", data=None):
     from_state = relationship.state
     relationship.state = to_state
     fields = ["state"]
@@ -380,11 +419,11 @@ def _change_state(relationship, to_state, actor, note=""):
         relationship=relationship, from_state=from_state, to_state=to_state, actor=actor, note=note
     )
     audit_log(
-        action=f"relationship.{to_state}",
+        action=AuditAction(f"relationship.{to_state}"),
         actor=actor,
         program=relationship.program,
         target=relationship,
-        data={"from": from_state, "note": note},
+        data={"from": from_state, "note": note, **(data or {})},
     )
 
 
@@ -392,13 +431,16 @@ def _change_state(relationship, to_state, actor, note=""):
 def relationship_end(
     *, relationship, acting_user, reason: str, do_not_repair: bool = False
 ) -> Relationship:
+    """End the pairing. Why it ended is kept on the relationship and in the audit log for
+    leadership (and whoever asked for the rematch): the history and the notices say only
+    that it ended, so that the other party does not learn the reason."""
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.state == State.ENDED:
         raise RelationshipError("This relationship has already ended.")
     if reason not in EndReason.values:
         raise RelationshipError("Choose why the relationship ends.")
     relationship.end_reason = reason
-    _change_state(relationship, State.ENDED, acting_user, note=EndReason(reason).label)
+    _change_state(relationship, State.ENDED, acting_user, data={"reason": reason})
     if do_not_repair:
         DoNotRepair.objects.get_or_create(
             program=relationship.program,
@@ -407,13 +449,13 @@ def relationship_end(
             defaults={"created_by": acting_user},
         )
         audit_log(
-            action="relationship.do_not_repair",
+            action=AuditAction.RELATIONSHIP_DO_NOT_REPAIR,
             actor=acting_user,
             program=relationship.program,
             target=relationship,
         )
     relationship.rematch_requests.filter(resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=acting_user
+        resolved_at=timezone.now(), resolved_by=acting_user, resolution=RematchResolution.ENDED
     )
     send_notice(
         to=[relationship.guide],
@@ -434,7 +476,7 @@ def relationship_end(
 def rematch_request_create(
     *, relationship, acting_user, reason: str, wants_new_guide: bool = True
 ) -> RematchRequest:
-    if acting_user not in (relationship.learner, relationship.guide):
+    if not policy.is_party(acting_user, relationship):
         raise PermissionDenied
     if relationship.state == State.ENDED:
         raise RelationshipError("This relationship has already ended.")
@@ -447,7 +489,7 @@ def rematch_request_create(
         wants_new_guide=wants_new_guide,
     )
     audit_log(
-        action="rematch.requested",
+        action=AuditAction.REMATCH_REQUESTED,
         actor=acting_user,
         program=relationship.program,
         target=relationship,
@@ -469,6 +511,95 @@ def rematch_request_create(
     return request
 
 
+def _lock_open_rematch(request, acting_user) -> RematchRequest:
+    """The request, locked, once the acting user may handle it and it is still open. The
+    relationship is locked first, in the order relationship_end locks the two."""
+    Relationship.objects.select_for_update().get(pk=request.relationship_id)
+    request = (
+        RematchRequest.objects.select_for_update()
+        .select_related("relationship__program", "relationship__learner", "relationship__guide")
+        .get(pk=request.pk)
+    )
+    viewer = viewer_for(acting_user, request.relationship.program)
+    if not policy.can_handle_rematch_request(viewer, request):
+        raise PermissionDenied
+    if not request.is_open:
+        raise RelationshipError(
+            f"This request was already dealt with on {request.resolved_at:%b %-d, %Y}."
+        )
+    return request
+
+
+def _rematch_audit(action, request, acting_user, **data) -> None:
+    audit_log(
+        action=action,
+        actor=acting_user,
+        program=request.relationship.program,
+        target=request.relationship,
+        data={"request": str(request.uuid), **data},
+    )
+
+
+@transaction.atomic
+def rematch_request_acknowledge(*, request, acting_user) -> RematchRequest:
+    """Leadership has read the request and is on it; the one who asked sees so."""
+    request = _lock_open_rematch(request, acting_user)
+    if request.acknowledged_at is None:
+        request.acknowledged_at = timezone.now()
+        request.acknowledged_by = acting_user
+        request.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        _rematch_audit(AuditAction.REMATCH_ACKNOWLEDGED, request, acting_user)
+    return request
+
+
+@transaction.atomic
+def rematch_request_reassign(*, request, acting_user) -> RematchRequest:
+    """End the pairing as a no-fault rematch, so that the learner can be given a new guide."""
+    request = _lock_open_rematch(request, acting_user)
+    relationship_end(
+        relationship=request.relationship, acting_user=acting_user, reason=EndReason.REMATCH
+    )
+    request.refresh_from_db()
+    request.resolution = RematchResolution.REASSIGNED
+    request.acknowledged_at = request.acknowledged_at or request.resolved_at
+    request.acknowledged_by = request.acknowledged_by or acting_user
+    request.save(update_fields=["resolution", "acknowledged_at", "acknowledged_by"])
+    _rematch_audit(AuditAction.REMATCH_REASSIGNED, request, acting_user)
+    return request
+
+
+@transaction.atomic
+def rematch_request_close(*, request, acting_user, note: str) -> RematchRequest:
+    """Resolve the request without ending the pairing (talked it through, withdrawn…)."""
+    if not note.strip():
+        raise RelationshipError(
+            "Write a short note on how this was resolved: it stays with program leadership."
+        )
+    request = _lock_open_rematch(request, acting_user)
+    now = timezone.now()
+    request.resolved_at = now
+    request.resolved_by = acting_user
+    request.resolution = RematchResolution.CLOSED
+    request.resolution_note = note.strip()
+    request.acknowledged_at = request.acknowledged_at or now
+    request.acknowledged_by = request.acknowledged_by or acting_user
+    request.save()
+    _rematch_audit(AuditAction.REMATCH_CLOSED, request, acting_user)
+    return request
+
+
+def record_consent_read(*, actor, program, target, categories: list[str]) -> None:
+    """A leader read content a learner consented to share: the audit log says who, what
+    and when. Called by the pages that show it, once per page view."""
+    audit_log(
+        action=AuditAction.CONSENT_READ,
+        actor=actor,
+        program=program,
+        target=target,
+        data={"categories": list(categories)},
+    )
+
+
 @transaction.atomic
 def evaluative_role_create(
     *, program, evaluator, kind, start_date, acting_user, learner=None, end_date=None
@@ -485,7 +616,7 @@ def evaluative_role_create(
     role.full_clean()
     role.save()
     audit_log(
-        action="evaluative_role.created",
+        action=AuditAction.EVALUATIVE_ROLE_CREATED,
         actor=acting_user,
         program=program,
         target=role,
@@ -503,7 +634,7 @@ def evaluative_role_create(
 @transaction.atomic
 def evaluative_role_delete(*, role, acting_user) -> None:
     audit_log(
-        action="evaluative_role.deleted",
+        action=AuditAction.EVALUATIVE_ROLE_DELETED,
         actor=acting_user,
         program=role.program,
         target=role,
@@ -553,7 +684,9 @@ def guide_request_create(
         message=message.strip(),
         expires_at=timezone.now() + request_expiry(program),
     )
-    audit_log(action="guide_request.created", actor=acting_user, program=program, target=request)
+    audit_log(
+        action=AuditAction.GUIDE_REQUEST_CREATED, actor=acting_user, program=program, target=request
+    )
     send_notice(
         to=[guide],
         subject=f"{learner} asks you to be their {GuidanceKind(kind).label.lower()} guide",
@@ -571,7 +704,12 @@ def _expire(request) -> None:
     """Mark a locked, lapsed request expired and tell the learner."""
     request.state = GuideRequest.State.EXPIRED
     request.save(update_fields=["state"])
-    audit_log(action="guide_request.expired", actor=None, program=request.program, target=request)
+    audit_log(
+        action=AuditAction.GUIDE_REQUEST_EXPIRED,
+        actor=None,
+        program=request.program,
+        target=request,
+    )
     send_notice(
         to=[request.learner],
         subject="Your request for a guide has expired",
@@ -592,7 +730,7 @@ def _lock_pending(request) -> GuideRequest:
 
 
 def guide_request_accept(*, request, acting_user) -> Relationship:
-    if acting_user != request.guide:
+    if not policy.can_answer_guide_request(viewer_for(acting_user, request.program), request):
         raise PermissionDenied
     with transaction.atomic():
         locked = GuideRequest.objects.select_for_update().get(pk=request.pk)
@@ -615,7 +753,7 @@ def guide_request_accept(*, request, acting_user) -> Relationship:
         request.relationship = relationship
         request.save(update_fields=["state", "answered_at", "relationship"])
         audit_log(
-            action="guide_request.accepted",
+            action=AuditAction.GUIDE_REQUEST_ACCEPTED,
             actor=acting_user,
             program=request.program,
             target=request,
@@ -625,14 +763,17 @@ def guide_request_accept(*, request, acting_user) -> Relationship:
 
 @transaction.atomic
 def guide_request_decline(*, request, acting_user) -> GuideRequest:
-    if acting_user != request.guide:
+    if not policy.can_answer_guide_request(viewer_for(acting_user, request.program), request):
         raise PermissionDenied
     request = _lock_pending(request)
     request.state = GuideRequest.State.DECLINED
     request.answered_at = timezone.now()
     request.save(update_fields=["state", "answered_at"])
     audit_log(
-        action="guide_request.declined", actor=acting_user, program=request.program, target=request
+        action=AuditAction.GUIDE_REQUEST_DECLINED,
+        actor=acting_user,
+        program=request.program,
+        target=request,
     )
     send_notice(
         to=[request.learner],
@@ -645,13 +786,16 @@ def guide_request_decline(*, request, acting_user) -> GuideRequest:
 
 @transaction.atomic
 def guide_request_withdraw(*, request, acting_user) -> GuideRequest:
-    if acting_user != request.learner:
+    if not policy.can_withdraw_guide_request(viewer_for(acting_user, request.program), request):
         raise PermissionDenied
     request = _lock_pending(request)
     request.state = GuideRequest.State.WITHDRAWN
     request.save(update_fields=["state"])
     audit_log(
-        action="guide_request.withdrawn", actor=acting_user, program=request.program, target=request
+        action=AuditAction.GUIDE_REQUEST_WITHDRAWN,
+        actor=acting_user,
+        program=request.program,
+        target=request,
     )
     return request
 
@@ -674,12 +818,12 @@ def guide_requests_expire(*, now=None) -> int:
 def safety_concern_raise(
     *, relationship, acting_user, description: str, urgency: str = "routine"
 ) -> SafetyConcern:
-    if acting_user != relationship.guide:
+    if not policy.can_raise_concern(viewer_for(acting_user, relationship.program), relationship):
         raise PermissionDenied
     if not description.strip():
         raise RelationshipError("Describe the concern so that the contacts can act on it.")
     program = relationship.program
-    contacts = [u for u in safety_contacts(program) if u != relationship.learner]
+    contacts = [u for u in SafetyContact.objects.receiving(program) if u != relationship.learner]
     concern = SafetyConcern.objects.create(
         program=program,
         relationship=relationship,
@@ -687,7 +831,7 @@ def safety_concern_raise(
         description=description.strip(),
         urgency=urgency,
     )
-    audit_log(action="concern.raised", actor=acting_user, program=program, target=concern)
+    audit_log(action=AuditAction.CONCERN_RAISED, actor=acting_user, program=program, target=concern)
     send_notice(
         to=contacts,
         subject=("URGENT: " if urgency == "urgent" else "")
@@ -726,7 +870,12 @@ def evaluative_roles_import(*, program, text: str, acting_user) -> dict:
         for planned in plan.to_create
     ]
     summary = {"created": len(created), "skipped": plan.counts["skip"]}
-    audit_log(action="evaluative_role.imported", actor=acting_user, program=program, data=summary)
+    audit_log(
+        action=AuditAction.EVALUATIVE_ROLE_IMPORTED,
+        actor=acting_user,
+        program=program,
+        data=summary,
+    )
     return {**summary, "roles": created}
 
 
@@ -734,14 +883,11 @@ def evaluative_roles_import(*, program, text: str, acting_user) -> dict:
 def safety_contacts_set(*, program, users, acting_user) -> dict:
     """Make `users` the program's designated safety contacts: leaders or faculty of the
     program. Someone already designated who is no longer eligible may stay."""
-    from dyad.policy import safety_contact_roles
-    from dyad.relationships.models import SafetyContact
-
     wanted = {user.pk: user for user in users}
     current = {c.user_id: c for c in SafetyContact.objects.filter(program=program)}
     eligible = set(
         Membership.objects.active()
-        .filter(program=program, role__in=safety_contact_roles(), user_id__in=wanted)
+        .filter(program=program, role__in=policy.safety_contact_roles(), user_id__in=wanted)
         .values_list("user_id", flat=True)
     )
     added = [user for pk, user in wanted.items() if pk not in current]
@@ -753,7 +899,7 @@ def safety_contacts_set(*, program, users, acting_user) -> dict:
             )
         contact = SafetyContact.objects.create(program=program, user=user)
         audit_log(
-            action="safety_contact.added",
+            action=AuditAction.SAFETY_CONTACT_ADDED,
             actor=acting_user,
             program=program,
             target=contact,
@@ -762,7 +908,7 @@ def safety_contacts_set(*, program, users, acting_user) -> dict:
     removed = [c for pk, c in current.items() if pk not in wanted]
     for contact in removed:
         audit_log(
-            action="safety_contact.removed",
+            action=AuditAction.SAFETY_CONTACT_REMOVED,
             actor=acting_user,
             program=program,
             target=contact,

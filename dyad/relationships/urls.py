@@ -18,6 +18,21 @@ urlpatterns = [
     path(R + "concern/", safety_views.concern_raise, name="concern_raise"),
     path(P + "rematch-requests/", views.rematch_requests, name="rematch_requests"),
     path(
+        P + "rematch-requests/<uuid:request_uuid>/acknowledge/",
+        views.rematch_acknowledge,
+        name="rematch_acknowledge",
+    ),
+    path(
+        P + "rematch-requests/<uuid:request_uuid>/reassign/",
+        views.rematch_reassign,
+        name="rematch_reassign",
+    ),
+    path(
+        P + "rematch-requests/<uuid:request_uuid>/close/",
+        views.rematch_close,
+        name="rematch_close",
+    ),
+    path(
         P + "guides/<uuid:profile_uuid>/request/", request_views.request_guide, name="request_guide"
     ),
     path(P + "requests/", request_views.requests, name="requests"),

@@ -1,23 +1,24 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
+from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dyad import policy
-from dyad.access import get_program, get_relationship
-from dyad.audit.services import audit_log
+from dyad import flow, policy
+from dyad.access import get_program, get_relationship, get_rematch_request
 from dyad.meetings import selectors as meeting_selectors
 from dyad.relationships import selectors, services
-from dyad.relationships.forms import AgreementForm, AssignForm, EndForm, RematchForm
-from dyad.relationships.models import ConsentCategory, Origin
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+from dyad.relationships.forms import (
+    AgreementForm,
+    AssignForm,
+    EndForm,
+    RematchCloseForm,
+    RematchForm,
+)
+from dyad.relationships.models import ConsentCategory, Origin, State
 
 
 @login_required
@@ -40,37 +41,52 @@ def overview(request, slug):
     return TemplateResponse(request, "relationships/overview.html", ctx)
 
 
+def _rematch_being_reassigned(viewer, request):
+    """The rematch request a leader came from (?rematch=<uuid>), to pre-fill the form for
+    the learner's new guide; None when absent or not theirs to handle."""
+    try:
+        return get_rematch_request(
+            viewer, request.GET["rematch"], allow=policy.can_handle_rematch_request
+        )
+    except (Http404, PermissionDenied, ValidationError):  # malformed or not theirs: no pre-fill
+        return None
+
+
 @login_required
 def assign(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_relationships)
     can_override = policy.can_override_evaluative_conflict(viewer)
-    form = AssignForm(request.POST or None, program=viewer.program, can_override=can_override)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            relationship = services.relationship_create(
-                program=viewer.program,
-                learner=data["learner"],
-                guide=data["guide"],
-                kind=data["kind"],
-                focus_area=data["focus_area"],
-                start_date=data["start_date"],
-                supplemental_until=data["supplemental_until"],
-                override_reason=data.get("override_reason", ""),
-                origin=Origin.ASSIGNED,
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request,
-                f"{relationship.guide} is proposed as {relationship.get_kind_display().lower()} "
-                f"guide of {relationship.learner}. Both have been told to acknowledge the "
-                "agreement.",
-            )
-            return redirect(relationship)
-    ctx = {"viewer": viewer, "nav": "relationships", "form": form}
+    rematch = _rematch_being_reassigned(viewer, request) if "rematch" in request.GET else None
+    initial = {}
+    if rematch is not None:
+        ended = rematch.relationship
+        initial = {"learner": ended.learner, "kind": ended.kind, "focus_area": ended.focus_area}
+    form = AssignForm(
+        request.POST or None, program=viewer.program, can_override=can_override, initial=initial
+    )
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.relationship_create(
+            program=viewer.program,
+            learner=data["learner"],
+            guide=data["guide"],
+            kind=data["kind"],
+            focus_area=data["focus_area"],
+            start_date=data["start_date"],
+            supplemental_until=data["supplemental_until"],
+            override_reason=data.get("override_reason", ""),
+            origin=Origin.ASSIGNED,
+            acting_user=request.user,
+        ),
+        success=lambda relationship: (
+            f"{relationship.guide} is proposed as {relationship.get_kind_display().lower()} "
+            f"guide of {relationship.learner}. Both have been told to acknowledge the agreement."
+        ),
+        then=lambda relationship: relationship,
+    ):
+        return response
+    ctx = {"viewer": viewer, "nav": "relationships", "form": form, "rematch": rematch}
     return TemplateResponse(request, "relationships/assign.html", ctx)
 
 
@@ -85,8 +101,26 @@ def my_relationships(request, slug):
         "nav": "mine",
         "as_learner": [r for r in relationships if r.learner_id == request.user.pk],
         "as_guide": [r for r in relationships if r.guide_id == request.user.pk],
+        "can_manage": policy.can_manage_relationships(viewer),
     }
     return TemplateResponse(request, "relationships/mine.html", ctx)
+
+
+def _consent_labels(categories) -> list[str]:
+    return [label for value, label in ConsentCategory.choices if value in categories]
+
+
+def _history(relationship, show_end_reason: bool) -> list[dict]:
+    """The relationship's events as this viewer may read them: why it ended only for those
+    who may know (events recorded before the reason moved off the history still carry it
+    in their note)."""
+    return [
+        {
+            "event": event,
+            "note": event.note if event.to_state != State.ENDED or show_end_reason else "",
+        }
+        for event in relationship.events.select_related("actor")
+    ]
 
 
 @login_required
@@ -102,13 +136,13 @@ def detail(request, slug, rel_uuid):
     )
     is_party = policy.is_party(request.user, relationship)
     if show_goals and not is_party:
-        audit_log(
-            action="consent.read",
+        services.record_consent_read(
             actor=request.user,
             program=viewer.program,
             target=relationship,
-            data={"category": ConsentCategory.GOALS},
+            categories=[ConsentCategory.GOALS],
         )
+    show_end_reason = policy.can_view_end_reason(viewer, relationship)
     today = timezone.localdate()
     my_ack = None
     if request.user == relationship.learner:
@@ -122,11 +156,14 @@ def detail(request, slug, rel_uuid):
         "latest": latest,
         "in_force": in_force,
         "consent": consent,
-        "consent_labels": [label for value, label in ConsentCategory.choices if value in consent],
+        "consent_labels": _consent_labels(consent),
+        "consent_pending_labels": _consent_labels(services.consent_pending(relationship)),
         "show_goals": show_goals,
+        "show_end_reason": show_end_reason,
         "is_party": is_party,
+        "is_learner": request.user.pk == relationship.learner_id,
         "my_ack": my_ack,
-        "events": relationship.events.select_related("actor"),
+        "history": _history(relationship, show_end_reason),
         "can_edit": policy.can_edit_agreement(viewer, relationship),
         "can_rematch": policy.can_request_rematch(viewer, relationship),
         "can_end": policy.can_manage_relationships(viewer) and relationship.is_open,
@@ -150,6 +187,20 @@ def detail(request, slug, rel_uuid):
     return TemplateResponse(request, "relationships/detail.html", ctx)
 
 
+def _revised_message(agreement) -> str:
+    if agreement.is_acknowledged:
+        shared = _consent_labels(agreement.consent)
+        return "Saved. It applies now: program leadership may see " + (
+            ", ".join(label.lower() for label in shared) + "."
+            if shared
+            else "only that this relationship exists, its kind, dates and state."
+        )
+    return (
+        f"The agreement is updated (version {agreement.version}). It applies once you both "
+        "acknowledge it; until then the version you both acknowledged stays in force."
+    )
+
+
 @login_required
 def agreement_edit(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
@@ -163,25 +214,24 @@ def agreement_edit(request, slug, rel_uuid):
         "confidentiality": latest.confidentiality,
         "consent": latest.consent,
     }
-    form = AgreementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_revise(
-                relationship=relationship, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request, "The agreement is updated. Both of you now acknowledge the new version."
-            )
-            return redirect(relationship)
+    is_learner = policy.can_decide_consent(request.user, relationship)
+    form = AgreementForm(request.POST or None, initial=initial, learner_decides=is_learner)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.agreement_revise(
+            relationship=relationship, acting_user=request.user, **data
+        ),
+        success=_revised_message,
+        then=relationship,
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "mine",
         "relationship": relationship,
         "form": form,
-        "is_learner": request.user == relationship.learner,
+        "is_learner": is_learner,
     }
     return TemplateResponse(request, "relationships/agreement_edit.html", ctx)
 
@@ -191,18 +241,18 @@ def agreement_edit(request, slug, rel_uuid):
 def agreement_acknowledge(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid, allow=policy.can_acknowledge_agreement)
-    try:
-        agreement = services.agreement_acknowledge(
+    return flow.act(
+        request,
+        lambda: services.agreement_acknowledge(
             agreement=relationship.current_agreement(), acting_user=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        if agreement.is_acknowledged:
-            messages.success(request, "You both have acknowledged the agreement.")
-        else:
-            messages.success(request, "Acknowledged. The other person acknowledges it too.")
-    return redirect(relationship)
+        ),
+        success=lambda agreement: (
+            "You both have acknowledged the agreement."
+            if agreement.is_acknowledged
+            else "Acknowledged. The other person acknowledges it too."
+        ),
+        then=relationship,
+    )
 
 
 @login_required
@@ -211,21 +261,16 @@ def rematch_request(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid, allow=policy.can_request_rematch)
     form = RematchForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say in a few words what is not working.")
-        return redirect(relationship)
-    try:
-        services.rematch_request_create(
+    return flow.act(
+        request,
+        lambda: services.rematch_request_create(
             relationship=relationship, acting_user=request.user, **form.cleaned_data
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request,
-            "Your request has gone to program leadership, privately. They will be in touch.",
-        )
-    return redirect(relationship)
+        ),
+        form=form,
+        invalid="Say in a few words what is not working.",
+        success="Your request has gone to program leadership, privately. They will be in touch.",
+        then=relationship,
+    )
 
 
 @login_required
@@ -234,18 +279,16 @@ def end(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_manage_relationships)
     relationship = get_relationship(viewer, rel_uuid)
     form = EndForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose why the relationship ends.")
-        return redirect(relationship)
-    try:
-        services.relationship_end(
+    return flow.act(
+        request,
+        lambda: services.relationship_end(
             relationship=relationship, acting_user=request.user, **form.cleaned_data
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "The relationship has ended; both have been told.")
-    return redirect(relationship)
+        ),
+        form=form,
+        invalid="Choose why the relationship ends.",
+        success="The relationship has ended; both have been told.",
+        then=relationship,
+    )
 
 
 @login_required
@@ -255,5 +298,58 @@ def rematch_requests(request, slug):
         "viewer": viewer,
         "nav": "relationships",
         "requests": selectors.open_rematch_requests(viewer.program, request.user),
+        "resolved": selectors.resolved_rematch_requests(viewer.program, request.user),
+        "close_form": RematchCloseForm(),
     }
     return TemplateResponse(request, "relationships/rematch_requests.html", ctx)
+
+
+def _rematch_post(request, slug, request_uuid):
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    rematch = get_rematch_request(viewer, request_uuid, allow=policy.can_handle_rematch_request)
+    return viewer, rematch
+
+
+@login_required
+@require_POST
+def rematch_acknowledge(request, slug, request_uuid):
+    viewer, rematch = _rematch_post(request, slug, request_uuid)
+    return flow.act(
+        request,
+        lambda: services.rematch_request_acknowledge(request=rematch, acting_user=request.user),
+        success=f"Acknowledged. {rematch.requested_by} sees that program leadership is on it.",
+        then=reverse("relationships:rematch_requests", args=[viewer.program.slug]),
+    )
+
+
+@login_required
+@require_POST
+def rematch_reassign(request, slug, request_uuid):
+    viewer, rematch = _rematch_post(request, slug, request_uuid)
+    back = reverse("relationships:rematch_requests", args=[viewer.program.slug])
+    assign_url = reverse("relationships:assign", args=[viewer.program.slug])
+    learner = rematch.relationship.learner
+    return flow.act(
+        request,
+        lambda: services.rematch_request_reassign(request=rematch, acting_user=request.user),
+        success=f"The pairing has ended as a no-fault rematch; both have been told that it "
+        f"ended. Now choose a new guide for {learner}.",
+        then=lambda done: f"{assign_url}?rematch={done.uuid}",
+        failed=back,
+    )
+
+
+@login_required
+@require_POST
+def rematch_close(request, slug, request_uuid):
+    viewer, rematch = _rematch_post(request, slug, request_uuid)
+    form = RematchCloseForm(request.POST)
+    return flow.act(
+        request,
+        lambda: services.rematch_request_close(
+            request=rematch, acting_user=request.user, note=form.cleaned_data["note"]
+        ),
+        form=form,
+        success="Closed. The pairing goes on; your note stays with program leadership.",
+        then=reverse("relationships:rematch_requests", args=[viewer.program.slug]),
+    )

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dyad.audit.actions import AuditAction
 from dyad.audit.models import AuditEntry
 from dyad.audit.services import audit_log
 from dyad.relationships.models import SafetyContact
@@ -46,7 +47,7 @@ def test_director_reads_the_programs_entries_newest_first_with_actor_and_time(
     assert actions(response) == ["consent.read", "agreement.revised", "relationship.created"]
     assert str(coordinator) in response.text
     assert "Sep 15, 2025 10:00" in response.text
-    assert "relationship.ended" not in response.text
+    assert '<code class="small muted">relationship.ended</code>' not in response.text
 
 
 def test_an_entry_without_actor_reads_as_a_scheduled_job(client, program, director):
@@ -58,11 +59,12 @@ def test_an_entry_without_actor_reads_as_a_scheduled_job(client, program, direct
 def test_filter_by_family_of_actions(client, program, director):
     for action in ("relationship.created", "relationship.ended", "consent.changed"):
         record(program, action, director)
-    record(program, "relationshipish.other", director)
+    # An entry of an older code that merely starts with the same letters.
+    AuditEntry.objects.create(program=program, actor=director, action="relationshipish.other")
     client.force_login(director)
     response = client.get(url(program, action="relationship"))
     assert sorted(actions(response)) == ["relationship.created", "relationship.ended"]
-    assert response.context["family"] == "relationship"
+    assert response.context["chosen"] == "relationship"
 
 
 def test_an_unknown_filter_shows_everything(client, program, director):
@@ -71,7 +73,7 @@ def test_an_unknown_filter_shows_everything(client, program, director):
     client.force_login(director)
     response = client.get(url(program, action="drop table"))
     assert len(actions(response)) == 2
-    assert response.context["family"] == ""
+    assert response.context["chosen"] == ""
 
 
 def test_pages_of_fifty(client, program, director):
@@ -139,3 +141,41 @@ def test_concern_entries_are_hidden_from_a_director_who_is_not_a_contact(
     response = client.get(url(program, action="concern"))
     assert actions(response) == ["relationship.created"]
     assert "Safety concerns" not in response.text
+
+
+def test_filter_by_one_action_from_the_list(client, program, director):
+    for action in ("relationship.created", "relationship.ended", "consent.changed"):
+        record(program, action, director)
+    client.force_login(director)
+
+    response = client.get(url(program, action="relationship.ended"))
+
+    assert actions(response) == ["relationship.ended"]
+    assert '<option value="relationship.ended" selected>Relationship ended</option>' in (
+        response.text
+    )
+    assert "Relationship ended" in response.text  # the entry's readable label
+
+
+def test_the_filter_offers_every_action_of_the_list(client, program, director):
+    client.force_login(director)  # no contact designated: the directors receive concerns
+    response = client.get(url(program))
+    offered = {code for _, _, actions in response.context["groups"] for code, _ in actions}
+    assert offered == set(AuditAction.values)
+    for action in AuditAction:
+        assert f'<option value="{action.value}">{action.label}</option>' in response.text
+
+
+def test_a_director_who_is_not_a_contact_is_not_offered_the_concern_actions(
+    client, program, director, coordinator
+):
+    SafetyContact.objects.create(program=program, user=coordinator)
+    client.force_login(director)
+    response = client.get(url(program, action="concern.raised"))
+    assert "concern.raised" not in response.text
+    assert response.context["chosen"] == ""
+
+
+def test_an_action_outside_the_list_is_refused():
+    with pytest.raises(ValueError, match="not a valid AuditAction"):
+        audit_log(action="relationship.teleported", actor=None)

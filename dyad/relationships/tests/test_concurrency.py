@@ -199,3 +199,40 @@ def test_the_database_refuses_an_open_relationship_without_a_seat(program, direc
 
     with pytest.raises(IntegrityError), transaction.atomic():
         _raw_open_relationship(rel, make_learner(program, "Seatless"), seat=None)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("round_", range(5))
+def test_leaders_handling_one_rematch_request_at_once_do_it_once(program, director, round_):
+    """Two leaders on the rematch requests page and one on the relationship page, at the
+    same instant: the pairing ends once, the request is resolved once, and the others are
+    told it was already dealt with (no deadlock, no error page)."""
+    from dyad.programs.factories import MembershipFactory
+    from dyad.programs.models import Role
+    from dyad.relationships.models import EndReason, RematchRequest
+
+    coordinator = MembershipFactory(program=program, role=Role.COORDINATOR).user
+    rel = make_relationship(program=program, acting_user=director)
+    request = services.rematch_request_create(
+        relationship=rel, acting_user=rel.learner, reason="We never meet."
+    )
+    outcomes = race(
+        [
+            lambda: services.rematch_request_reassign(request=request, acting_user=director),
+            lambda: services.rematch_request_close(
+                request=request, acting_user=coordinator, note="Talked it through."
+            ),
+            lambda: services.relationship_end(
+                relationship=rel, acting_user=director, reason=EndReason.OTHER
+            ),
+        ]
+    )
+
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(e, RelationshipError) for e in errors), outcomes
+    handled = [o for o in outcomes[:2] if not isinstance(o, Exception)]
+    assert len(handled) <= 1, outcomes  # reassigned or closed, never both
+    request = RematchRequest.objects.get(pk=request.pk)
+    assert request.resolved_at is not None
+    assert rel.events.filter(to_state=State.ENDED).count() == 1

@@ -194,51 +194,101 @@ def test_an_ended_relationships_agreement_cannot_change(rel, director, resident)
 # --- Reporting consent ------------------------------------------------------------------
 
 
-def test_only_the_learner_can_widen_the_consent(rel, faculty):
+@pytest.mark.parametrize("change", [[TOPICS, SUMMARIES], []], ids=["widen", "narrow"])
+def test_only_the_learner_decides_the_consent(rel, faculty, change):
     with_consent(rel, [TOPICS])
 
-    with pytest.raises(RelationshipError, match="Only the learner can share more"):
-        revise_agreement(rel, faculty, consent=[TOPICS, SUMMARIES])
+    with pytest.raises(RelationshipError, match="Only the learner decides"):
+        revise_agreement(rel, faculty, consent=change)
 
     assert rel.agreements.count() == 2  # no version 3
+    assert consent_in_force(rel) == {TOPICS}
 
 
-def test_the_guide_may_narrow_the_consent_and_it_applies_at_once(rel, faculty):
-    with_consent(rel, [TOPICS, SUMMARIES])
+def test_the_guide_may_change_the_terms_with_the_consent_as_it_is(rel, faculty):
+    with_consent(rel, [TOPICS])
 
-    revise_agreement(rel, faculty, consent=[TOPICS])
+    v3 = revise_agreement(rel, faculty, goals="Also: a poster at the spring meeting.")
+
+    assert v3.consent == [TOPICS]
+    assert not v3.is_acknowledged
+    assert consent_in_force(rel) == {TOPICS}
+
+
+def test_a_change_to_consent_alone_applies_without_new_acknowledgements(rel, resident, faculty):
+    agreed = with_consent(rel, [TOPICS]).current_agreement()
+
+    revised = revise_agreement(rel, resident, consent=[TOPICS, SUMMARIES, GOALS])
+
+    assert revised.version == agreed.version + 1  # still a version of its own
+    assert revised.is_acknowledged
+    assert (revised.learner_ack_at, revised.guide_ack_at) == (
+        agreed.learner_ack_at,
+        agreed.guide_ack_at,
+    )
+    assert consent_in_force(rel) == {TOPICS, SUMMARIES, GOALS}
+    assert services.consent_pending(rel) == frozenset()
+
+
+def test_a_learners_narrowing_by_consent_alone_applies_at_once(rel, resident):
+    with_consent(rel, [TOPICS, SUMMARIES, GOALS])
+
+    revise_agreement(rel, resident, consent=[TOPICS])
 
     assert consent_in_force(rel) == {TOPICS}
 
 
-def test_a_learners_narrowing_takes_effect_immediately(rel, resident):
-    with_consent(rel, [TOPICS, SUMMARIES, GOALS])
+def test_a_change_to_the_terms_needs_both_and_the_wider_consent_waits_for_it(
+    rel, resident, faculty
+):
+    with_consent(rel, [TOPICS])
 
-    revise_agreement(rel, resident, consent=[TOPICS])
+    revise_agreement(rel, resident, goals="New goals.", consent=[TOPICS, SUMMARIES])
+
+    assert consent_in_force(rel) == {TOPICS}
+    assert services.consent_pending(rel) == {SUMMARIES}
+    services.agreement_acknowledge(agreement=rel.current_agreement(), acting_user=resident)
+    assert consent_in_force(rel) == {TOPICS}
+    services.agreement_acknowledge(agreement=rel.current_agreement(), acting_user=faculty)
+    assert consent_in_force(rel) == {TOPICS, SUMMARIES}
+    assert services.consent_pending(rel) == frozenset()
+
+
+def test_a_narrowing_with_a_change_of_terms_applies_at_once(rel, resident):
+    with_consent(rel, [TOPICS, GOALS])
+
+    revise_agreement(rel, resident, goals="New goals.", consent=[TOPICS])
 
     assert not rel.current_agreement().is_acknowledged
     assert consent_in_force(rel) == {TOPICS}
 
 
-def test_a_learners_widening_takes_effect_only_after_both_acknowledge(rel, resident, faculty):
+def test_consent_alone_while_new_terms_wait_still_waits_for_them(rel, resident, faculty):
     with_consent(rel, [TOPICS])
-
-    revise_agreement(rel, resident, consent=[TOPICS, SUMMARIES])
-    assert consent_in_force(rel) == {TOPICS}
-    services.agreement_acknowledge(agreement=rel.current_agreement(), acting_user=resident)
-    assert consent_in_force(rel) == {TOPICS}
-    services.agreement_acknowledge(agreement=rel.current_agreement(), acting_user=faculty)
-
-    assert consent_in_force(rel) == {TOPICS, SUMMARIES}
-
-
-def test_a_narrowing_holds_even_if_a_later_version_widens_again(rel, resident):
-    with_consent(rel, [TOPICS, GOALS])
-    revise_agreement(rel, resident, consent=[TOPICS])
+    revise_agreement(rel, faculty, goals="The guide's new goals.")
 
     revise_agreement(rel, resident, consent=[TOPICS, GOALS])
 
     assert consent_in_force(rel) == {TOPICS}
+    assert services.consent_pending(rel) == {GOALS}
+
+
+def test_a_revision_that_changes_nothing_is_refused(rel, resident):
+    with pytest.raises(RelationshipError, match="Nothing has changed"):
+        revise_agreement(rel, resident)
+
+    assert rel.agreements.count() == 1
+
+
+def test_a_change_to_consent_alone_tells_the_guide_there_is_nothing_to_acknowledge(
+    rel, resident, faculty, mailoutbox, django_capture_on_commit_callbacks
+):
+    with_consent(rel, [TOPICS])
+    with django_capture_on_commit_callbacks(execute=True):
+        revise_agreement(rel, resident, consent=[TOPICS, GOALS])
+
+    assert [m.to for m in mailoutbox] == [[faculty.email]]
+    assert "nothing for you to acknowledge" in mailoutbox[0].body
 
 
 def test_consent_changes_are_audited(rel, resident, faculty):

@@ -69,9 +69,10 @@ def test_ending_records_the_end_and_an_event(rel, director):
     assert ended.end_date == NOW.date()
     event = RelationshipEvent.objects.filter(relationship=rel).last()
     assert (event.from_state, event.to_state, event.actor) == (State.ACTIVE, State.ENDED, director)
-    assert event.note == "Completed"
+    assert event.note == ""  # the history says only that it ended (see can_view_end_reason)
     entry = AuditEntry.objects.get(action="relationship.ended")
     assert entry.actor == director and entry.target_id == str(rel.uuid)
+    assert entry.data["reason"] == EndReason.COMPLETED
 
 
 def test_ending_frees_the_guides_place(program, director, rel, faculty):

@@ -1,0 +1,104 @@
+"""Every kind of entry the audit log holds, each with the words the audit page shows.
+
+A service records an action with `audit_log(action=AuditAction.…)`; a code that is not in
+this list is refused, so that the page's filter can offer every action there is.
+"""
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    # Relationships (SPEC M3)
+    RELATIONSHIP_CREATED = "relationship.created", "Relationship proposed"
+    RELATIONSHIP_ACTIVE = "relationship.active", "Relationship started"
+    RELATIONSHIP_ENDED = "relationship.ended", "Relationship ended"
+    RELATIONSHIP_EVALUATIVE_OVERRIDE = (
+        "relationship.evaluative_override",
+        "Director allowed a guide who evaluates the learner",
+    )
+    RELATIONSHIP_DO_NOT_REPAIR = "relationship.do_not_repair", "Pair marked “do not re-pair”"
+    PEER_PAIRING_PUBLISHED = "peer_pairing.published", "Peer pairing published"
+    # Agreements and consent (SPEC M3, M11)
+    AGREEMENT_REVISED = "agreement.revised", "Agreement changed (new version)"
+    AGREEMENT_ACKNOWLEDGED = "agreement.acknowledged", "Agreement acknowledged"
+    CONSENT_CHANGED = "consent.changed", "Learner changed what leadership may see"
+    CONSENT_READ = "consent.read", "Leader read content the learner shared"
+    # Rematch requests (SPEC M3)
+    REMATCH_REQUESTED = "rematch.requested", "Rematch requested"
+    REMATCH_ACKNOWLEDGED = "rematch.acknowledged", "Rematch request acknowledged"
+    REMATCH_REASSIGNED = "rematch.reassigned", "Rematch request: pairing ended to reassign"
+    REMATCH_CLOSED = "rematch.closed", "Rematch request closed"
+    # Requests for a guide (SPEC M6)
+    GUIDE_REQUEST_CREATED = "guide_request.created", "Request for a guide sent"
+    GUIDE_REQUEST_ACCEPTED = "guide_request.accepted", "Request for a guide accepted"
+    GUIDE_REQUEST_DECLINED = "guide_request.declined", "Request for a guide declined"
+    GUIDE_REQUEST_WITHDRAWN = "guide_request.withdrawn", "Request for a guide withdrawn"
+    GUIDE_REQUEST_EXPIRED = "guide_request.expired", "Request for a guide expired"
+    # Evaluative roles (SPEC M3)
+    EVALUATIVE_ROLE_CREATED = "evaluative_role.created", "Evaluative role recorded"
+    EVALUATIVE_ROLE_DELETED = "evaluative_role.deleted", "Evaluative role removed"
+    EVALUATIVE_ROLE_IMPORTED = "evaluative_role.imported", "Evaluative roles imported"
+    # Safety (SPEC M11)
+    CONCERN_RAISED = "concern.raised", "Safety concern raised"
+    SAFETY_CONTACT_ADDED = "safety_contact.added", "Safety contact designated"
+    SAFETY_CONTACT_REMOVED = "safety_contact.removed", "Safety contact removed"
+    # Meetings (SPEC M4, M5)
+    MEETING_SCHEDULED = "meeting.scheduled", "Meeting scheduled"
+    MEETING_LOGGED = "meeting.logged", "Past meeting logged"
+    MEETING_RESCHEDULED = "meeting.rescheduled", "Meeting rescheduled"
+    MEETING_CANCELLED = "meeting.cancelled", "Meeting cancelled"
+    MEETING_HELD = "meeting.held", "Meeting marked held"
+    MEETING_MISSED = "meeting.missed", "Meeting marked missed"
+    MEETING_PREPARATION_SAVED = "meeting.preparation_saved", "Meeting preparation saved"
+    MEETING_SUMMARY_SAVED = "meeting.summary_saved", "Meeting summary saved"
+    MEETING_ACTION_ITEM_ADDED = "meeting.action_item_added", "Action item added"
+    CADENCE_POLICY_SAVED = "cadence_policy.saved", "Cadence policy saved"
+    CALENDAR_TOKEN_RESET = "calendar.token_reset", "Calendar subscription address reset"
+    # Question bank (SPEC M4)
+    QUESTION_BANK_CUSTOMIZED = "question_bank.customized", "Question bank customized"
+    QUESTION_ADDED = "question_bank.question_added", "Question added"
+    QUESTION_CHANGED = "question_bank.question_changed", "Question changed"
+    QUESTION_DEACTIVATED = "question_bank.question_deactivated", "Question deactivated"
+    QUESTION_REACTIVATED = "question_bank.question_reactivated", "Question reactivated"
+    # Match rounds (SPEC M6)
+    MATCH_ROUND_OPENED = "match_round.opened", "Match round opened"
+    MATCH_ROUND_CLOSED = "match_round.closed", "Match round closed"
+    MATCH_ROUND_RUN = "match_round.run", "Match round run"
+    MATCH_ROUND_PUBLISHED = "match_round.published", "Match round published"
+    MATCH_ROUND_PINNED = "match_round.pinned", "Pair pinned in a match round"
+    MATCH_ROUND_UNPINNED = "match_round.unpinned", "Pin removed in a match round"
+    MATCH_ROUND_FORBIDDEN = "match_round.forbidden", "Pair forbidden in a match round"
+    MATCH_ROUND_UNFORBIDDEN = "match_round.unforbidden", "Forbid removed in a match round"
+    # Roster (SPEC M1)
+    ROSTER_APPLIED = "roster.applied", "Roster imported"
+
+    @classmethod
+    def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
+        """A match round's pin or forbid ("pin", "forbid"), added or removed."""
+        done = {"pin": "pinned", "forbid": "forbidden"}[rule]
+        return cls(f"match_round.{'un' if removed else ''}{done}")
+
+    @property
+    def family(self) -> str:
+        """The part before the dot: "consent" for "consent.read"."""
+        return self.value.split(".", 1)[0]
+
+
+# The families of actions as the audit page groups them, in this order.
+FAMILIES = {
+    "relationship": "Relationships",
+    "peer_pairing": "Peer pairing",
+    "agreement": "Agreements",
+    "consent": "Consent, and leaders reading consented content",
+    "rematch": "Rematch requests",
+    "guide_request": "Requests for a guide",
+    "evaluative_role": "Evaluative roles",
+    "concern": "Safety concerns",
+    "safety_contact": "Safety contacts",
+    "meeting": "Meetings",
+    "cadence_policy": "Cadence policy",
+    "calendar": "Calendar subscriptions",
+    "question_bank": "Question bank",
+    "match_round": "Match rounds",
+    "roster": "Roster",
+}
