@@ -152,3 +152,12 @@ def get_run(match_round: MatchRound, number: int) -> MatchRun:
 def get_pair_rule(match_round: MatchRound, rule_uuid: UUID) -> PairRule:
     """A pin or forbid of the round."""
     return get_object_or_404(match_round.rules.select_related("learner", "guide"), uuid=rule_uuid)
+
+
+def get_program_person(viewer: Viewer, user_uuid: UUID) -> Any:
+    """A person who holds a role in the program (404 otherwise, as for anyone unknown)."""
+    from dyad.accounts.models import User
+
+    return get_object_or_404(
+        User.objects.filter(memberships__program=viewer.program).distinct(), uuid=user_uuid
+    )

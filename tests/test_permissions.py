@@ -98,6 +98,13 @@ ROWS = {
     "programs:roster_preview": (import_kw, "get", expect(LEADERS)),
     "programs:roster_apply": (import_kw, "post", expect(LEADERS, ok_status=302)),
     "programs:roster_skipped_report": (import_kw, "get", expect(LEADERS)),
+    # Nobody in the world awaits an invitation: leaders are sent back with a message.
+    "programs:invitations_resend_all": (program_kw, "post", expect(LEADERS, ok_status=302)),
+    "programs:invitation_resend": (
+        lambda w: {"slug": w.program.slug, "user_uuid": w.user("learner").uuid},
+        "post",
+        expect(LEADERS, ok_status=302),
+    ),
     "profiles:edit_guide": (
         lambda w: {},
         "get",

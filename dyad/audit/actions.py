@@ -71,6 +71,11 @@ class AuditAction(models.TextChoices):
     MATCH_ROUND_UNFORBIDDEN = "match_round.unforbidden", "Forbid removed in a match round"
     # Roster (SPEC M1)
     ROSTER_APPLIED = "roster.applied", "Roster imported"
+    INVITATION_REQUEUED = "roster.invitation_requeued", "Invitation queued to be sent again"
+    INVITATIONS_REQUEUED = (
+        "roster.invitations_requeued",
+        "Invitations queued again (failed or never sent)",
+    )
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":

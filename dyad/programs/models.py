@@ -175,3 +175,62 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(state__in=[Invitation.State.QUEUED, Invitation.State.SENDING])
+
+    def stale(self, *, older_than, now):
+        """Claimed but never marked sent: the run that claimed them stopped, before or just
+        after sending (see dyad/programs/invitations.py)."""
+        return self.filter(state=Invitation.State.SENDING, claimed_at__lt=now - older_than)
+
+
+class Invitation(models.Model):
+    """The e-mail inviting one new person of a program to choose their password.
+
+    Queued in the transaction that adds the person, sent later by `send_invitations`:
+    a roster of thousands is applied in seconds and nobody is left uninvited when the web
+    request ends early. One row per person and program; sending again re-queues it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    queued_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="invitation_unique_person"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(state="queued"),
+                name="invitation_queued",
+            ),
+            models.Index(fields=["program", "state"]),
+        ]
+
+    def __str__(self):
+        return f"Invitation of {self.user} to {self.program} ({self.get_state_display()})"

@@ -1,18 +1,21 @@
-"""Roster import: upload → preview → apply, and the report of the rows in error."""
+"""Roster import: upload → preview → apply, the report of the rows in error, and the
+invitations of the people it adds."""
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dyad import policy
-from dyad.access import get_program, get_roster_import
-from dyad.programs import roster, services
+from dyad import flow, policy
+from dyad.access import get_program, get_program_person, get_roster_import
+from dyad.programs import invitations, roster, services
 from dyad.programs.models import RosterImport
+
+# People listed by name on the roster page as waiting for a new invitation.
+RESEND_LISTED = 50
 
 
 class RosterUploadForm(forms.Form):
@@ -29,21 +32,20 @@ class RosterUploadForm(forms.Form):
 @login_required
 def roster_upload(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_roster)
-    if request.method == "POST":
-        form = RosterUploadForm(request.POST, request.FILES)
-    else:
-        form = RosterUploadForm()
-    if form.is_bound and form.is_valid():
-        try:
-            roster_import = services.roster_import_create(
-                program=viewer.program,
-                uploaded_file=form.cleaned_data["file"],
-                acting_user=request.user,
-            )
-        except services.RosterFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("programs:roster_preview", viewer.program.slug, roster_import.uuid)
+    program = viewer.program
+    # Bound on any POST: an upload may carry no other field than the file.
+    is_post = request.method == "POST"
+    form = RosterUploadForm(request.POST, request.FILES) if is_post else RosterUploadForm()
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.roster_import_create(
+            program=program, uploaded_file=data["file"], acting_user=request.user
+        ),
+        success=None,
+        then=lambda roster_import: _preview_url(program, roster_import),
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "people",
@@ -51,9 +53,21 @@ def roster_upload(request, slug):
         "columns": roster.COLUMNS,
         "example": roster.EXAMPLE_CSV,
         "max_bytes": settings.DYAD_ROSTER_MAX_BYTES,
-        "recent_imports": viewer.program.roster_imports.select_related("uploaded_by")[:5],
+        "recent_imports": program.roster_imports.select_related("uploaded_by")[:5],
+        **_invitations_context(program),
     }
     return TemplateResponse(request, "programs/roster_upload.html", ctx)
+
+
+def _invitations_context(program) -> dict:
+    failed = invitations.to_resend(program).select_related("user").order_by("user__email")
+    never = invitations.never_invited(program).order_by("email")
+    return {
+        "invitation_counts": invitations.invitation_counts(program),
+        "invitations_to_resend": list(failed[:RESEND_LISTED]),
+        "never_invited": list(never[:RESEND_LISTED]),
+        "resend_listed": RESEND_LISTED,
+    }
 
 
 @login_required
@@ -77,17 +91,47 @@ def roster_preview(request, slug, import_uuid):
 def roster_apply(request, slug, import_uuid):
     viewer = get_program(request, slug, allow=policy.can_manage_roster)
     roster_import = get_roster_import(viewer, import_uuid)
-    try:
-        applied = services.roster_import_apply(
+    return flow.act(
+        request,
+        lambda: services.roster_import_apply(
             roster_import=roster_import,
             skip_errors=bool(request.POST.get("skip_errors")),
             acting_user=request.user,
-        )
-    except services.RosterApplyError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _applied_message(applied.summary))
-    return redirect("programs:roster_preview", viewer.program.slug, roster_import.uuid)
+        ),
+        success=lambda applied: _applied_message(applied.summary),
+        then=_preview_url(viewer.program, roster_import),
+    )
+
+
+@login_required
+@require_POST
+def invitation_resend(request, slug, user_uuid):
+    viewer = get_program(request, slug, allow=policy.can_manage_roster)
+    person = get_program_person(viewer, user_uuid)
+    return flow.act(
+        request,
+        lambda: invitations.invitation_resend(
+            program=viewer.program, user=person, acting_user=request.user
+        ),
+        success=f"The invitation of {person.email} is queued: it goes out within minutes.",
+        then=_invitations_url(viewer.program),
+    )
+
+
+@login_required
+@require_POST
+def invitations_resend_all(request, slug):
+    viewer = get_program(request, slug, allow=policy.can_manage_roster)
+    return flow.act(
+        request,
+        lambda: invitations.invitations_resend_all(
+            program=viewer.program, acting_user=request.user
+        ),
+        success=lambda n: (
+            f"{n} invitation{'s are' if n != 1 else ' is'} queued: they go out within minutes."
+        ),
+        then=_invitations_url(viewer.program),
+    )
 
 
 @login_required
@@ -103,10 +147,18 @@ def roster_skipped_report(request, slug, import_uuid):
     return response
 
 
+def _preview_url(program, roster_import) -> str:
+    return reverse("programs:roster_preview", args=[program.slug, roster_import.uuid])
+
+
+def _invitations_url(program) -> str:
+    return reverse("programs:roster_upload", args=[program.slug]) + "#invitations"
+
+
 def _applied_message(summary: dict) -> str:
     parts = [
         f"{summary['created']} new {'person' if summary['created'] == 1 else 'people'} "
-        "(invited by e-mail)",
+        "(invitation queued)",
         f"{summary['roles_added']} new role{'s' if summary['roles_added'] != 1 else ''} "
         "for people already in Dyad",
         f"{summary['updated']} updated",

@@ -13,9 +13,10 @@ import logging
 import os
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -23,20 +24,27 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from dyad.accounts.models import User
-from dyad.accounts.services import user_invite
 from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
 from dyad.programs import roster
+from dyad.programs.invitations import invitations_queue
 from dyad.programs.models import Membership, Program, Role, RosterImport
 
 logger = logging.getLogger(__name__)
 
+# Rows written per INSERT or UPDATE statement when a roster is applied.
+BATCH_SIZE = 500
 
-class RosterFileError(Exception):
-    """The upload cannot be read as a roster; nothing was stored."""
+
+class RosterFileError(ValidationError):
+    """The upload cannot be read as a roster; nothing was stored. The message concerns the
+    form's file field, so that the upload page shows it beside the file."""
+
+    def __init__(self, message: str):
+        super().__init__({"file": [message]})
 
 
-class RosterApplyError(Exception):
+class RosterApplyError(ValidationError):
     """Applying was refused; nothing was written."""
 
 
@@ -283,8 +291,8 @@ def roster_import_apply(
 ) -> RosterImport:
     """Apply a previewed import in one transaction, or raise RosterApplyError and write
     nothing. Rows in error are refused unless `skip_errors`; they are then kept in the
-    summary for the skipped-rows report. New people are invited once the transaction has
-    committed."""
+    summary for the skipped-rows report. New people's invitations are queued in the same
+    transaction, for `send_invitations` to send."""
     try:
         with transaction.atomic():
             return _apply_locked(roster_import, skip_errors=skip_errors, acting_user=acting_user)
@@ -315,7 +323,7 @@ def _apply_locked(roster_import, *, skip_errors, acting_user) -> RosterImport:
             f"{'have' if len(errors) != 1 else 'has'} errors, so nothing was imported. "
             "Correct the file and upload it again, or tick “skip the rows in error”."
         )
-    new_users = [user for rp in plan.rows if (user := _apply_row(rp, program=program))]
+    new_users = _apply_rows(plan.rows, program=program)
     counts = plan.counts
     locked.summary = {
         **locked.summary,
@@ -338,45 +346,70 @@ def _apply_locked(roster_import, *, skip_errors, acting_user) -> RosterImport:
         target=locked,
         data={k: v for k, v in locked.summary.items() if k != "skipped_rows"},
     )
-    for user in new_users:
-        # robust: one failed e-mail must not stop the others; Django logs the failure.
-        transaction.on_commit(
-            partial(user_invite, user=user, program=program, invited_by=acting_user),
-            robust=True,
-        )
+    # Queued with the people, sent by `send_invitations`: never lost, never in the request.
+    invitations_queue(program=program, users=new_users, invited_by=acting_user)
     return locked
 
 
-def _apply_row(rp: RowPlan, *, program: Program) -> User | None:
-    """Write one planned row; return the user if this row created them."""
-    row = rp.row
-    if rp.action == RowAction.CREATE:
-        user = User.objects.create_user(
-            row.email, first_name=row.first_name, last_name=row.last_name
-        )
-        Membership.objects.create(program=program, user=user, role=row.role, **_values(row))
-        return user
-    if rp.action == RowAction.ADD_ROLE:
-        _save_changes(rp.user, rp.changes, NAME_FIELDS)
-        Membership.objects.create(program=program, user=rp.user, role=row.role, **_values(row))
-    elif rp.action == RowAction.UPDATE:
-        _save_changes(rp.user, rp.changes, NAME_FIELDS)
-        _save_changes(rp.membership, rp.changes, {**MEMBERSHIP_FIELDS, "is_active": ""})
-    return None
+def _apply_rows(rows: list[RowPlan], *, program: Program) -> list[User]:
+    """Write the planned rows set-wise, a few queries per batch of rows whatever their
+    number; return the people created."""
+    creates = [rp for rp in rows if rp.action == RowAction.CREATE]
+    new_users = User.objects.bulk_create(
+        [_new_user(rp.row) for rp in creates], batch_size=BATCH_SIZE
+    )
+    roles = [(user, rp.row) for user, rp in zip(new_users, creates, strict=True)]
+    roles += [(rp.user, rp.row) for rp in rows if rp.action == RowAction.ADD_ROLE]
+    Membership.objects.bulk_create(
+        [
+            Membership(program=program, user=user, role=row.role, **_values(row))
+            for user, row in roles
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    changed = [rp for rp in rows if rp.action in (RowAction.ADD_ROLE, RowAction.UPDATE)]
+    _bulk_save(User, [(rp.user, rp.changes) for rp in changed], NAME_FIELDS)
+    _bulk_save(
+        Membership,
+        [(rp.membership, rp.changes) for rp in changed if rp.action == RowAction.UPDATE],
+        {**MEMBERSHIP_FIELDS, "is_active": ""},
+    )
+    return new_users
+
+
+def _new_user(row: roster.RosterRow) -> User:
+    # As create_user makes them, without a query each: no password until the invitation.
+    return User(
+        email=row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        password=make_password(None),
+    )
 
 
 def _values(row: roster.RosterRow) -> dict:
     return {name: getattr(row, name) for name in MEMBERSHIP_FIELDS}
 
 
-def _save_changes(obj, changes: list[FieldChange], fields) -> None:
-    mine = [change for change in changes if change.field in fields]
-    if not mine:
+def _bulk_save(model, items: list[tuple[models.Model, list[FieldChange]]], fields) -> None:
+    """Set each object's changes among `fields` and write them in batches. Objects without
+    such a change are not written (an unchanged row keeps its `updated_at`)."""
+    touched, names = [], set()
+    for obj, changes in items:
+        mine = [change for change in changes if change.field in fields]
+        for change in mine:
+            setattr(obj, change.field, change.new)
+        if mine:
+            touched.append(obj)
+            names.update(change.field for change in mine)
+    if not touched:
         return
-    for change in mine:
-        setattr(obj, change.field, change.new)
-    extra = ["updated_at"] if isinstance(obj, Membership) else []
-    obj.save(update_fields=[change.field for change in mine] + extra)
+    if model is Membership:
+        now = timezone.now()  # bulk_update does not apply auto_now
+        for obj in touched:
+            obj.updated_at = now
+        names.add("updated_at")
+    model.objects.bulk_update(touched, sorted(names), batch_size=BATCH_SIZE)
 
 
 # --- reporting -------------------------------------------------------------------------------

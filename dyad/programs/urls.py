@@ -23,4 +23,14 @@ urlpatterns = [
         roster_views.roster_skipped_report,
         name="roster_skipped_report",
     ),
+    path(
+        "p/<slug:slug>/roster/invitations/resend/",
+        roster_views.invitations_resend_all,
+        name="invitations_resend_all",
+    ),
+    path(
+        "p/<slug:slug>/roster/invitations/<uuid:user_uuid>/resend/",
+        roster_views.invitation_resend,
+        name="invitation_resend",
+    ),
 ]

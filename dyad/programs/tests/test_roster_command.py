@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from dyad.accounts.models import User
 from dyad.programs.factories import MembershipFactory
-from dyad.programs.models import Role, RosterImport
+from dyad.programs.models import Invitation, Role, RosterImport
 
 HEADER = "Last Name,First Name,Email,Role,PGY"
 
@@ -52,10 +52,12 @@ def test_preview_with_errors_prints_them_and_fails(program, roster_path):
 
 
 @pytest.mark.django_db
-def test_apply_imports_and_invites(program, roster_path, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        out = run("peds", roster_path("New,Nia,new@h.org,Resident,1"), "--apply")
+def test_apply_imports_and_queues_the_invitations(program, roster_path):
+    out = run("peds", roster_path("New,Nia,new@h.org,Resident,1"), "--apply")
     assert "Applied: 1 new" in out
+    assert "manage.py send_invitations sends them" in out
+    assert mail.outbox == []
+    call_command("send_invitations", stdout=StringIO())
     roster_import = RosterImport.objects.get()
     assert roster_import.status == RosterImport.Status.APPLIED
     assert roster_import.uploaded_by is None
@@ -64,18 +66,12 @@ def test_apply_imports_and_invites(program, roster_path, django_capture_on_commi
 
 
 @pytest.mark.django_db
-def test_apply_twice_changes_nothing_the_second_time(
-    program, roster_path, django_capture_on_commit_callbacks
-):
+def test_apply_twice_changes_nothing_the_second_time(program, roster_path):
     path = roster_path("New,Nia,new@h.org,Resident,1")
-    with django_capture_on_commit_callbacks(execute=True):
-        run("peds", path, "--apply")
-    assert len(mail.outbox) == 1
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        out = run("peds", path, "--apply")
+    run("peds", path, "--apply")
+    out = run("peds", path, "--apply")
     assert "Applied: 0 new, 0 role(s) added, 0 updated, 1 unchanged, 0 skipped." in out
-    assert mail.outbox == []
+    assert Invitation.objects.count() == 1
     assert User.objects.filter(email="new@h.org").count() == 1
 
 

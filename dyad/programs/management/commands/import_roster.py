@@ -43,7 +43,7 @@ class Command(BaseCommand):
             try:
                 decoded = services.roster_read(upload)
             except services.RosterFileError as exc:
-                raise CommandError(f"{path.name}: {exc}") from None
+                raise CommandError(f"{path.name}: {' '.join(exc.messages)}") from None
             parsed = roster.parse_roster_text(
                 decoded.text, max_pgy=program.max_pgy, encoding=decoded.encoding
             )
@@ -71,13 +71,14 @@ class Command(BaseCommand):
                     roster_import=roster_import, skip_errors=skip_errors, acting_user=None
                 )
         except (services.RosterFileError, services.RosterApplyError) as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(" ".join(exc.messages)) from None
         s = roster_import.summary
         self.stdout.write(
             self.style.SUCCESS(
                 f"Applied: {s['created']} new, {s['roles_added']} role(s) added, "
                 f"{s['updated']} updated, {s['unchanged']} unchanged, {s['skipped']} skipped. "
-                f"Import {roster_import.uuid}."
+                f"Import {roster_import.uuid}. Invitations are queued: "
+                "manage.py send_invitations sends them."
             )
         )
 
