@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -47,7 +48,6 @@ from dyad.programs.models import Invitation, Program
 MAX_ATTEMPTS = 3
 # A claim older than this without being marked sent is a run that stopped, not one at work.
 STALE_CLAIM = timedelta(minutes=15)
-UNUSABLE_PASSWORD_PREFIX = "!"  # as django.contrib.auth.hashers writes it
 
 
 # --- queueing --------------------------------------------------------------------------------
