@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# Links in e-mails and the calendar address point here: the address runserver listens on.
+SITE_URL ?= http://$(HOST)
 
 .PHONY: run test install lint format clean
 
@@ -18,7 +20,7 @@ run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
 	@echo "Dyad is starting on http://$(HOST)/ (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST)
+	DYAD_SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -48,7 +48,24 @@ if not SECRET_KEY:
     SECRET_KEY = "dyad-development-only-key-never-use-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("DYAD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-SITE_URL = os.environ.get("DYAD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def env_site_url(name: str) -> str:
+    """The public address of the site, without a trailing slash; "" when not set (the
+    system check refuses that in production, see dyad/checks.py)."""
+    value = os.environ.get(name, "").strip().rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if value and (scheme not in ("http", "https") or not rest or "/" in rest):
+        raise ImproperlyConfigured(
+            f"{name} must be the site's public address, such as https://dyad.example.org "
+            f"(scheme and host, no path), not {os.environ[name]!r}"
+        )
+    return value
+
+
+# Every absolute link (e-mails, invitations, the calendar feed) starts with it. In
+# development it defaults to runserver's address; `make run HOST=…` sets it to match.
+SITE_URL = env_site_url("DYAD_SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DYAD_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
