@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # Links in e-mails and the calendar address point here: the address runserver listens on.
 SITE_URL ?= http://$(HOST)
 
-.PHONY: run test install lint format clean
+.PHONY: run test install lint typecheck format clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The files it checks are listed under [tool.mypy] in pyproject.toml.
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -262,7 +262,7 @@ def evaluate(
     if end is not None and end < start:
         raise ValueError("relationship_end is before relationship_start")
     ended = end is not None and end < today
-    as_of = end if ended else today
+    as_of = end if end is not None and ended else today
     # A deadline before `cutoff` is missed. An ended relationship is judged after its last
     # day; a current one on the day itself, which still leaves today to meet.
     cutoff = as_of + _ONE_DAY if ended else as_of
@@ -364,10 +364,10 @@ def evaluate(
         status = Status.ON_TRACK
 
     reasons = []
-    if ended:
+    if end is not None and ended:
         reasons.append(f"Ended on {_day(end, today)}.")
     if first_missing:
-        if never_met:
+        if start_due is not None and never_met:
             reasons.append(
                 f"No meeting since the relationship started on {_day(start, today)}; "
                 f"the first was due by {_day(start_due, today)}."
@@ -376,7 +376,7 @@ def evaluate(
             reasons.append(
                 f"No meeting yet this academic year; the first was due by {_day(first_due, today)}."
             )
-    if overdue:
+    if overdue and last is not None and gap_due is not None:
         reasons.append(
             f"No meeting since {_day(last, today)}; one was due by {_day(gap_due, today)}."
         )
@@ -422,8 +422,8 @@ def _not_started(
 ) -> CadenceResult:
     month = policy.year_start_month
     ends = _month_ends(month, start.year if start.month >= month else start.year - 1)
-    due = _first_due(policy, ends, start)
-    if end is not None and due > end:
+    due: date | None = _first_due(policy, ends, start)
+    if end is not None and due is not None and due > end:
         due = None
     in_person_due = due if policy.first_meeting_in_person else None
     soon = today + _days(policy.due_soon_days)

@@ -167,7 +167,8 @@ def _guide_side(problem, residual, rows, cols, per_place):
     want = residual.capacities.clip(0) * per_place
     have = np.bincount(cols, minlength=n_cols)
     weak = np.flatnonzero(have < want)
-    found_rows, found_cols = [], []
+    found_rows: list[np.ndarray] = []
+    found_cols: list[np.ndarray] = []
     everyone = np.arange(n_rows)
     take = min(int(want.max(initial=0)), n_rows)
     if not take:
@@ -297,6 +298,8 @@ class _Pricing:
     def price(self, graph_indptr, graph_cols, row_pot, col_pot):
         n_rows, n_cols = len(self.residual.learners), len(self.residual.capacities)
         everyone = np.arange(n_rows)
+        # (learners, the guides to check for them: None for every guide)
+        passes: list[tuple[np.ndarray, np.ndarray | None]]
         if self.row_pot is None:
             passes = [(everyone, None)]
         else:
@@ -310,8 +313,7 @@ class _Pricing:
             narrow = np.flatnonzero((counts > 0) & ~wide)
             passes = [(np.flatnonzero(wide), None)]
             if len(narrow):
-                cols = np.flatnonzero(col_rise > rise[narrow].min())
-                passes.append((narrow, cols))
+                passes.append((narrow, np.flatnonzero(col_rise > rise[narrow].min())))
         empty = np.empty(0, np.int64)
         new_rows, new_cols, open_rows = [empty], [empty], [empty]
         for rows, cols in passes:

@@ -153,9 +153,9 @@ def check_assignment(problem: Problem, assignment: Assignment) -> None:
     for guide, load in loads.items():
         if load > problem.capacities[guide]:
             raise MatchingError(f"guide {guide} holds {load}, capacity {problem.capacities[guide]}")
-    for learner, guide in enumerate(assignment):
-        if guide is not None and (learner, guide) in problem.forbidden_set:
-            raise MatchingError(f"learner {learner} is paired with guide {guide}, forbidden")
+    for learner, paired in enumerate(assignment):
+        if paired is not None and (learner, paired) in problem.forbidden_set:
+            raise MatchingError(f"learner {learner} is paired with guide {paired}, forbidden")
     for learner, guide in problem.pinned_guide.items():
         if assignment[learner] != guide:
             raise MatchingError(f"learner {learner} is not with pinned guide {guide}")

@@ -15,9 +15,9 @@ def unmatched_reasons(problem: Problem, assignment: Assignment) -> dict[int, str
     forbidden = problem.forbidden_set
     with_room = {g for g, r in enumerate(room) if r > 0}
     conflicts_of: dict[int, set[int]] = {}
-    for learner, guide in forbidden:
-        conflicts_of.setdefault(learner, set()).add(guide)
-    reasons = {}
+    for learner, banned in forbidden:
+        conflicts_of.setdefault(learner, set()).add(banned)
+    reasons: dict[int, str] = {}
     for learner, guide in enumerate(assignment):
         if guide is not None:
             continue

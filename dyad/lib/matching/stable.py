@@ -12,6 +12,7 @@ by learner id (lower first), so that the result is deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from heapq import heappush, heapreplace
 
 import numpy as np
@@ -49,13 +50,14 @@ def _guide_rank_of(problem: Problem, learners: np.ndarray, guides: np.ndarray) -
     if not problem.guide_ranks or not len(learners):
         return out
     n = problem.n_learners
-    keys, ranks = [], []
+    key_list: list[int] = []
+    rank_list: list[int] = []
     for guide, ranked in problem.guide_ranks.items():
-        keys.extend(guide * n + learner for learner in ranked)
-        ranks.extend(range(len(ranked)))
-    if not keys:
+        key_list.extend(guide * n + learner for learner in ranked)
+        rank_list.extend(range(len(ranked)))
+    if not key_list:
         return out
-    keys, ranks = np.asarray(keys, dtype=np.int64), np.asarray(ranks, dtype=np.int64)
+    keys, ranks = np.asarray(key_list, dtype=np.int64), np.asarray(rank_list, dtype=np.int64)
     order = np.argsort(keys)
     keys, ranks = keys[order], ranks[order]
     wanted = guides * n + learners
@@ -152,9 +154,7 @@ def blocking_pairs(problem: Problem, assignment: Assignment) -> list[tuple[int, 
             places[guide] -= 1
         else:
             holding.setdefault(guide, []).append(learner)
-    worst = {
-        g: max(ls, key=lambda learner, g=g: guide_key(learner, g)) for g, ls in holding.items()
-    }
+    worst = {g: max(ls, key=partial(guide_key, guide=g)) for g, ls in holding.items()}
 
     found = []
     for learner, prefs in enumerate(problem.learner_prefs):
