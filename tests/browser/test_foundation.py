@@ -1,8 +1,10 @@
 """Walks of issue 2: a coordinator imports a roster; a resident finds a guide."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from dyad.profiles.factories import GuideProfileFactory
@@ -49,6 +51,17 @@ def test_coordinator_imports_a_roster_and_sees_the_new_residents(
     page.get_by_role("button", name="Apply this roster").click()
     expect(page.locator(".message.success")).to_be_visible()
     screenshot(page, "roster-applied")
+
+    # The invitations wait for send_invitations, which the timer runs.
+    page.get_by_role("link", name="invitations").click()
+    waiting = page.locator(".stat", has_text="waiting to be sent")
+    expect(waiting.locator(".n")).to_have_text("3")
+    call_command("send_invitations", stdout=io.StringIO())
+    page.reload()
+    sent = page.locator(".stat", has=page.locator(".l", has_text=re.compile("^sent$")))
+    expect(sent.locator(".n")).to_have_text("3")
+    expect(waiting.locator(".n")).to_have_text("0")
+    screenshot(page, "roster-invitations-sent")
 
     page.goto(f"{live_server.url}/p/peds/people/?role=resident")
     for name in ("Chidera Okafor", "Minh Nguyen", "Sofia Alvarez"):
