@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dyad.accounts.models import User
+from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.profiles.models import (
     ContentArea,
     GuideOffer,
@@ -38,7 +39,6 @@ from dyad.profiles.models import (
     LearnerProfile,
     MeetingMode,
 )
-from dyad.programs.demo_pairs import build_demo_meetings, build_demo_pairs
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
 
 DEMO_SEED = 20260701

@@ -9,8 +9,8 @@ from django.test import RequestFactory
 
 from dyad.accounts.models import User
 from dyad.audit.models import AuditEntry
+from dyad.demo import generator as demo
 from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
-from dyad.programs import demo
 from dyad.programs.models import GuidanceKind, Membership, Program, Role
 
 TODAY = date(2026, 9, 15)

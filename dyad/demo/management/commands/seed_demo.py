@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from dyad.programs import demo
+from dyad.demo import generator as demo
 from dyad.programs.models import Program
 
 
