@@ -31,7 +31,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dyad.accounts.models import User
+from dyad.demo import personas
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
+from dyad.demo.states import build_demo_states
 from dyad.profiles.models import (
     ContentArea,
     GuideOffer,
@@ -42,7 +44,7 @@ from dyad.profiles.models import (
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
 
 DEMO_SEED = 20260701
-DEMO_PASSWORD = "dyad-demo-2026"
+DEMO_PASSWORD = personas.PASSWORD
 DEMO_SLUG = "peds"
 DEMO_INSTITUTION = "Riverside University Hospital"
 DEMO_DOMAIN = "riverside.example"
@@ -50,13 +52,8 @@ INSTITUTION_NAME = "Northfield Academic Medical Center"
 INSTITUTION_DOMAIN = "northfield.example"
 PROGRAM_AREA = "Child advocacy & policy"
 
-# The four fixed logins printed by `seed_demo`: (e-mail, what the login shows).
-DEMO_LOGINS = [
-    ("director@riverside.example", "Program director"),
-    ("coordinator@riverside.example", "Program coordinator"),
-    ("mentor@riverside.example", "Faculty mentor"),
-    ("resident@riverside.example", "Resident (PGY-2)"),
-]
+# The fixed logins printed by `seed_demo`: (e-mail, the role of the login).
+DEMO_LOGINS = [(persona.email, persona.label) for persona in personas.PERSONAS]
 
 BATCH_SIZE = 1000
 
@@ -1231,8 +1228,9 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         _save_people(
             demo.people, password=make_password(DEMO_PASSWORD), ids=random.Random(f"ids-{seed}")
         )
-        build_demo_pairs(demo.program, seed=seed, year_start=demo.year_start, logins=DEMO_LOGINS)
-        build_demo_meetings(demo.program, seed=seed, today=demo.today)
+        habits = build_demo_pairs(demo.program, seed=seed, year_start=demo.year_start)
+        build_demo_meetings(demo.program, seed=seed, today=demo.today, habits=habits)
+        build_demo_states(demo.program, today=demo.today)
     return demo.program
 
 
@@ -1251,10 +1249,12 @@ def _demo_start(seed: int, today: date) -> _Demo:
     rng = random.Random(seed)
     names = NamePool(rng, DEMO_DOMAIN)
     fixed = {
-        "director": Name("Elena", "Márquez", DEMO_LOGINS[0][0], ["English", "Spanish"]),
-        "coordinator": Name("Tanya", "Brooks", DEMO_LOGINS[1][0], ["English"]),
-        "mentor": Name("Samuel", "Adeyemi", DEMO_LOGINS[2][0], ["English", "French"]),
-        "resident": Name("Priya", "Raman", DEMO_LOGINS[3][0], ["English", "Tamil"]),
+        "director": Name("Elena", "Márquez", personas.DIRECTOR.email, ["English", "Spanish"]),
+        "coordinator": Name("Tanya", "Brooks", personas.COORDINATOR.email, ["English"]),
+        "mentor": Name("Samuel", "Adeyemi", personas.MENTOR.email, ["English", "French"]),
+        "resident": Name("Priya", "Raman", personas.RESIDENT.email, ["English", "Tamil"]),
+        "intern": Name("Tomás", "Okoro", personas.INTERN.email, ["English", "Spanish"]),
+        "senior": Name("Hannah", "Lindqvist", personas.SENIOR.email, ["English", "Swedish"]),
     }
     for name in fixed.values():
         names.reserve(name.first, name.last, name.email)
@@ -1369,13 +1369,14 @@ def _class_tracks(rng: random.Random, size: int) -> list[str]:
 
 
 def _demo_residents(demo: _Demo) -> list[PersonSpec]:
-    """Three classes of twelve; the fixed demo resident is in PGY-2."""
+    """Three classes of twelve; the fixed intern, resident and senior head their classes."""
     residents = []
     for pgy in (1, 2, 3):
         start, end = _residency_dates(demo.year_start, pgy, demo.program.max_pgy)
         for n, track in enumerate(_class_tracks(demo.rng, 12), start=1):
-            if pgy == 2 and n == 1:
-                name, track = demo.fixed["resident"], "Categorical"
+            fixed = {1: "intern", 2: "resident", 3: "senior"}[pgy]
+            if n == 1:
+                name, track = demo.fixed[fixed], "Categorical"
             else:
                 name = demo.names.draw()
             membership = MembershipSpec(
@@ -1419,9 +1420,11 @@ def _demo_chiefs(demo: _Demo) -> None:
 
 
 def _demo_peer_mentors(demo: _Demo, residents: list[PersonSpec]) -> None:
-    """Four PGY-3 residents volunteer as peer mentors of interns."""
-    seniors = [p for p in residents if p.memberships[0].pgy == 3]
-    for person in demo.rng.sample(seniors, 4):
+    """Four PGY-3 residents volunteer as peer mentors of interns, the fixed senior first."""
+    senior = demo.fixed["senior"]
+    seniors = [p for p in residents if p.memberships[0].pgy == 3 and p.name is not senior]
+    volunteers = [p for p in residents if p.name is senior] + demo.rng.sample(seniors, 3)
+    for person in volunteers:
         person.guide = _peer_guide_spec(
             demo.rng,
             name=person.name,
@@ -1437,7 +1440,7 @@ def _demo_learner_profiles(demo: _Demo, residents: list[PersonSpec]) -> None:
     """Most residents have filled in their learner profile; a few have not yet."""
     not_yet = set(demo.rng.sample(range(len(residents)), 4))
     for n, person in enumerate(residents):
-        if n in not_yet and person.name is not demo.fixed["resident"]:
+        if n in not_yet and person.name not in demo.fixed.values():
             continue
         membership = person.memberships[0]
         person.learner = _learner_spec(

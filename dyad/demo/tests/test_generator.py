@@ -1,8 +1,9 @@
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
@@ -14,6 +15,13 @@ from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerP
 from dyad.programs.models import GuidanceKind, Membership, Program, Role
 
 TODAY = date(2026, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_today():
+    """The services the demo goes through read the clock: keep it on TODAY."""
+    with time_machine.travel(datetime(2026, 9, 15, 12, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 def snapshot():

@@ -4,7 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from dyad.demo import generator as demo
+from dyad.demo.personas import PERSONAS
 from dyad.programs.models import Program
+
+SHOWS = {persona.email: persona.shows for persona in PERSONAS}
 
 
 class Command(BaseCommand):
@@ -65,3 +68,4 @@ class Command(BaseCommand):
         width = max(len(email) for _, email, _ in logins)
         for label, email, name in logins:
             self.stdout.write(f"  {label:<20} {email:<{width}}  {name}")
+            self.stdout.write(f"  {'':<20} {'':<{width}}  shows {SHOWS[email]}")
