@@ -24,7 +24,8 @@ DIRECTOR = Persona(
 COORDINATOR = Persona(
     "coordinator@riverside.example",
     "Program coordinator",
-    "pairings and compliance month by month, the open match round, the rematch request",
+    "pairings and the compliance table (on track, overdue, first meeting missing), the "
+    "rematch request, the open match round",
 )
 MENTOR = Persona(
     "mentor@riverside.example",

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -132,3 +133,9 @@ def test_command_prints_what_each_login_shows():
     for persona in personas.PERSONAS:
         assert persona.email in out.getvalue()
         assert persona.shows in out.getvalue()
+
+
+def test_readme_lists_every_login_with_what_it_shows():
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    for persona in personas.PERSONAS:
+        assert f"| `{persona.email}` | {persona.label} | {persona.shows} |" in readme
