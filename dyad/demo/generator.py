@@ -32,6 +32,7 @@ from django.utils.text import slugify
 
 from dyad.accounts.models import User
 from dyad.demo import personas
+from dyad.demo.history import build_institution_history
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
 from dyad.profiles.models import (
@@ -1474,7 +1475,8 @@ def build_institution(
 
     Each program also gets a coordinator (one more person), and a director and up to two
     APDs chosen among its faculty. A few faculty belong to a second program; a few senior
-    residents are peer mentors. The caller checks that the database is empty. Returns
+    residents are peer mentors. Most residents have a mentor and meetings since their
+    pairing began (see history.py). The caller checks that the database is empty. Returns
     counts of what was created.
     """
     rng = random.Random(seed)
@@ -1501,8 +1503,10 @@ def build_institution(
             people += guides + learners + [PersonSpec(names.draw(), [coordinator])]
             faculty_by_program.append(guides)
         _cross_program_faculty(rng, program_objs, faculty_by_program)
-        _save_people(
-            people, password=make_password(DEMO_PASSWORD), ids=random.Random(f"ids-{seed}")
+        ids = random.Random(f"ids-{seed}")
+        _save_people(people, password=make_password(DEMO_PASSWORD), ids=ids)
+        history = build_institution_history(
+            program_objs, seed=seed, today=today or timezone.localdate(), ids=ids
         )
     return {
         "programs": len(program_objs),
@@ -1510,6 +1514,7 @@ def build_institution(
         "memberships": sum(len(p.memberships) for p in people),
         "guide profiles": sum(1 for p in people if p.guide),
         "learner profiles": sum(1 for p in people if p.learner),
+        **history,
     }
 
 

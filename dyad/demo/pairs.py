@@ -257,7 +257,7 @@ def build_demo_meetings(program, *, seed: int, today, habits: dict[int, str]) ->
     for rel in relationships.order_by("pk"):
         habit = rng.choices(["keeps", "lapses", "never", "remote"], weights=[6, 2, 1, 1])[0]
         habit = habits.get(rel.pk, habit)
-        meetings += _history(rel, habit, today, rng)
+        meetings += meeting_history(rel, habit, today, rng)
         fixed = rel.learner.email == personas.RESIDENT.email and rel.kind == "mentoring"
         if fixed or (habit in ("keeps", "remote") and rng.random() < 0.5):
             soon = today + timedelta(days=3 if fixed else rng.randint(2, 20))
@@ -266,7 +266,8 @@ def build_demo_meetings(program, *, seed: int, today, habits: dict[int, str]) ->
     _summaries(program, today)
 
 
-def _history(rel, habit, today, rng) -> list[Meeting]:
+def meeting_history(rel, habit, today, rng) -> list[Meeting]:
+    """Held meetings of one pair from its start to `today`, as its habit has them."""
     meetings = []
     day = rel.start_date + timedelta(days=rng.randint(5, 25))
     count = 0
