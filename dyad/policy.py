@@ -3,6 +3,9 @@
 Each rule takes a `Viewer` (a person as seen from one program: their active roles there)
 and, where it concerns one object, that object. Rules answer True only for what the
 privacy table of SPEC M11 allows.
+
+Selectors and services ask this module, so it reads only models (their fields, managers
+and relations), never a selector or a service: tests/test_layering.py keeps it so.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dyad.programs.models import Membership, Role
+from dyad.programs.models import Membership, PairingModel, Role
+from dyad.relationships.models import Relationship, SafetyConcern, SafetyContact
+from dyad.reminders.models import Kind
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -21,12 +26,7 @@ if TYPE_CHECKING:
     from dyad.meetings.models import Meeting
     from dyad.profiles.models import GuideProfile, LearnerProfile
     from dyad.programs.models import Program
-    from dyad.relationships.models import (
-        GuideRequest,
-        Relationship,
-        RematchRequest,
-        SafetyConcern,
-    )
+    from dyad.relationships.models import GuideRequest, RematchRequest
 
 
 @dataclass(frozen=True)
@@ -209,8 +209,6 @@ def can_raise_concern(viewer: Viewer, relationship: Relationship) -> bool:
 
 
 def is_safety_contact(viewer: Viewer) -> bool:
-    from dyad.relationships.models import SafetyContact
-
     return viewer.user in SafetyContact.objects.receiving(viewer.program)
 
 
@@ -237,8 +235,6 @@ def can_view_audit_log(viewer: Viewer) -> bool:
 
 def learners_choose_guides(program: Program) -> bool:
     """Whether the program lets learners pick from the directory (the contemporary model)."""
-    from dyad.programs.models import PairingModel
-
     return program.pairing_model != PairingModel.ASSIGNED
 
 
@@ -259,8 +255,6 @@ def can_view_concern_audit(viewer: Viewer) -> bool:
 
 
 def _own_relationship_ids(viewer: Viewer) -> list[str]:
-    from dyad.relationships.models import Relationship
-
     own = Relationship.objects.for_program(viewer.program).for_party(viewer.user)
     return [str(u) for u in own.values_list("uuid", flat=True)]
 
@@ -269,8 +263,6 @@ def visible_audit_entries(viewer: Viewer, entries: QuerySet[AuditEntry]) -> Quer
     """The audit entries a director may read. Rematch requests about a relationship the
     director is a party to, and concerns about the director, stay hidden from them, as
     they would everywhere else; concerns at all, unless the director is a contact."""
-    from dyad.relationships.models import SafetyConcern
-
     program, user = viewer.program, viewer.user
     about_me = SafetyConcern.objects.filter(program=program, relationship__learner=user)
     entries = entries.exclude(
@@ -362,8 +354,6 @@ def escalation_roles() -> frozenset[str]:
 def can_receive_reminder(user: User, kind: str, *, opted_out: bool) -> bool:
     """An active account with an address; optional reminders only if not turned off.
     Overdue notices and escalations are essential and cannot be turned off."""
-    from dyad.reminders.models import Kind
-
     if not (user.is_active and user.email):
         return False
     return Kind(kind).is_essential or not opted_out
@@ -403,16 +393,18 @@ def can_view_my_rankings(viewer: Viewer) -> bool:
 
 def can_rank_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
     """Keep a list of guides: the learners of the round's cohort, each their own."""
-    from dyad.matching.selectors import is_in_cohort
-
-    return match_round.program_id == viewer.program.pk and is_in_cohort(match_round, viewer.user)
+    return (
+        match_round.program_id == viewer.program.pk
+        and match_round.learners.filter(pk=viewer.user.pk).exists()
+    )
 
 
 def can_mark_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
     """Mark learners prefer / avoid: the guides of the round's pool, each their own."""
-    from dyad.matching.selectors import is_in_pool
-
-    return match_round.program_id == viewer.program.pk and is_in_pool(match_round, viewer.user)
+    return (
+        match_round.program_id == viewer.program.pk
+        and match_round.guides.filter(pk=viewer.user.pk).exists()
+    )
 
 
 def can_see_round_outcome(viewer: Viewer, match_round: MatchRound) -> bool:

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dyad.questions",
     "dyad.matching",
     "dyad.audit",
+    "dyad.demo",
 ]
 
 MIDDLEWARE = [

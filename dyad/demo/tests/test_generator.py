@@ -1,19 +1,28 @@
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import models
 from django.test import RequestFactory
 
 from dyad.accounts.models import User
 from dyad.audit.models import AuditEntry
+from dyad.demo import generator as demo
 from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
-from dyad.programs import demo
 from dyad.programs.models import GuidanceKind, Membership, Program, Role
 
 TODAY = date(2026, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_today():
+    """The services the demo goes through read the clock: keep it on TODAY."""
+    with time_machine.travel(datetime(2026, 9, 15, 12, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 def snapshot():
@@ -268,3 +277,37 @@ def test_demo_meetings_give_varied_compliance():
     counts = dict(compliance_page(program, {}, today=TODAY)["counts"])
     assert sum(1 for n in counts.values() if n) >= 3, counts
     assert counts[min(counts, key=lambda s: s.severity)] > 0  # most pairs are on track
+
+
+@pytest.mark.django_db
+def test_institution_pairs_residents_within_capacity_and_gives_them_meetings():
+    from dyad.meetings.models import Meeting
+    from dyad.relationships.models import Relationship
+
+    counts = demo.build_institution(programs=3, residents=60, faculty=40, seed=3, today=TODAY)
+    pairs = Relationship.objects.filter(state="active", kind=GuidanceKind.MENTORING)
+    assert counts["relationships"] == pairs.count() >= 30
+    assert all(r.current_agreement().is_acknowledged for r in pairs)
+    assert not pairs.exclude(learner__memberships__program=models.F("program")).exists()
+    capacity = dict(
+        GuideOffer.objects.filter(kind=GuidanceKind.MENTORING).values_list(
+            "profile__user_id", "capacity"
+        )
+    )
+    per_guide = Counter(pairs.values_list("guide_id", flat=True))
+    assert all(n <= capacity[guide] for guide, n in per_guide.items())
+    assert counts["meetings"] == Meeting.objects.count() > counts["relationships"]
+    first = Meeting.objects.order_by("starts_at").first().starts_at.date()
+    assert first < date(2025, 9, 15)  # seniors' pairs began in their intern year
+
+
+@pytest.mark.django_db
+def test_size_large_builds_the_institution_of_that_size(monkeypatch):
+    from dyad.demo.management.commands import seed_demo
+
+    monkeypatch.setitem(seed_demo.SIZES, "large", (2, 12, 9))
+    out = StringIO()
+    call_command("seed_demo", "--size", "large", stdout=out)
+    assert Program.objects.count() == 2
+    assert Membership.objects.filter(role=Role.RESIDENT).count() == 12
+    assert "relationships" in out.getvalue() and "meetings" in out.getvalue()

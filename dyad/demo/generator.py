@@ -31,6 +31,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dyad.accounts.models import User
+from dyad.demo import personas
+from dyad.demo.history import build_institution_history
+from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
+from dyad.demo.states import build_demo_states
 from dyad.profiles.models import (
     ContentArea,
     GuideOffer,
@@ -38,11 +42,10 @@ from dyad.profiles.models import (
     LearnerProfile,
     MeetingMode,
 )
-from dyad.programs.demo_pairs import build_demo_meetings, build_demo_pairs
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
 
 DEMO_SEED = 20260701
-DEMO_PASSWORD = "dyad-demo-2026"
+DEMO_PASSWORD = personas.PASSWORD
 DEMO_SLUG = "peds"
 DEMO_INSTITUTION = "Riverside University Hospital"
 DEMO_DOMAIN = "riverside.example"
@@ -50,13 +53,8 @@ INSTITUTION_NAME = "Northfield Academic Medical Center"
 INSTITUTION_DOMAIN = "northfield.example"
 PROGRAM_AREA = "Child advocacy & policy"
 
-# The four fixed logins printed by `seed_demo`: (e-mail, what the login shows).
-DEMO_LOGINS = [
-    ("director@riverside.example", "Program director"),
-    ("coordinator@riverside.example", "Program coordinator"),
-    ("mentor@riverside.example", "Faculty mentor"),
-    ("resident@riverside.example", "Resident (PGY-2)"),
-]
+# The fixed logins printed by `seed_demo`: (e-mail, the role of the login).
+DEMO_LOGINS = [(persona.email, persona.label) for persona in personas.PERSONAS]
 
 BATCH_SIZE = 1000
 
@@ -1231,8 +1229,9 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         _save_people(
             demo.people, password=make_password(DEMO_PASSWORD), ids=random.Random(f"ids-{seed}")
         )
-        build_demo_pairs(demo.program, seed=seed, year_start=demo.year_start, logins=DEMO_LOGINS)
-        build_demo_meetings(demo.program, seed=seed, today=demo.today)
+        habits = build_demo_pairs(demo.program, seed=seed, year_start=demo.year_start)
+        build_demo_meetings(demo.program, seed=seed, today=demo.today, habits=habits)
+        build_demo_states(demo.program, today=demo.today)
     return demo.program
 
 
@@ -1251,10 +1250,12 @@ def _demo_start(seed: int, today: date) -> _Demo:
     rng = random.Random(seed)
     names = NamePool(rng, DEMO_DOMAIN)
     fixed = {
-        "director": Name("Elena", "Márquez", DEMO_LOGINS[0][0], ["English", "Spanish"]),
-        "coordinator": Name("Tanya", "Brooks", DEMO_LOGINS[1][0], ["English"]),
-        "mentor": Name("Samuel", "Adeyemi", DEMO_LOGINS[2][0], ["English", "French"]),
-        "resident": Name("Priya", "Raman", DEMO_LOGINS[3][0], ["English", "Tamil"]),
+        "director": Name("Elena", "Márquez", personas.DIRECTOR.email, ["English", "Spanish"]),
+        "coordinator": Name("Tanya", "Brooks", personas.COORDINATOR.email, ["English"]),
+        "mentor": Name("Samuel", "Adeyemi", personas.MENTOR.email, ["English", "French"]),
+        "resident": Name("Priya", "Raman", personas.RESIDENT.email, ["English", "Tamil"]),
+        "intern": Name("Tomás", "Okoro", personas.INTERN.email, ["English", "Spanish"]),
+        "senior": Name("Hannah", "Lindqvist", personas.SENIOR.email, ["English", "Swedish"]),
     }
     for name in fixed.values():
         names.reserve(name.first, name.last, name.email)
@@ -1369,13 +1370,14 @@ def _class_tracks(rng: random.Random, size: int) -> list[str]:
 
 
 def _demo_residents(demo: _Demo) -> list[PersonSpec]:
-    """Three classes of twelve; the fixed demo resident is in PGY-2."""
+    """Three classes of twelve; the fixed intern, resident and senior head their classes."""
     residents = []
     for pgy in (1, 2, 3):
         start, end = _residency_dates(demo.year_start, pgy, demo.program.max_pgy)
         for n, track in enumerate(_class_tracks(demo.rng, 12), start=1):
-            if pgy == 2 and n == 1:
-                name, track = demo.fixed["resident"], "Categorical"
+            fixed = {1: "intern", 2: "resident", 3: "senior"}[pgy]
+            if n == 1:
+                name, track = demo.fixed[fixed], "Categorical"
             else:
                 name = demo.names.draw()
             membership = MembershipSpec(
@@ -1419,9 +1421,11 @@ def _demo_chiefs(demo: _Demo) -> None:
 
 
 def _demo_peer_mentors(demo: _Demo, residents: list[PersonSpec]) -> None:
-    """Four PGY-3 residents volunteer as peer mentors of interns."""
-    seniors = [p for p in residents if p.memberships[0].pgy == 3]
-    for person in demo.rng.sample(seniors, 4):
+    """Four PGY-3 residents volunteer as peer mentors of interns, the fixed senior first."""
+    senior = demo.fixed["senior"]
+    seniors = [p for p in residents if p.memberships[0].pgy == 3 and p.name is not senior]
+    volunteers = [p for p in residents if p.name is senior] + demo.rng.sample(seniors, 3)
+    for person in volunteers:
         person.guide = _peer_guide_spec(
             demo.rng,
             name=person.name,
@@ -1437,7 +1441,7 @@ def _demo_learner_profiles(demo: _Demo, residents: list[PersonSpec]) -> None:
     """Most residents have filled in their learner profile; a few have not yet."""
     not_yet = set(demo.rng.sample(range(len(residents)), 4))
     for n, person in enumerate(residents):
-        if n in not_yet and person.name is not demo.fixed["resident"]:
+        if n in not_yet and person.name not in demo.fixed.values():
             continue
         membership = person.memberships[0]
         person.learner = _learner_spec(
@@ -1471,7 +1475,8 @@ def build_institution(
 
     Each program also gets a coordinator (one more person), and a director and up to two
     APDs chosen among its faculty. A few faculty belong to a second program; a few senior
-    residents are peer mentors. The caller checks that the database is empty. Returns
+    residents are peer mentors. Most residents have a mentor and meetings since their
+    pairing began (see history.py). The caller checks that the database is empty. Returns
     counts of what was created.
     """
     rng = random.Random(seed)
@@ -1498,8 +1503,10 @@ def build_institution(
             people += guides + learners + [PersonSpec(names.draw(), [coordinator])]
             faculty_by_program.append(guides)
         _cross_program_faculty(rng, program_objs, faculty_by_program)
-        _save_people(
-            people, password=make_password(DEMO_PASSWORD), ids=random.Random(f"ids-{seed}")
+        ids = random.Random(f"ids-{seed}")
+        _save_people(people, password=make_password(DEMO_PASSWORD), ids=ids)
+        history = build_institution_history(
+            program_objs, seed=seed, today=today or timezone.localdate(), ids=ids
         )
     return {
         "programs": len(program_objs),
@@ -1507,6 +1514,7 @@ def build_institution(
         "memberships": sum(len(p.memberships) for p in people),
         "guide profiles": sum(1 for p in people if p.guide),
         "learner profiles": sum(1 for p in people if p.learner),
+        **history,
     }
 
 

@@ -3,18 +3,30 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from dyad.programs import demo
+from dyad.demo import generator as demo
+from dyad.demo.personas import PERSONAS
 from dyad.programs.models import Program
+
+SHOWS = {persona.email: persona.shows for persona in PERSONAS}
+
+# An institution-scale dataset for performance work: (programs, residents, faculty).
+SIZES = {"large": (30, 3000, 1000)}
 
 
 class Command(BaseCommand):
     help = (
         "Fill an empty database with the demo pediatrics residency, or with a large "
-        "synthetic institution when --programs is given. Leaves a database that already "
-        "has programs alone."
+        "synthetic institution (with a year of meetings) when --size large or --programs "
+        "is given. Leaves a database that already has programs alone."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--size",
+            choices=["demo", *SIZES],
+            default="demo",
+            help="large: 30 programs, 3,000 residents, 1,000 faculty, a year of meetings.",
+        )
         parser.add_argument(
             "--programs",
             type=int,
@@ -28,13 +40,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=demo.DEMO_SEED)
 
-    def handle(self, *args, programs, residents, faculty, seed, **options):
+    def handle(self, *args, size, programs, residents, faculty, seed, **options):
         if Program.objects.exists():
             self.stdout.write(
                 "The database is not empty (it has programs); seed_demo leaves it alone."
             )
             self.print_logins()
             return
+        if size in SIZES:
+            default_programs, default_residents, default_faculty = SIZES[size]
+            programs = default_programs if programs is None else programs
+            residents = default_residents if residents is None else residents
+            faculty = default_faculty if faculty is None else faculty
         if programs is None and (residents is not None or faculty is not None):
             raise CommandError("--residents and --faculty need --programs.")
         if programs is None:
@@ -65,3 +82,4 @@ class Command(BaseCommand):
         width = max(len(email) for _, email, _ in logins)
         for label, email, name in logins:
             self.stdout.write(f"  {label:<20} {email:<{width}}  {name}")
+            self.stdout.write(f"  {'':<20} {'':<{width}}  shows {SHOWS[email]}")
