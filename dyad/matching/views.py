@@ -32,6 +32,22 @@ def rounds(request, slug):
     return TemplateResponse(request, "matching/rounds.html", ctx)
 
 
+def _opened(match_round) -> str:
+    taking_part, guided = selectors.run_learners(match_round)
+    text = (
+        f"“{match_round.name}” is open: {len(taking_part)} learners can rank guides until "
+        f"{match_round.deadline:%b %-d, %Y %H:%M}."
+    )
+    if guided and not match_round.include_guided:
+        n = len(guided)
+        who = "learner who already has" if n == 1 else "learners who already have"
+        text += (
+            f" {n} {who} {match_round.guide_noun} {'is' if n == 1 else 'are'} left out and "
+            f"{'was' if n == 1 else 'were'} not invited."
+        )
+    return text
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_open(request, slug):
@@ -58,10 +74,7 @@ def round_open(request, slug):
             weights=form.weights(),
             include_guided=data["include_guided"],
         ),
-        success=lambda match_round: (
-            f"“{match_round.name}” is open: learners can rank guides until "
-            f"{match_round.deadline:%b %-d, %Y %H:%M}."
-        ),
+        success=_opened,
         then=lambda match_round: match_round,
     ):
         return response

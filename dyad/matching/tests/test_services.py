@@ -457,3 +457,15 @@ def test_opening_invites_only_the_learners_who_take_part(
         make_round(program=program, guides=[people.gia])
     recipients = {m.to[0] for m in mail.outbox}
     assert people.ann.email not in recipients and people.ben.email in recipients
+
+
+def test_a_learner_left_out_for_having_a_mentor_cannot_be_pinned(program, match_round, people, zoe):
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    with pytest.raises(RoundError, match="Ann Avery already has a mentor: Zoe Zane"):
+        services.pair_rule_add(
+            match_round=match_round,
+            learner=people.ann,
+            guide=people.gia,
+            rule=Rule.PIN,
+            acting_user=people.director,
+        )

@@ -593,3 +593,32 @@ def test_the_round_pages_cost_the_same_queries_at_two_sizes(
     large = _grow(program, match_round, 12, zoe)
     assert large.pairs.count() > small.pairs.count() + 10
     get(large.number, queries)
+
+
+def test_the_opening_form_says_who_is_left_out_or_includes_them_when_ticked(
+    client, program, people, director, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    client.force_login(director)
+    data = {
+        "name": "Interns",
+        "kind": "mentoring",
+        "learner_roles": ["resident"],
+        "guides": [str(people.gia.pk)],
+        "deadline": (timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
+        "solver": "stable",
+        "max_ranks": "2",
+        **{f"w_{name}": str(value) for name, value in _weights().items()},
+    }
+    opened = client.post(reverse("matching:round_open", args=[program.slug]), data, follow=True)
+    text = opened.content.decode()
+    assert "2 learners can rank" in text
+    assert "1 learner who already has a mentor is left out and was not invited" in text
+    assert not MatchRound.objects.get().include_guided
+    data["name"] = "Everyone"
+    client.post(
+        reverse("matching:round_open", args=[program.slug]), {**data, "include_guided": "on"}
+    )
+    assert MatchRound.objects.get(name="Everyone").include_guided
