@@ -5,9 +5,9 @@
 
 Builds one mentoring round in a throwaway SQLite database (deterministic: every learner
 ranks five guides, one in ten already has a mentor and the round includes them), runs it
-twice (stable with the fill step), and fetches the round page, the preview of the second
-run and its publish page as the program director. Prints bytes, queries and milliseconds
-per page. Not a test: nothing is asserted, figures go to bench/README.md.
+twice (stable alone, then with the fill step), and fetches the round page, both previews
+and the publish page of the second run as the program director. Prints bytes, queries and
+milliseconds per page. Not a test: nothing is asserted, figures go to bench/README.md.
 """
 
 from __future__ import annotations
@@ -137,26 +137,35 @@ def main() -> None:
 
         match_round, director = build(args.learners, args.guides)
         start = time.perf_counter()
-        services.round_run(match_round=match_round, acting_user=director, fill=True)
+        plain = services.round_run(match_round=match_round, acting_user=director)
         run = services.round_run(match_round=match_round, acting_user=director, fill=True)
         run_seconds = (time.perf_counter() - start) / 2
         client = Client()
         client.force_login(director)
-        args_run = [match_round.program.slug, match_round.uuid, run.number]
+
+        def preview(number):
+            return reverse(
+                "matching:run_preview", args=[match_round.program.slug, match_round.uuid, number]
+            )
+
         pages = {
             "round": match_round.get_absolute_url(),
-            "preview": reverse("matching:run_preview", args=args_run),
-            "publish": reverse("matching:run_publish", args=args_run),
+            f"preview, stable alone ({plain.stats['unmatched']} unmatched)": preview(plain.number),
+            "preview, stable + fill": preview(run.number),
+            "publish": reverse(
+                "matching:run_publish",
+                args=[match_round.program.slug, match_round.uuid, run.number],
+            ),
         }
         print(
             f"{args.learners} learners x {args.guides} guides: {run.stats['matched']} matched, "
             f"{run.stats['filled']} by the fill step, {run.parameters['guided']} already "
             f"guided; one run {run_seconds:.2f} s (service, SQLite)"
         )
-        print(f"{'page':10} {'bytes':>10} {'queries':>8} {'ms':>8}")
+        print(f"{'page':40} {'bytes':>10} {'queries':>8} {'ms':>8}")
         for name, url in pages.items():
             size, queries, elapsed = measure(client, url)
-            print(f"{name:10} {size:>10,} {queries:>8} {elapsed * 1000:>8.0f}")
+            print(f"{name:40} {size:>10,} {queries:>8} {elapsed * 1000:>8.0f}")
 
 
 if __name__ == "__main__":

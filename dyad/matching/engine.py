@@ -258,13 +258,7 @@ def _fill(problem: Problem, assignment: list[int | None], guided: list[int]):
     """The fill step: every learner the stable run left out is placed by fit in the places
     left, first those without a guide of the kind, then, in what remains, those who have
     one (an included learner must never take the place of one who has nobody)."""
-    waiting = [i for i in guided if assignment[i] is None]
-    if not waiting:
-        return _checked(problem, lambda p, **kw: fill_unmatched(p, assignment, **kw))
-    held_back = {(i, j) for i in waiting for j in range(problem.n_guides)}
-    first = replace(problem, forbidden=problem.forbidden_set | held_back)
-    placed = _checked(first, lambda p, **kw: fill_unmatched(p, assignment, **kw))
-    return _checked(problem, lambda p, **kw: fill_unmatched(p, placed, **kw))
+    return _checked(problem, lambda p, **kw: fill_unmatched(p, assignment, later=guided, **kw))
 
 
 def _room_left(data: RoundInput, assignment: list[int | None]) -> dict[int, int]:

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dyad import flow, policy
@@ -194,6 +195,14 @@ def _stat_rows(stats: dict) -> list[tuple[str, str]]:
     ]
 
 
+def _guide_options(guides) -> str:
+    """The pool as <option>s, rendered once: every unmatched learner's pin form repeats it,
+    and a large pool rendered per row would cost seconds."""
+    return format_html_join(
+        "", '<option value="{}">{}</option>', ((g.uuid, g.full_name or g.email) for g in guides)
+    )
+
+
 @login_required
 def run_preview(request, slug, round_uuid, number):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
@@ -217,6 +226,7 @@ def run_preview(request, slug, round_uuid, number):
         "run": run,
         "stat_rows": rows,
         "guides": guides,
+        "guide_options": _guide_options(guides) if view.unmatched else "",
         "rules": rules,
         "reasons": UnmatchedReason,
         "can_change": not match_round.is_published,
