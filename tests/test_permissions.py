@@ -259,6 +259,7 @@ ROWS = {
     "matching:my_rounds": (program_kw, "get", expect(MEMBERS)),
     "matching:rank": (round_kw, "get", expect({"learner", "other_learner"})),
     "matching:marks": (round_kw, "get", expect({"guide", "other_guide", "evaluator"})),
+    "matching:round_settings": (round_kw, "post", expect(LEADERS, ok_status=302)),
     "accounts:login": (lambda w: {}, "get", {"anonymous": 200, **{p: 302 for p in PERSONAS[1:]}}),
     "accounts:logout": (lambda w: {}, "post", {p: 302 for p in PERSONAS}),
     "accounts:accept_invitation": (

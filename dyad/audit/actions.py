@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     MATCH_ROUND_UNPINNED = "match_round.unpinned", "Pin removed in a match round"
     MATCH_ROUND_FORBIDDEN = "match_round.forbidden", "Pair forbidden in a match round"
     MATCH_ROUND_UNFORBIDDEN = "match_round.unforbidden", "Forbid removed in a match round"
+    MATCH_ROUND_CHANGED = "match_round.changed", "Match round settings changed"
     # Roster (SPEC M1)
     ROSTER_APPLIED = "roster.applied", "Roster imported"
     INVITATION_REQUEUED = "roster.invitation_requeued", "Invitation queued to be sent again"

@@ -107,6 +107,8 @@ class RoundInput:
     capacity minus open relationships of the kind). forbidden: (learner, guide) → why, in
     words. pinned: learner → guide. marks: (learner, guide) → "prefer" / "avoid".
     guide_ranks: guide → learners, best first. names: user id → a name for messages.
+    guided: learners who already have a guide of the round's kind → those guides' names;
+    the fill step seats them only in places nobody else can take.
     """
 
     learners: Sequence[int]
@@ -121,6 +123,7 @@ class RoundInput:
     guide_ranks: Mapping[int, Sequence[int]] = field(default_factory=dict)
     weights: ScoreWeights = field(default_factory=ScoreWeights)
     names: Mapping[int, str] = field(default_factory=dict)
+    guided: Mapping[int, Sequence[str]] = field(default_factory=dict)
 
     def name(self, user_id: int) -> str:
         return self.names.get(user_id, f"#{user_id}")
@@ -217,16 +220,18 @@ def solve(data: RoundInput, *, solver: str, fill: bool = False) -> Outcome:
         assignment = _checked(problem, optimal_match)
     filled: set[int] = set()
     if fill and solver == STABLE:
-        after = _checked(problem, lambda p, **kw: fill_unmatched(p, assignment, **kw))
+        guided = [learner_at[u] for u in data.guided if u in learner_at]
+        after = _fill(problem, assignment, guided)
         filled = {i for i, g in enumerate(after) if g is not None and assignment[i] is None}
         assignment = after
 
     pairs, unmatched = [], []
     pinned_learners = {i for i, _ in pinned}
+    room = _room_left(data, assignment) if fill and solver == STABLE else None
     for i, j in enumerate(assignment):
         user = data.learners[i]
         if j is None:
-            unmatched.append(_why_unmatched(data, user, prefs[i], filled=fill))
+            unmatched.append(_why_unmatched(data, user, prefs[i], room=room))
             continue
         score = compatibility.explain(i, j)
         reasons = list(score.reasons)
@@ -249,14 +254,45 @@ def _checked(problem: Problem, solve_optimally) -> list[int | None]:
     return assignment
 
 
-def _why_unmatched(data: RoundInput, learner: int, prefs: list[int], *, filled: bool):
+def _fill(problem: Problem, assignment: list[int | None], guided: list[int]):
+    """The fill step: every learner the stable run left out is placed by fit in the places
+    left, first those without a guide of the kind, then, in what remains, those who have
+    one (an included learner must never take the place of one who has nobody)."""
+    return _checked(problem, lambda p, **kw: fill_unmatched(p, assignment, later=guided, **kw))
+
+
+def _room_left(data: RoundInput, assignment: list[int | None]) -> dict[int, int]:
+    """Places each guide still has once the run's pairs are seated."""
+    used = Counter(data.guides[j] for j in assignment if j is not None)
+    return {g: max(0, int(data.capacities.get(g, 0)) - used[g]) for g in data.guides}
+
+
+def _after_fill(data: RoundInput, learner: int, room: Mapping[int, int]) -> str:
+    """Why the fill step could not place the learner: no place is left, or the guides with
+    one cannot take them (and why)."""
+    open_guides = [g for g, places in room.items() if places > 0]
+    if not open_guides:
+        return "No guide of the round has a place left."
+    why = "; ".join(
+        f"{data.name(g)}: {data.forbidden.get((learner, g), 'cannot take them')}"
+        for g in open_guides
+    )
+    return f"The guides with a place left cannot take them: {why}."
+
+
+def _why_unmatched(data: RoundInput, learner: int, prefs: list[int], *, room=None):
+    """`room` (places left per guide) is given after a fill step, which then says why it
+    could not place the learner either."""
+    filled = room is not None
     ranked = [data.guides[j] for j in prefs]
     if not ranked:
-        detail = "Nobody was placed by the fill step either." if filled else ""
+        detail = _after_fill(data, learner, room) if filled else ""
         return UnmatchedOutcome(learner, RANKED_NONE, detail)
     blocked = {g: data.forbidden.get((learner, g)) for g in ranked}
     if all(blocked.values()):
         detail = "; ".join(f"{data.name(g)}: {why}" for g, why in blocked.items())
+        if filled:
+            detail += ". " + _after_fill(data, learner, room)
         return UnmatchedOutcome(learner, ALL_CONFLICT, detail)
     parts = []
     for g in ranked:
@@ -267,7 +303,7 @@ def _why_unmatched(data: RoundInput, learner: int, prefs: list[int], *, filled: 
             parts.append(f"{data.name(g)}: full" if places else f"{data.name(g)}: no place left")
     detail = "; ".join(parts)
     if filled:
-        detail += ". The fill step found no guide with room who could take them."
+        detail += ". " + _after_fill(data, learner, room)
     return UnmatchedOutcome(learner, NO_ROOM, detail)
 
 

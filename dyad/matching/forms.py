@@ -73,6 +73,12 @@ class RoundOpenForm(forms.Form):
     max_ranks = forms.IntegerField(
         label="Guides each learner may rank", min_value=1, max_value=20, initial=5
     )
+    include_guided = forms.BooleanField(
+        required=False,
+        label="Also pair learners who already have a guide of this kind",
+        help_text="Left unticked, a learner with a proposed or active guide of this kind is "
+        "left out of the round and not invited.",
+    )
 
     def __init__(self, *args, program, kind, offers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,6 +234,31 @@ class RunForm(forms.Form):
 
 
 class PairRuleForm(forms.Form):
+    """A pin or forbid from the preview or the round page: a learner and a guide of the
+    round, by uuid; cleaned to the users themselves."""
+
     learner = forms.UUIDField()
     guide = forms.UUIDField()
     rule = forms.ChoiceField(choices=Rule.choices)
+
+    def __init__(self, *args, match_round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.match_round = match_round
+
+    def clean_learner(self):
+        learner = self.match_round.learners.filter(uuid=self.cleaned_data["learner"]).first()
+        if learner is None:
+            raise forms.ValidationError("Choose a learner of the round.")
+        return learner
+
+    def clean_guide(self):
+        guide = self.match_round.guides.filter(uuid=self.cleaned_data["guide"]).first()
+        if guide is None:
+            raise forms.ValidationError("Choose a guide of the round.")
+        return guide
+
+
+class RoundSettingsForm(forms.Form):
+    include_guided = forms.BooleanField(
+        required=False, label="Also pair learners who already have a guide of this kind"
+    )

@@ -15,6 +15,15 @@ from dyad.programs.models import GuidanceKind, Program
 User = settings.AUTH_USER_MODEL
 
 
+# What the guide of each kind is called: (one, with its article, several).
+GUIDE_WORDS = {
+    GuidanceKind.MENTORING: ("mentor", "a mentor", "mentors"),
+    GuidanceKind.COACHING: ("coach", "a coach", "coaches"),
+    GuidanceKind.ADVISING: ("advisor", "an advisor", "advisors"),
+    GuidanceKind.PEER_MENTORING: ("peer mentor", "a peer mentor", "peer mentors"),
+}
+
+
 class Solver(models.TextChoices):
     STABLE = "stable", "Stable (learner-proposing, as in the residency match)"
     OPTIMAL = "optimal", "Optimal (most learners matched, then the best total fit)"
@@ -82,6 +91,13 @@ class MatchRound(models.Model):
     deadline = models.DateTimeField(help_text="Lists can be changed until then.")
     solver = models.CharField(max_length=10, choices=Solver.choices, default=Solver.STABLE)
     max_ranks = models.PositiveSmallIntegerField(default=5)
+    # A learner who already has a guide of the round's kind (proposed or active) is left
+    # out of the runs unless leadership asks for them: a match round must not hand out a
+    # second mentor by accident.
+    include_guided = models.BooleanField(
+        default=False,
+        help_text="Also pair learners who already have a guide of this kind.",
+    )
     weights = models.JSONField(default=dict, help_text="Points per reason (ScoreWeights).")
     state = models.CharField(max_length=10, choices=RoundState.choices, default=RoundState.OPEN)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -126,6 +142,19 @@ class MatchRound(models.Model):
         if self.state == RoundState.OPEN and self.deadline_passed:
             return "Closed (deadline passed)"
         return self.get_state_display()
+
+    @property
+    def guide_word(self) -> str:
+        """What a learner of this round is looking for: "mentor", "coach", …"""
+        return GUIDE_WORDS[GuidanceKind(self.kind)][0]
+
+    @property
+    def guide_noun(self) -> str:
+        return GUIDE_WORDS[GuidanceKind(self.kind)][1]
+
+    @property
+    def guide_plural(self) -> str:
+        return GUIDE_WORDS[GuidanceKind(self.kind)][2]
 
     @property
     def cohort_label(self) -> str:

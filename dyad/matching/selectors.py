@@ -117,6 +117,33 @@ def is_in_pool(match_round, user) -> bool:
 # --- What a run needs ------------------------------------------------------------------
 
 
+def current_guides(match_round) -> dict[int, list]:
+    """Learner id → their guides of the round's kind (proposed or active relationships, in
+    any program), for the learners of the round who have one. One query.
+
+    Only the round's kind counts: a coach or an advisor is not a mentor."""
+    found = defaultdict(list)
+    for relationship in (
+        Relationship.objects.filter(learner__in=match_round.learners.all(), kind=match_round.kind)
+        .holding_seats()
+        .select_related("guide")
+        .order_by("guide__last_name", "guide__first_name", "guide__email")
+    ):
+        found[relationship.learner_id].append(relationship.guide)
+    return dict(found)
+
+
+def run_learners(match_round):
+    """(learners of the run, guided): `guided` maps each learner of the round who already
+    has a guide of the kind to those guides. Unless the round includes them, they are left
+    out of the run."""
+    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
+    guided = current_guides(match_round)
+    if not match_round.include_guided:
+        learners = [u for u in learners if u.pk not in guided]
+    return learners, guided
+
+
 def places_left(match_round, guide_ids) -> dict[int, int]:
     """Guide id → places left in the round's kind: the offer's capacity minus the open
     relationships of that kind (in any program)."""
@@ -214,22 +241,27 @@ def profiles(program, learner_ids, guide_ids):
 
 def round_input(match_round) -> engine.RoundInput:
     """Everything a run needs, read from the database in a fixed number of queries."""
-    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
+    learners, guided = run_learners(match_round)
     guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
     learner_ids = [u.pk for u in learners]
     guide_ids = [u.pk for u in guides]
+    in_run = set(learner_ids)
     prefs = defaultdict(list)
     for learner, guide in match_round.learner_ranks.order_by("learner", "rank").values_list(
         "learner_id", "guide_id"
     ):
-        prefs[learner].append(guide)
+        if learner in in_run:
+            prefs[learner].append(guide)
     marks, guide_ranks = {}, defaultdict(list)
     for mark in match_round.guide_marks.order_by("guide", "rank", "learner"):
+        if mark.learner_id not in in_run:
+            continue
         if mark.mark:
             marks[mark.learner_id, mark.guide_id] = mark.mark
         if mark.rank is not None:
             guide_ranks[mark.guide_id].append(mark.learner_id)
-    pinned = dict(match_round.rules.filter(rule=Rule.PIN).values_list("learner_id", "guide_id"))
+    pins = match_round.rules.filter(rule=Rule.PIN).values_list("learner_id", "guide_id")
+    pinned = {learner: guide for learner, guide in pins if learner in in_run}
     learner_profiles, guide_profiles = profiles(match_round.program, learner_ids, guide_ids)
     return engine.RoundInput(
         learners=learner_ids,
@@ -244,6 +276,7 @@ def round_input(match_round) -> engine.RoundInput:
         guide_ranks=dict(guide_ranks),
         weights=engine.weights_from(match_round.weights),
         names={u.pk: str(u) for u in learners + guides},
+        guided={u: tuple(str(g) for g in found) for u, found in guided.items() if u in in_run},
     )
 
 
@@ -251,7 +284,9 @@ def round_input(match_round) -> engine.RoundInput:
 
 
 def participation(match_round):
-    """Who has sent a list: learners with `ranked` (entries), guides with `marked`."""
+    """Who has sent a list: learners with `ranked` (entries), guides with `marked`; and
+    learners with the `current_guides` of the round's kind they already have, `left_out`
+    of the runs unless the round includes them."""
     ranked = dict(
         match_round.learner_ranks.values("learner_id")
         .annotate(n=Count("id"))
@@ -264,8 +299,11 @@ def participation(match_round):
     )
     learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
     guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
+    guided = current_guides(match_round)
     for user in learners:
         user.ranked = ranked.get(user.pk, 0)
+        user.current_guides = guided.get(user.pk, [])
+        user.left_out = bool(user.current_guides) and not match_round.include_guided
     for user in guides:
         user.marked = marked.get(user.pk, 0)
     return learners, guides
@@ -283,13 +321,16 @@ class RunView:
     previous: MatchRun | None
     changes: dict
     load: list
+    second_guides: list  # (pair, guides the learner already has of the kind)
 
 
 def run_view(match_round, run, guides) -> RunView:
     """A run with its pairs and unmatched learners, each guide's load, and the changes
-    since the previous run. Five queries, whatever the number of pairs."""
+    since the previous run; and the pairs that would give a learner a second guide of the
+    kind, as things stand now. Six queries, whatever the number of pairs."""
     pairs = list(run.pairs.select_related("learner", "guide"))
     unmatched = list(run.unmatched.select_related("learner"))
+    second = second_guides(match_round, pairs, unmatched)
     previous = match_round.runs.filter(number__lt=run.number).order_by("-number").first()
     changes = {"added": [], "removed": [], "changed": []}
     if previous is not None:
@@ -313,7 +354,22 @@ def run_view(match_round, run, guides) -> RunView:
         if int(g) in by_id
     ]
     load.sort(key=lambda row: (-row[1], row[0].last_name, row[0].first_name))
-    return RunView(run, pairs, unmatched, previous, changes, load)
+    return RunView(run, pairs, unmatched, previous, changes, load, second)
+
+
+def second_guides(match_round, pairs, unmatched=()) -> list:
+    """The pairs that would give a learner a second guide of the round's kind, as things
+    stand now: [(pair, the guides the learner already has)]. Every row also gets its
+    learner's `current_guides`. One query."""
+    guided = current_guides(match_round)
+    for row in [*pairs, *unmatched]:
+        row.current_guides = guided.get(row.learner_id, [])
+    found = []
+    for pair in pairs:
+        others = [g for g in pair.current_guides if g.pk != pair.guide_id]
+        if others:
+            found.append((pair, others))
+    return found
 
 
 # --- Learners' and guides' own pages --------------------------------------------------------

@@ -54,9 +54,12 @@ def round_open(
     solver: str = Solver.STABLE,
     max_ranks: int = 5,
     weights: dict | None = None,
+    include_guided: bool = False,
 ) -> MatchRound:
     """Open a round for the cohort (active learners of the program in `learner_roles` and,
-    if given, `pgy_levels`), fixed now; the pool is `guides`, who must offer `kind`."""
+    if given, `pgy_levels`), fixed now; the pool is `guides`, who must offer `kind`.
+    Learners who already have a guide of the kind take part only with `include_guided`;
+    the others are not invited."""
     if kind not in GuidanceKind.values:
         raise RoundError("Choose the kind of guidance the round pairs.")
     roles = [r for r in learner_roles if r in Role.learners()]
@@ -89,10 +92,12 @@ def round_open(
         solver=solver,
         max_ranks=int(max_ranks),
         weights={**engine.default_weights(), **(weights or {})},
+        include_guided=bool(include_guided),
         created_by=acting_user,
     )
     match_round.learners.set(learners)
     match_round.guides.set(guides)
+    taking_part, _ = selectors.run_learners(match_round)
     audit_log(
         action=AuditAction.MATCH_ROUND_OPENED,
         actor=acting_user,
@@ -106,10 +111,12 @@ def round_open(
             "deadline": deadline.isoformat(),
             "solver": solver,
             "max_ranks": match_round.max_ranks,
+            "include_guided": match_round.include_guided,
+            "left_out": len(learners) - len(taking_part),
         },
     )
     send_notice(
-        to=learners,
+        to=taking_part,
         subject=f"Rank your {GuidanceKind(kind).label.lower()} guides in {program.name}",
         template="matching/email/round_opened_learner.txt",
         context={"round": match_round},
@@ -143,6 +150,26 @@ def round_close(*, match_round, acting_user) -> MatchRound:
     if match_round.state != RoundState.OPEN:
         raise RoundError(f"This round is already {match_round.get_state_display().lower()}.")
     _close(match_round, acting_user, why="deadline" if match_round.deadline_passed else "leader")
+    return match_round
+
+
+@transaction.atomic
+def round_settings_change(*, match_round, include_guided: bool, acting_user) -> MatchRound:
+    """Choose whether learners who already have a guide of the kind take part in the runs.
+    Until the round is published; the next run follows the new setting."""
+    match_round = _locked(match_round)
+    _check_changeable(match_round)
+    include_guided = bool(include_guided)
+    if match_round.include_guided != include_guided:
+        match_round.include_guided = include_guided
+        match_round.save(update_fields=["include_guided"])
+        audit_log(
+            action=AuditAction.MATCH_ROUND_CHANGED,
+            actor=acting_user,
+            program=match_round.program,
+            target=match_round,
+            data={"include_guided": include_guided},
+        )
     return match_round
 
 
@@ -252,6 +279,7 @@ def pair_rule_add(*, match_round, learner, guide, rule: str, acting_user) -> Pai
                 f"{learner} is already pinned to {other.guide}; remove that pin first."
             )
     if rule == Rule.PIN:
+        _check_takes_part(match_round, learner)
         why = selectors.forbidden_pairs(match_round, [learner.pk], [guide.pk]).get(
             (learner.pk, guide.pk)
         )
@@ -274,6 +302,20 @@ def pair_rule_add(*, match_round, learner, guide, rule: str, acting_user) -> Pai
         data={"learner": learner.email, "guide": guide.email},
     )
     return pair_rule
+
+
+def _check_takes_part(match_round, learner) -> None:
+    """A learner left out for already having a guide of the kind cannot be pinned."""
+    if match_round.include_guided:
+        return
+    current = selectors.current_guides(match_round).get(learner.pk)
+    if current:
+        raise RoundError(
+            f"{learner} already has {match_round.guide_noun}: "
+            f"{', '.join(str(g) for g in current)}, and is left out of this round. To pair "
+            f"them all the same, include learners who already have {match_round.guide_noun} "
+            "in the round's settings first."
+        )
 
 
 @transaction.atomic
@@ -335,6 +377,9 @@ def round_run(*, match_round, acting_user, solver: str | None = None, fill: bool
             ),
             "forbidden": len(data.forbidden),
             "lists": len(data.prefs),
+            "include_guided": match_round.include_guided,
+            "guided": len(data.guided),
+            "left_out": match_round.learners.count() - len(data.learners),
         },
         stats=outcome.stats,
         created_by=acting_user,

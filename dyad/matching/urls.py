@@ -11,6 +11,7 @@ urlpatterns = [
     path(P + "match-rounds/new/", views.round_open, name="round_open"),
     path(R, views.round_detail, name="round"),
     path(R + "close/", views.round_close, name="round_close"),
+    path(R + "settings/", views.round_settings, name="round_settings"),
     path(R + "run/", views.round_run, name="round_run"),
     path(N, views.run_preview, name="run_preview"),
     path(N + "publish/", views.run_publish, name="run_publish"),

@@ -1,12 +1,10 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_pair_rule, get_program, get_round, get_run
 from dyad.matching import engine, selectors, services
 from dyad.matching.forms import (
@@ -15,15 +13,11 @@ from dyad.matching.forms import (
     PairRuleForm,
     RankForm,
     RoundOpenForm,
+    RoundSettingsForm,
     RunForm,
 )
 from dyad.matching.models import Rule, UnmatchedReason
 from dyad.programs.models import GuidanceKind
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
 
 # --- Leaders -------------------------------------------------------------------------------
 
@@ -39,6 +33,22 @@ def rounds(request, slug):
     return TemplateResponse(request, "matching/rounds.html", ctx)
 
 
+def _opened(match_round) -> str:
+    taking_part, guided = selectors.run_learners(match_round)
+    text = (
+        f"“{match_round.name}” is open: {len(taking_part)} learners can rank guides until "
+        f"{match_round.deadline:%b %-d, %Y %H:%M}."
+    )
+    if guided and not match_round.include_guided:
+        n = len(guided)
+        who = "learner who already has" if n == 1 else "learners who already have"
+        text += (
+            f" {n} {who} {match_round.guide_noun} {'is' if n == 1 else 'are'} left out and "
+            f"{'was' if n == 1 else 'were'} not invited."
+        )
+    return text
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_open(request, slug):
@@ -48,31 +58,27 @@ def round_open(request, slug):
         kind = GuidanceKind.MENTORING
     offers = selectors.pool_candidates(viewer.program, kind)
     form = RoundOpenForm(request.POST or None, program=viewer.program, kind=kind, offers=offers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            match_round = services.round_open(
-                program=viewer.program,
-                acting_user=request.user,
-                name=data["name"],
-                kind=data["kind"],
-                learner_roles=data["learner_roles"],
-                pgy_levels=data["pgy_levels"],
-                guides=form.chosen_guides(),
-                deadline=data["deadline"],
-                solver=data["solver"],
-                max_ranks=data["max_ranks"],
-                weights=form.weights(),
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request,
-                f"“{match_round.name}” is open: {match_round.learners.count()} learners can rank "
-                f"guides until {match_round.deadline:%b %-d, %Y %H:%M}.",
-            )
-            return redirect(match_round)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.round_open(
+            program=viewer.program,
+            acting_user=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            learner_roles=data["learner_roles"],
+            pgy_levels=data["pgy_levels"],
+            guides=form.chosen_guides(),
+            deadline=data["deadline"],
+            solver=data["solver"],
+            max_ranks=data["max_ranks"],
+            weights=form.weights(),
+            include_guided=data["include_guided"],
+        ),
+        success=_opened,
+        then=lambda match_round: match_round,
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "match",
@@ -99,9 +105,34 @@ def round_detail(request, slug, round_uuid):
         "marks_in": sum(1 for u in guides if u.marked),
         "runs": list(selectors.runs_of(match_round)),
         "rules": list(selectors.rules_of(match_round)),
-        "run_form": RunForm(initial={"solver": match_round.solver}),
+        "run_form": RunForm(initial={"solver": match_round.solver, "fill": True}),
+        "settings_form": RoundSettingsForm(initial={"include_guided": match_round.include_guided}),
+        "left_out": [u for u in learners if u.left_out],
     }
     return TemplateResponse(request, "matching/round_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def round_settings(request, slug, round_uuid):
+    viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
+    match_round = get_round(viewer, round_uuid)
+    form = RoundSettingsForm(request.POST)
+    return flow.act(
+        request,
+        lambda: services.round_settings_change(
+            match_round=match_round,
+            include_guided=form.cleaned_data["include_guided"],
+            acting_user=request.user,
+        ),
+        form=form,
+        success=lambda changed: (
+            f"Learners who already have {changed.guide_noun} now take part in the next run."
+            if changed.include_guided
+            else f"Learners who already have {changed.guide_noun} are left out of the next run."
+        ),
+        then=match_round,
+    )
 
 
 @login_required
@@ -109,13 +140,12 @@ def round_detail(request, slug, round_uuid):
 def round_close(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     match_round = get_round(viewer, round_uuid)
-    try:
-        services.round_close(match_round=match_round, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "The lists are closed: nobody can change theirs any more.")
-    return redirect(match_round)
+    return flow.act(
+        request,
+        lambda: services.round_close(match_round=match_round, acting_user=request.user),
+        success="The lists are closed: nobody can change theirs any more.",
+        then=match_round,
+    )
 
 
 @login_required
@@ -124,25 +154,22 @@ def round_run(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     match_round = get_round(viewer, round_uuid)
     form = RunForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the stable or the optimal solver.")
-        return redirect(match_round)
-    try:
-        run = services.round_run(
+    return flow.act(
+        request,
+        lambda: services.round_run(
             match_round=match_round,
             acting_user=request.user,
             solver=form.cleaned_data["solver"],
             fill=form.cleaned_data["fill"],
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(match_round)
-    stats = run.stats
-    messages.success(
-        request,
-        f"Run {run.number}: {stats['matched']} of {stats['learners']} learners matched.",
+        ),
+        form=form,
+        invalid="Choose the stable or the optimal solver.",
+        success=lambda run: (
+            f"Run {run.number}: {run.stats['matched']} of {run.stats['learners']} learners matched."
+        ),
+        then=lambda run: run,
+        failed=match_round,
     )
-    return redirect(run)
 
 
 def _stat_rows(stats: dict) -> list[tuple[str, str]]:
@@ -168,6 +195,14 @@ def _stat_rows(stats: dict) -> list[tuple[str, str]]:
     ]
 
 
+def _guide_options(guides) -> str:
+    """The pool as <option>s, rendered once: every unmatched learner's pin form repeats it,
+    and a large pool rendered per row would cost seconds."""
+    return format_html_join(
+        "", '<option value="{}">{}</option>', ((g.uuid, g.full_name or g.email) for g in guides)
+    )
+
+
 @login_required
 def run_preview(request, slug, round_uuid, number):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
@@ -191,6 +226,7 @@ def run_preview(request, slug, round_uuid, number):
         "run": run,
         "stat_rows": rows,
         "guides": guides,
+        "guide_options": _guide_options(guides) if view.unmatched else "",
         "rules": rules,
         "reasons": UnmatchedReason,
         "can_change": not match_round.is_published,
@@ -206,24 +242,26 @@ def run_publish(request, slug, round_uuid, number):
     match_round = get_round(viewer, round_uuid)
     run = get_run(match_round, number)
     if request.method == "POST":
-        try:
-            relationships = services.run_publish(run=run, acting_user=request.user)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return redirect(run)
-        messages.success(
+        return flow.act(
             request,
-            f"Published: {len(relationships)} {GuidanceKind(match_round.kind).label.lower()} "
-            "relationships are proposed. Everyone has been told; each pair now agrees on "
-            "its goals and acknowledges the agreement.",
+            lambda: services.run_publish(run=run, acting_user=request.user),
+            success=lambda relationships: (
+                f"Published: {len(relationships)} "
+                f"{GuidanceKind(match_round.kind).label.lower()} relationships are proposed. "
+                "Everyone has been told; each pair now agrees on its goals and acknowledges "
+                "the agreement."
+            ),
+            then=match_round,
+            failed=run,
         )
-        return redirect(match_round)
+    pairs = list(run.pairs.select_related("learner", "guide"))
     ctx = {
         "viewer": viewer,
         "nav": "match",
         "round": match_round,
         "run": run,
         "pairs": run.stats.get("matched", 0),
+        "second_guides": selectors.second_guides(match_round, pairs),
         "unmatched": run.stats.get("unmatched", 0),
         "latest": match_round.runs.order_by("-number").values_list("number", flat=True).first(),
     }
@@ -235,16 +273,21 @@ def _run_number(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _back(match_round, run_number):
+def _back(match_round, run_number) -> str:
     """To the preview of the run the leader came from, or else to the round."""
     if run_number and match_round.runs.filter(number=run_number).exists():
-        return redirect(
-            reverse(
-                "matching:run_preview",
-                args=[match_round.program.slug, match_round.uuid, run_number],
-            )
+        return reverse(
+            "matching:run_preview", args=[match_round.program.slug, match_round.uuid, run_number]
         )
-    return redirect(match_round)
+    return match_round.get_absolute_url()
+
+
+def _rule_added(pair_rule) -> str:
+    if pair_rule.rule == Rule.PIN:
+        text = f"{pair_rule.guide} is pinned to {pair_rule.learner}: every run will keep this pair."
+    else:
+        text = f"{pair_rule.guide} and {pair_rule.learner} are forbidden: no run will pair them."
+    return text + " Run the round again to see the effect."
 
 
 @login_required
@@ -252,33 +295,21 @@ def _back(match_round, run_number):
 def rule_add(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     match_round = get_round(viewer, round_uuid)
-    form = PairRuleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a learner and a guide of the round.")
-        return _back(match_round, _run_number(request))
-    data = form.cleaned_data
-    learner = match_round.learners.filter(uuid=data["learner"]).first()
-    guide = match_round.guides.filter(uuid=data["guide"]).first()
-    if learner is None or guide is None:
-        messages.error(request, "Choose a learner and a guide of the round.")
-        return _back(match_round, _run_number(request))
-    try:
-        services.pair_rule_add(
+    form = PairRuleForm(request.POST, match_round=match_round)
+    return flow.act(
+        request,
+        lambda: services.pair_rule_add(
             match_round=match_round,
-            learner=learner,
-            guide=guide,
-            rule=data["rule"],
+            learner=form.cleaned_data["learner"],
+            guide=form.cleaned_data["guide"],
+            rule=form.cleaned_data["rule"],
             acting_user=request.user,
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        if data["rule"] == Rule.PIN:
-            text = f"{guide} is pinned to {learner}: every run will keep this pair."
-        else:
-            text = f"{guide} and {learner} are forbidden: no run will pair them."
-        messages.success(request, text + " Run the round again to see the effect.")
-    return _back(match_round, _run_number(request))
+        ),
+        form=form,
+        invalid="Choose a learner and a guide of the round.",
+        success=_rule_added,
+        then=_back(match_round, _run_number(request)),
+    )
 
 
 @login_required
@@ -287,13 +318,12 @@ def rule_delete(request, slug, round_uuid, rule_uuid):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     match_round = get_round(viewer, round_uuid)
     pair_rule = get_pair_rule(match_round, rule_uuid)
-    try:
-        services.pair_rule_remove(pair_rule=pair_rule, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, f"Removed: {pair_rule}.")
-    return _back(match_round, _run_number(request))
+    return flow.act(
+        request,
+        lambda: services.pair_rule_remove(pair_rule=pair_rule, acting_user=request.user),
+        success=f"Removed: {pair_rule}.",
+        then=_back(match_round, _run_number(request)),
+    )
 
 
 # --- Learners and guides ---------------------------------------------------------------------
@@ -310,13 +340,20 @@ def my_rounds(request, slug):
     return TemplateResponse(request, "matching/my_rounds.html", ctx)
 
 
-def _refuse_if_closed(request, match_round) -> bool:
-    try:
-        services.check_lists_open(match_round)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return True
-    return False
+def _refuse_closed(request, match_round, back: str):
+    """A list sent after the lists closed: the page no longer shows the form, so the
+    refusal comes back as a message on it."""
+    return flow.act(
+        request, lambda: services.check_lists_open(match_round), success=None, then=back
+    )
+
+
+def _list_saved(ranks) -> str:
+    count = len(ranks)
+    return (
+        f"Your list is saved ({count} guide{'s' if count != 1 else ''}). You can change it "
+        "until the deadline; nobody else sees it."
+    )
 
 
 @login_required
@@ -324,31 +361,27 @@ def _refuse_if_closed(request, match_round) -> bool:
 def rank(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     match_round = get_round(viewer, round_uuid, allow=policy.can_rank_in_round)
-    if request.method == "POST" and _refuse_if_closed(request, match_round):
-        return redirect("matching:rank", slug, match_round.uuid)
+    here = reverse("matching:rank", args=[slug, match_round.uuid])
+    if request.method == "POST" and not match_round.lists_open:
+        return _refuse_closed(request, match_round, here)
     rows = selectors.pool_for_learner(match_round, request.user)
     current = selectors.my_list(match_round, request.user)
     form = RankForm(
         request.POST or None, rows=rows, max_ranks=match_round.max_ranks, current=current
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ranking_save(
-                match_round=match_round,
-                learner=request.user,
-                guides=form.cleaned_data["guides"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            count = len(form.cleaned_data["guides"])
-            messages.success(
-                request,
-                f"Your list is saved ({count} guide{'s' if count != 1 else ''}). You can "
-                "change it until the deadline; nobody else sees it.",
-            )
-            return redirect("matching:rank", slug, match_round.uuid)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.ranking_save(
+            match_round=match_round,
+            learner=request.user,
+            guides=data["guides"],
+            acting_user=request.user,
+        ),
+        success=_list_saved,
+        then=here,
+    ):
+        return response
     position = {guide: i for i, guide in enumerate(current, start=1)}
     for row in rows:
         row["position"] = position.get(row["user"].pk)
@@ -374,25 +407,24 @@ def rank(request, slug, round_uuid):
 def marks(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     match_round = get_round(viewer, round_uuid, allow=policy.can_mark_in_round)
-    if request.method == "POST" and _refuse_if_closed(request, match_round):
-        return redirect("matching:marks", slug, match_round.uuid)
+    here = reverse("matching:marks", args=[slug, match_round.uuid])
+    if request.method == "POST" and not match_round.lists_open:
+        return _refuse_closed(request, match_round, here)
     rows = selectors.cohort_for_guide(match_round, request.user)
     form = MarksForm(request.POST or None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guide_marks_save(
-                match_round=match_round,
-                guide=request.user,
-                marks=form.marks(),
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request, "Your marks are saved. You can change them until the deadline."
-            )
-            return redirect("matching:marks", slug, match_round.uuid)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.guide_marks_save(
+            match_round=match_round,
+            guide=request.user,
+            marks=form.marks(),
+            acting_user=request.user,
+        ),
+        success="Your marks are saved. You can change them until the deadline.",
+        then=here,
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "rankings",

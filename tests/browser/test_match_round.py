@@ -129,6 +129,8 @@ def test_a_whole_round_from_opening_to_a_proposed_pairing(
     expect(leader.get_by_text("list sent · 2")).to_have_count(2)
     expect(leader.get_by_text("marked 1")).to_be_visible()
     screenshot(leader, "match-round-detail")
+    # The fill step is on by default; this first run shows the stable result alone.
+    leader.get_by_label("Fill unmatched learners with guides who have room").uncheck()
     leader.get_by_role("button", name="Run the round").click()
     expect(leader.get_by_role("heading", name="Run 1")).to_be_visible()
     pairs = leader.locator("table.pairs tbody tr")
@@ -192,3 +194,45 @@ def test_a_whole_round_from_opening_to_a_proposed_pairing(
     expect(liam.get_by_text("Grace Ibe").first).to_be_visible()  # the pool, still listed
     expect(liam.locator(".outcome")).not_to_contain_text("Maya")
     screenshot(liam, "match-learner-result")
+
+
+def test_a_learner_with_a_mentor_is_left_out_until_the_leader_includes_them(
+    live_server, cohort, session_for, screenshot
+):
+    from dyad.relationships.services import relationship_create
+
+    relationship_create(
+        program=cohort["liam"].memberships.get().program,
+        learner=cohort["maya"],
+        guide=cohort["omar"],
+        kind=GuidanceKind.MENTORING,
+        origin=Origin.ASSIGNED,
+        acting_user=cohort["director"],
+    )
+    leader = session_for(cohort["director"])
+    leader.get_by_role("link", name="Match rounds").click()
+    leader.get_by_role("link", name="Open a round").click()
+    leader.get_by_label("PGY-1", exact=True).check()
+    leader.get_by_role("button", name="Open the round").click()
+    success = leader.locator(".message.success")
+    expect(success).to_contain_text("2 learners can rank")
+    expect(success).to_contain_text("1 learner who already has a mentor is left out")
+    expect(leader.get_by_text("left out: already has a mentor: Omar Haddad")).to_be_visible()
+    screenshot(leader, "match-round-left-out")
+
+    leader.get_by_label("Also pair learners who already have a mentor").check()
+    leader.get_by_role("button", name="Save", exact=True).click()
+    expect(success).to_contain_text("now take part in the next run")
+    expect(leader.get_by_text("already has a mentor: Omar Haddad")).to_be_visible()
+    expect(leader.get_by_text("left out:")).to_have_count(0)
+
+    # Nobody ranked: the fill step places all three by fit, Maya after the others.
+    leader.get_by_role("button", name="Run the round").click()
+    expect(leader.get_by_role("heading", name="Run 1")).to_be_visible()
+    expect(leader.locator("table.pairs tbody tr")).to_have_count(3)
+    warning = leader.locator(".second-guides")
+    expect(warning).to_contain_text("1 learner would have two mentors")
+    expect(warning).to_contain_text("Maya Ortiz would have a second mentor")
+    screenshot(leader, "match-run-second-mentor")
+    leader.get_by_role("link", name="Publish this run").click()
+    expect(leader.locator(".second-guides")).to_contain_text("Maya Ortiz would have a second")

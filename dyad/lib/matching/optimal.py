@@ -17,6 +17,7 @@ proved optimal over *all* acceptable pairs by linear-programming duality:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -459,20 +460,34 @@ def _result(problem: Problem, assignment: list[int | None], proof: Proof) -> Opt
     return OptimalResult(tuple(assignment), len(pairs), total, proof)
 
 
-def fill_unmatched(problem: Problem, assignment: Assignment, **options) -> OptimalResult:
+def fill_unmatched(
+    problem: Problem, assignment: Assignment, *, later: Collection[int] = (), **options
+) -> OptimalResult:
     """The post-match step: offer unmatched learners the guides with room left.
 
     Keeps every pair of `assignment` (as pins) and solves the rest optimally over every
-    acceptable pair — most learners placed, then the best total score.
+    acceptable pair — most learners placed, then the best total score. Learners in `later`
+    (e.g. those who already have a guide of the kind elsewhere) are placed only in the
+    places the others cannot use: a first solve leaves them out, a second seats them.
     """
     kept = {learner: g for learner, g in enumerate(assignment) if g is not None}
     kept.update(problem.pinned_guide)
-    residual_problem = Problem(
+    waiting = [learner for learner in later if learner not in kept]
+    if waiting:
+        held_back = {(learner, g) for learner in waiting for g in range(problem.n_guides)}
+        first = _keeping(problem, kept, forbidden=problem.forbidden_set | held_back)
+        placed = optimal_match(first, **options).assignment
+        kept = {learner: g for learner, g in enumerate(placed) if g is not None}
+    return optimal_match(_keeping(problem, kept), **options)
+
+
+def _keeping(problem: Problem, kept: dict[int, int], forbidden=None) -> Problem:
+    """The problem with the `kept` pairs pinned (and other forbidden pairs, if given)."""
+    return Problem(
         learner_prefs=problem.learner_prefs,
         capacities=problem.capacities,
         scores=problem.scores,
         guide_ranks=problem.guide_ranks,
-        forbidden=problem.forbidden,
+        forbidden=problem.forbidden if forbidden is None else forbidden,
         pinned=tuple(sorted(kept.items())),
     )
-    return optimal_match(residual_problem, **options)

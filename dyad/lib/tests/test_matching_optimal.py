@@ -61,6 +61,33 @@ def test_fill_keeps_stable_pairs_and_places_as_many_as_possible(problem):
     assert _objective(filled) == lp_optimum(kept)
 
 
+@FAST
+@given(problems(), st.data())
+def test_fill_places_later_learners_only_where_the_others_cannot_go(problem, data):
+    learners = range(problem.n_learners)
+    later = data.draw(st.sets(st.sampled_from(learners))) if learners else set()
+    stable = stable_match(problem)
+    filled = fill_unmatched(problem, stable.assignment, later=later).assignment
+    assert_feasible(problem, filled)
+    for learner, guide in enumerate(stable.assignment):
+        if guide is not None:
+            assert filled[learner] == guide
+    waiting = [learner for learner in later if stable.assignment[learner] is None]
+    held_back = {(learner, g) for learner in waiting for g in range(problem.n_guides)}
+    without_later = Problem(
+        problem.learner_prefs,
+        problem.capacities,
+        problem.scores,
+        forbidden=set(problem.forbidden_set) | held_back,
+    )
+    others = fill_unmatched(without_later, stable.assignment).assignment
+    placed_others = sum(1 for x, g in enumerate(others) if g is not None and x not in later)
+    assert placed_others == sum(1 for x, g in enumerate(filled) if g is not None and x not in later)
+    # Then as many of the later learners as the places left allow.
+    plain = fill_unmatched(problem, stable.assignment).assignment
+    assert sum(g is not None for g in filled) <= sum(g is not None for g in plain)
+
+
 def test_popular_guides_need_the_proof_to_reach_the_rest():
     # Everyone ranks the same three guides; the others only have profile-like scores.
     rng = np.random.default_rng(7)

@@ -205,3 +205,61 @@ def test_weights_from_ignores_unknown_names_and_defaults_the_rest():
     assert weights.first_choice == 70
     assert weights.rank_step == ScoreWeights().rank_step
     assert engine.default_weights()["first_choice"] == ScoreWeights().first_choice
+
+
+# --- Learners who already have a guide of the kind -----------------------------------------
+
+
+def test_fill_places_learners_without_a_guide_before_those_who_have_one():
+    # One place is left after the stable run (Hal's). Ben already has a mentor and fits Hal
+    # better; Cal has nobody and ranked nobody: the place is Cal's.
+    shared = Profile(content_areas={"research"})
+    outcome = engine.solve(
+        data(
+            prefs={ANN: [GIA], BEN: [], CAL: []},
+            learner_profiles={BEN: shared},
+            guide_profiles={HAL: shared},
+            guided={BEN: ("Zoe Zane",)},
+        ),
+        solver=engine.STABLE,
+        fill=True,
+    )
+    assert pairs_of(outcome) == {ANN: GIA, CAL: HAL}
+    ben = next(u for u in outcome.unmatched if u.learner == BEN)
+    assert "No guide of the round has a place left" in ben.detail
+
+
+def test_fill_gives_places_left_to_learners_who_have_a_guide_after_the_others():
+    outcome = engine.solve(
+        data(prefs={ANN: [GIA], BEN: [], CAL: []}, capacities={GIA: 1, HAL: 2}, guided={BEN: ()}),
+        solver=engine.STABLE,
+        fill=True,
+    )
+    assert pairs_of(outcome) == {ANN: GIA, BEN: HAL, CAL: HAL}
+
+
+def test_after_the_fill_an_unmatched_learner_is_told_that_no_place_is_left():
+    outcome = engine.solve(
+        data(prefs={ANN: [GIA], BEN: [GIA], CAL: []}, capacities={GIA: 1, HAL: 1}),
+        solver=engine.STABLE,
+        fill=True,
+    )
+    assert len(outcome.pairs) == 2
+    (left,) = outcome.unmatched
+    assert left.detail.endswith("No guide of the round has a place left.")
+
+
+def test_after_the_fill_a_learner_is_told_which_guides_with_room_cannot_take_them():
+    outcome = engine.solve(
+        data(
+            prefs={ANN: [GIA], BEN: [], CAL: []},
+            capacities={GIA: 1, HAL: 2},
+            forbidden={(CAL, HAL): "evaluates them (CCC member)"},
+        ),
+        solver=engine.STABLE,
+        fill=True,
+    )
+    cal = next(u for u in outcome.unmatched if u.learner == CAL)
+    assert cal.detail == (
+        "The guides with a place left cannot take them: Hal: evaluates them (CCC member)."
+    )

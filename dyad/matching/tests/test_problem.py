@@ -146,6 +146,8 @@ def test_do_not_repair_pairs_are_forbidden(program, match_round, people):
 
 
 def test_pairs_already_open_in_the_kind_are_forbidden(program, match_round, people):
+    # Learners with a mentor take part only when the round includes them.
+    match_round.include_guided = True
     make_relationship(program=program, learner=people.ben, guide=people.ivy)
     make_relationship(
         program=program, learner=people.cal, guide=people.ivy, kind=GuidanceKind.ADVISING

@@ -24,6 +24,7 @@ from dyad.programs.models import GuidanceKind, Role
 from dyad.relationships.factories import (
     DoNotRepairFactory,
     EvaluativeRoleFactory,
+    make_active_relationship,
     make_guide,
     make_learner,
     make_relationship,
@@ -380,3 +381,91 @@ def test_a_peer_mentoring_round_pairs_seniors_with_interns(program, people):
     assert result.pairs.count() == 2  # two places for three interns
     relationships = services.run_publish(run=result, acting_user=people.director)
     assert {r.kind for r in relationships} == {GuidanceKind.PEER_MENTORING}
+
+
+# --- Learners who already have a guide of the round's kind ---------------------------------
+
+
+@pytest.fixture
+def zoe(program):
+    """A mentor, coach and advisor outside the round."""
+    return make_guide(
+        program,
+        "Zoe",
+        "Zane",
+        offers={GuidanceKind.MENTORING: 3, GuidanceKind.COACHING: 3, GuidanceKind.ADVISING: 3},
+    )
+
+
+def test_learners_with_a_guide_of_the_kind_are_left_out_of_the_run_by_default(
+    program, match_round, people, zoe
+):
+    make_relationship(program=program, learner=people.ann, guide=zoe)  # proposed mentoring
+    make_active_relationship(
+        program=program, learner=people.ben, guide=zoe, kind=GuidanceKind.COACHING
+    )
+    result = run(match_round, fill=True)
+    in_run = {p.learner for p in result.pairs.all()} | {u.learner for u in result.unmatched.all()}
+    assert in_run == {people.ben, people.cal}  # a coach is not a mentor: Ben takes part
+    assert result.stats["learners"] == 2
+    assert result.parameters["left_out"] == 1
+    assert result.parameters["include_guided"] is False
+
+
+def test_an_ended_relationship_does_not_leave_the_learner_out(program, match_round, people, zoe):
+    relationship = make_relationship(program=program, learner=people.ann, guide=zoe)
+    Relationship.objects.filter(pk=relationship.pk).update(state=State.ENDED)
+    result = run(match_round, fill=True)
+    assert result.pairs.filter(learner=people.ann).exists()
+
+
+def test_a_round_that_includes_guided_learners_takes_them_in(program, people, zoe):
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    match_round = make_round(program=program, guides=[people.gia, people.hal], include_guided=True)
+    rank(match_round, people.ann, people.gia)
+    result = run(match_round, fill=True)
+    # Three places for three learners: everyone is placed, Ann included.
+    assert result.pairs.count() == 3 and result.parameters["left_out"] == 0
+
+
+def test_the_leader_changes_whether_guided_learners_are_included_and_it_is_audited(
+    program, match_round, people
+):
+    services.round_settings_change(
+        match_round=match_round, include_guided=True, acting_user=people.director
+    )
+    match_round.refresh_from_db()
+    assert match_round.include_guided
+    assert actions(program)[-1] == "match_round.changed"
+
+
+def test_a_published_round_keeps_its_settings(program, match_round, people):
+    rank(match_round, people.ann, people.gia)
+    services.run_publish(run=run(match_round), acting_user=people.director)
+    with pytest.raises(RoundError, match="published"):
+        services.round_settings_change(
+            match_round=match_round, include_guided=True, acting_user=people.director
+        )
+
+
+def test_opening_invites_only_the_learners_who_take_part(
+    program, people, zoe, django_capture_on_commit_callbacks
+):
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_round(program=program, guides=[people.gia])
+    recipients = {m.to[0] for m in mail.outbox}
+    assert people.ann.email not in recipients and people.ben.email in recipients
+
+
+def test_a_learner_left_out_for_having_a_mentor_cannot_be_pinned(program, match_round, people, zoe):
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    with pytest.raises(RoundError, match="Ann Avery already has a mentor: Zoe Zane"):
+        services.pair_rule_add(
+            match_round=match_round,
+            learner=people.ann,
+            guide=people.gia,
+            rule=Rule.PIN,
+            acting_user=people.director,
+        )

@@ -487,3 +487,138 @@ def test_the_ranking_page_costs_the_same_queries_whatever_the_size_of_the_pool(
         guide.guide_profile.content_areas.set([research])
         match_round.guides.add(guide)
     assert count() == small
+
+
+# --- Learners who already have a guide of the kind ------------------------------------------
+
+
+@pytest.fixture
+def zoe(program):
+    return make_guide(program, "Zoe", "Zane", offers={GuidanceKind.MENTORING: 3})
+
+
+def test_the_round_page_shows_who_is_left_out_for_having_a_mentor(
+    client, program, match_round, people, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    client.force_login(people.director)
+    text = client.get(match_round.get_absolute_url()).content.decode()
+    assert "left out: already has a mentor: Zoe Zane" in text
+
+
+def test_a_leader_includes_guided_learners_and_the_pages_say_so(
+    client, program, match_round, people, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    client.force_login(people.director)
+    response = client.post(url("matching:round_settings", match_round), {"include_guided": "on"})
+    assert response["Location"] == match_round.get_absolute_url()
+    match_round.refresh_from_db()
+    assert match_round.include_guided
+    text = client.get(match_round.get_absolute_url()).content.decode()
+    assert "already has a mentor: Zoe Zane" in text and "left out:" not in text
+
+
+def test_the_preview_warns_of_a_learner_who_would_have_a_second_mentor(
+    client, program, match_round, people, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    services.round_settings_change(
+        match_round=match_round, include_guided=True, acting_user=people.director
+    )
+    rank(match_round, people.ann, people.gia)
+    run(match_round)
+    client.force_login(people.director)
+    text = client.get(url("matching:run_preview", match_round, number=1)).content.decode()
+    assert "Ann Avery would have a second mentor: Gia Gold, besides Zoe Zane." in text
+    confirm = client.get(url("matching:run_publish", match_round, number=1)).content.decode()
+    assert "Ann Avery would have a second mentor" in confirm
+
+
+def test_a_coach_is_not_a_reason_to_warn_of_a_second_mentor(
+    client, program, match_round, people, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    coach = make_guide(program, "Cora", "Coach", offers={GuidanceKind.COACHING: 2})
+    make_relationship(program=program, learner=people.ann, guide=coach, kind="coaching")
+    rank(match_round, people.ann, people.gia)
+    run(match_round)
+    client.force_login(people.director)
+    text = client.get(url("matching:run_preview", match_round, number=1)).content.decode()
+    assert "second mentor" not in text
+
+
+def _grow(program, match_round, size, zoe):
+    """`size` more learners (every other one with a mentor already) and guides, all ranked,
+    and the round run again with guided learners in."""
+    from dyad.relationships.factories import make_relationship
+
+    for i in range(size):
+        learner = make_learner(program, f"L{i}", "More")
+        guide = make_guide(program, f"G{i}", "More")
+        match_round.learners.add(learner)
+        match_round.guides.add(guide)
+        rank(match_round, learner, guide)
+        if i % 2:
+            make_relationship(program=program, learner=learner)
+    match_round.include_guided = True
+    match_round.save(update_fields=["include_guided"])
+    return run(match_round, fill=True)
+
+
+@pytest.mark.parametrize("name", ["matching:round", "matching:run_preview", "matching:run_publish"])
+def test_the_round_pages_cost_the_same_queries_at_two_sizes(
+    client, program, match_round, people, zoe, django_assert_num_queries, name
+):
+    def get(number, queries):
+        kwargs = {} if name == "matching:round" else {"number": number}
+        with django_assert_num_queries(queries):
+            assert client.get(url(name, match_round, **kwargs)).status_code == 200
+
+    _grow(program, match_round, 1, zoe)
+    small = run(match_round, fill=True)  # a run with one before it, as the large one has
+    client.force_login(people.director)
+    kwargs = {} if name == "matching:round" else {"number": small.number}
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url(name, match_round, **kwargs))
+    queries = len(ctx.captured_queries)
+    get(small.number, queries)
+    large = _grow(program, match_round, 12, zoe)
+    assert large.pairs.count() > small.pairs.count() + 10
+    get(large.number, queries)
+
+
+def test_the_opening_form_says_who_is_left_out_or_includes_them_when_ticked(
+    client, program, people, director, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    client.force_login(director)
+    data = {
+        "name": "Interns",
+        "kind": "mentoring",
+        "learner_roles": ["resident"],
+        "guides": [str(people.gia.pk)],
+        "deadline": (timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"),
+        "solver": "stable",
+        "max_ranks": "2",
+        **{f"w_{name}": str(value) for name, value in _weights().items()},
+    }
+    opened = client.post(reverse("matching:round_open", args=[program.slug]), data, follow=True)
+    text = opened.content.decode()
+    assert "2 learners can rank" in text
+    assert "1 learner who already has a mentor is left out and was not invited" in text
+    assert not MatchRound.objects.get().include_guided
+    data["name"] = "Everyone"
+    client.post(
+        reverse("matching:round_open", args=[program.slug]), {**data, "include_guided": "on"}
+    )
+    assert MatchRound.objects.get(name="Everyone").include_guided
