@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dyad.programs.models import Membership, Program, RosterImport
+from dyad.programs.models import Invitation, Membership, Program, RosterImport
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,3 +40,20 @@ class RosterImportAdmin(admin.ModelAdmin):
     list_display = ["filename", "program", "uploaded_by", "status", "created_at"]
     list_filter = ["status", "program"]
     readonly_fields = ["content", "summary"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: the queue is changed by send_invitations and by leaders on the roster
+    page, so that every resend is audited."""
+
+    list_display = ["user", "program", "state", "attempts", "queued_at", "sent_at"]
+    list_filter = ["state", "program"]
+    search_fields = ["user__email"]
+    list_select_related = ["user", "program"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -303,3 +303,18 @@ def test_people_with_a_password_are_never_counted_as_never_invited(program):
     assert list(invitations.never_invited(program).values_list("email", flat=True)) == [
         "lost@h.org"
     ]
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_the_queue_but_cannot_change_it(client, program):
+    apply_roster(program, roster_of(2))
+    admin = User.objects.create_superuser("admin@h.org", "a-long-password")
+    client.force_login(admin)
+    response = client.get(reverse("admin:programs_invitation_changelist"))
+    assert response.status_code == 200
+    assert "First0 Last0" in response.text
+    invitation = Invitation.objects.first()
+    change = reverse("admin:programs_invitation_change", args=[invitation.pk])
+    client.post(change, {"state": State.SENT})
+    invitation.refresh_from_db()
+    assert invitation.state == State.QUEUED
