@@ -146,7 +146,7 @@ def director(db):
 
 
 def test_on_a_phone_the_menu_button_shows_and_hides_the_navigation(
-    live_server, session_for, director
+    live_server, session_for, director, screenshot
 ):
     page = session_for(director)
     page.set_viewport_size({"width": PHONE, "height": 800})
@@ -161,6 +161,7 @@ def test_on_a_phone_the_menu_button_shows_and_hides_the_navigation(
     expect(people).to_be_visible()
     nav = page.locator(f"#{menu.get_attribute('aria-controls')}")
     expect(nav).to_contain_text("People")
+    screenshot(page, "menu-open-390")
 
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "false")

@@ -33,6 +33,10 @@
     return copy.textContent.trim();
   }
 
+  function isBlank(cell) {
+    return cell.textContent.trim() === "" && !cell.querySelector("input, select, textarea, button, img, svg, meter");
+  }
+
   // On a phone the tables stack into one card per row; each cell then shows the label of
   // its column, taken from the table's header so that templates need not repeat it.
   function labelCells(root) {
@@ -53,6 +57,8 @@
             if (label && cell.colSpan === 1 && !cell.hasAttribute("data-label")) {
               cell.setAttribute("data-label", label);
             }
+            // An empty cell would be a label with nothing beside it: the card leaves it out.
+            if (isBlank(cell)) cell.classList.add("blank");
             column += cell.colSpan || 1;
           });
         });
