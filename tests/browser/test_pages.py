@@ -167,6 +167,11 @@ def test_on_a_phone_the_menu_button_shows_and_hides_the_navigation(
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(people).to_be_hidden()
 
+    menu.click()
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_focused()
+
 
 def test_on_a_desktop_the_navigation_shows_without_a_menu_button(
     live_server, session_for, director
@@ -176,6 +181,25 @@ def test_on_a_desktop_the_navigation_shows_without_a_menu_button(
     page.goto(f"{live_server.url}/p/peds/")
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(page.get_by_role("link", name="People")).to_be_visible()
+
+
+def test_on_a_phone_each_table_row_is_a_card_that_labels_its_cells(
+    live_server, session_for, director
+):
+    page = session_for(director)
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    page.goto(f"{live_server.url}/p/peds/people/")
+    email = page.get_by_role("cell", name="director@example.org")
+    assert email.evaluate("el => getComputedStyle(el).display") == "flow-root"
+    label = email.evaluate("el => getComputedStyle(el, '::before').content")
+    assert label == '"E-mail"'
+    # The director has no level: an empty "Level" line would only take room.
+    level = page.locator("td[data-label=Level]").first
+    expect(level).to_be_hidden()
+
+    page.set_viewport_size({"width": DESKTOP, "height": 800})
+    assert email.evaluate("el => getComputedStyle(el).display") == "table-cell"
+    assert email.evaluate("el => getComputedStyle(el, '::before').content") == "none"
 
 
 def test_the_first_tab_reaches_a_skip_link_to_the_main_content(page, live_server, director):
