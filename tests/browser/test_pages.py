@@ -161,6 +161,8 @@ def test_on_a_phone_the_menu_button_shows_and_hides_the_navigation(
     expect(people).to_be_visible()
     nav = page.locator(f"#{menu.get_attribute('aria-controls')}")
     expect(nav).to_contain_text("People")
+    assert horizontal_overflow(page) <= 1
+    assert not [describe(v) for v in axe_violations(page)]
     screenshot(page, "menu-open-390")
 
     menu.click()
