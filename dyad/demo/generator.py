@@ -13,9 +13,10 @@ are anchored on the academic year that contains `today`, so that the demo never 
 stale; pass `today` for data that is identical to the day.
 
 The people are first described as plain specs, then written with bulk inserts by one
-writer that both generators share. Each part of the demo has its own function; the year
-of relationship and meeting history goes after `_demo_learner_profiles` once those models
-exist.
+writer that both generators share. Each part of the demo has its own function. Then come
+the pairings (pairs.py), their meetings, and the situations each demo login is there to
+show (states.py, personas.py); the institution gets its pairs and meetings in bulk
+(history.py).
 """
 
 import random

@@ -77,9 +77,9 @@ def build_demo_pairs(program, *, seed: int, year_start) -> dict[int, str]:
         for coach in rng.sample(coaches, len(coaches)):
             if pair(m, coach, GuidanceKind.COACHING, state="active", consent=rng.choice(CONSENTS)):
                 break
-    # Leave the personas' own pairs alone, and keep the director out of the request so
-    # that they may read it.
-    apart = {mentor.pk, director.pk}
+    # Leave the personas' own pairs alone (each login shows what the README says), and
+    # keep the director out of the request so that they may read it.
+    apart = {mentor.pk, director.pk} | {by_email[p.email].pk for p in personas.PERSONAS}
     _troubles([r for r in pairs if not apart & {r.guide_id, r.learner_id}], director, rng)
     return habits
 

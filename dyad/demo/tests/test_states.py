@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from dyad.accounts.models import User
@@ -139,3 +140,10 @@ def test_readme_lists_every_login_with_what_it_shows():
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     for persona in personas.PERSONAS:
         assert f"| `{persona.email}` | {persona.label} | {persona.shows} |" in readme
+
+
+def test_no_persona_is_party_to_the_ended_pairing_or_the_rematch_request(program):
+    emails = [persona.email for persona in personas.PERSONAS]
+    theirs = Relationship.objects.filter(Q(learner__email__in=emails) | Q(guide__email__in=emails))
+    assert not theirs.filter(state=State.ENDED).exists()
+    assert not RematchRequest.objects.filter(relationship__in=theirs).exists()
