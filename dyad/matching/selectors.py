@@ -133,6 +133,20 @@ def current_guides(match_round) -> dict[int, list]:
     return dict(found)
 
 
+def left_out_for(match_round, learner) -> list:
+    """The guides of the round's kind that leave this learner out of the round's runs
+    (empty when they take part). Before publication only: afterwards the round's own
+    pairings would count. One query at most."""
+    if match_round.include_guided or match_round.is_published:
+        return []
+    return [
+        relationship.guide
+        for relationship in Relationship.objects.filter(learner=learner, kind=match_round.kind)
+        .holding_seats()
+        .select_related("guide")
+    ]
+
+
 def run_learners(match_round):
     """(learners of the run, guided): `guided` maps each learner of the round who already
     has a guide of the kind to those guides. Unless the round includes them, they are left

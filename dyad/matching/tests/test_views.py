@@ -622,3 +622,16 @@ def test_the_opening_form_says_who_is_left_out_or_includes_them_when_ticked(
         reverse("matching:round_open", args=[program.slug]), {**data, "include_guided": "on"}
     )
     assert MatchRound.objects.get(name="Everyone").include_guided
+
+
+def test_a_learner_left_out_for_having_a_mentor_is_told_on_the_ranking_page(
+    client, program, match_round, people, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    client.force_login(people.ann)
+    text = client.get(url("matching:rank", match_round)).content.decode()
+    assert "You already have a mentor: Zoe Zane. This round pairs learners who have none" in text
+    client.force_login(people.ben)
+    assert "You already have" not in client.get(url("matching:rank", match_round)).content.decode()
