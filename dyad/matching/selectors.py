@@ -99,10 +99,14 @@ def rounds_for_user(user, program):
 
 
 def open_rounds_for(user, program, *, side):
-    """Rounds whose lists are open, in which the user is a learner or a guide."""
+    """Rounds whose lists are open, in which the user is a learner or a guide; as a
+    learner, not those that leave them out for already having a guide of the kind."""
     rounds = MatchRound.objects.for_program(program).lists_open()
     if side == "learner":
-        return rounds.for_learner(user)
+        guided = Relationship.objects.filter(
+            learner=user, kind=OuterRef("kind"), state__in=SEAT_HOLDING_STATES
+        )
+        return rounds.for_learner(user).exclude(Q(include_guided=False) & Exists(guided))
     return rounds.for_guide(user)
 
 
