@@ -214,13 +214,16 @@ def solve(data: RoundInput, *, solver: str, fill: bool = False) -> Outcome:
         forbidden=frozenset(forbidden),
         pinned=pinned,
     )
+    guided = [learner_at[u] for u in data.guided if u in learner_at]
     if solver == STABLE:
         assignment = list(stable_match(problem).assignment)
+    elif guided:
+        # Most learners without a guide of the kind first; those with one take what is left.
+        assignment = _fill(problem, [None] * len(data.learners), guided)
     else:
         assignment = _checked(problem, optimal_match)
     filled: set[int] = set()
     if fill and solver == STABLE:
-        guided = [learner_at[u] for u in data.guided if u in learner_at]
         after = _fill(problem, assignment, guided)
         filled = {i for i, g in enumerate(after) if g is not None and assignment[i] is None}
         assignment = after

@@ -99,10 +99,14 @@ def rounds_for_user(user, program):
 
 
 def open_rounds_for(user, program, *, side):
-    """Rounds whose lists are open, in which the user is a learner or a guide."""
+    """Rounds whose lists are open, in which the user is a learner or a guide; as a
+    learner, not those that leave them out for already having a guide of the kind."""
     rounds = MatchRound.objects.for_program(program).lists_open()
     if side == "learner":
-        return rounds.for_learner(user)
+        guided = Relationship.objects.filter(
+            learner=user, kind=OuterRef("kind"), state__in=SEAT_HOLDING_STATES
+        )
+        return rounds.for_learner(user).exclude(Q(include_guided=False) & Exists(guided))
     return rounds.for_guide(user)
 
 
@@ -131,6 +135,20 @@ def current_guides(match_round) -> dict[int, list]:
     ):
         found[relationship.learner_id].append(relationship.guide)
     return dict(found)
+
+
+def left_out_for(match_round, learner) -> list:
+    """The guides of the round's kind that leave this learner out of the round's runs
+    (empty when they take part). Before publication only: afterwards the round's own
+    pairings would count. One query at most."""
+    if match_round.include_guided or match_round.is_published:
+        return []
+    return [
+        relationship.guide
+        for relationship in Relationship.objects.filter(learner=learner, kind=match_round.kind)
+        .holding_seats()
+        .select_related("guide")
+    ]
 
 
 def run_learners(match_round):

@@ -385,8 +385,9 @@ def rank(request, slug, round_uuid):
     position = {guide: i for i, guide in enumerate(current, start=1)}
     for row in rows:
         row["position"] = position.get(row["user"].pk)
+    left_out_by = selectors.left_out_for(match_round, request.user)
     outcome = None
-    if policy.can_see_round_outcome(viewer, match_round):
+    if policy.can_see_round_outcome(viewer, match_round) and not left_out_by:
         outcome = selectors.outcome_for(match_round, request.user)
     ctx = {
         "viewer": viewer,
@@ -398,6 +399,7 @@ def rank(request, slug, round_uuid):
             row for row in sorted(rows, key=lambda r: r["position"] or 0) if row["position"]
         ],
         "outcome": outcome,
+        "left_out_by": left_out_by,
     }
     return TemplateResponse(request, "matching/rank.html", ctx)
 

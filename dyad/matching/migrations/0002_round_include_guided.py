@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_initial'),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matchround',
-            name='include_guided',
-            field=models.BooleanField(default=False, help_text='Also pair learners who already have a guide of this kind.'),
+            model_name="matchround",
+            name="include_guided",
+            field=models.BooleanField(
+                default=False, help_text="Also pair learners who already have a guide of this kind."
+            ),
         ),
     ]

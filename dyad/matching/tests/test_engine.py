@@ -263,3 +263,12 @@ def test_after_the_fill_a_learner_is_told_which_guides_with_room_cannot_take_the
     assert cal.detail == (
         "The guides with a place left cannot take them: Hal: evaluates them (CCC member)."
     )
+
+
+def test_the_optimal_solver_also_seats_learners_with_a_guide_only_in_places_left():
+    # Ben already has a mentor and ranked Hal first; Cal has none: Hal's one place is Cal's.
+    outcome = engine.solve(
+        data(prefs={ANN: [GIA], BEN: [HAL], CAL: []}, guided={BEN: ("Zoe Zane",)}),
+        solver=engine.OPTIMAL,
+    )
+    assert pairs_of(outcome) == {ANN: GIA, CAL: HAL}

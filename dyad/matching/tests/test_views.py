@@ -622,3 +622,31 @@ def test_the_opening_form_says_who_is_left_out_or_includes_them_when_ticked(
         reverse("matching:round_open", args=[program.slug]), {**data, "include_guided": "on"}
     )
     assert MatchRound.objects.get(name="Everyone").include_guided
+
+
+def test_a_learner_left_out_for_having_a_mentor_is_told_on_the_ranking_page(
+    client, program, match_round, people, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    client.force_login(people.ann)
+    text = client.get(url("matching:rank", match_round)).content.decode()
+    assert "You already have a mentor: Zoe Zane. This round pairs learners who have none" in text
+    client.force_login(people.ben)
+    assert "You already have" not in client.get(url("matching:rank", match_round)).content.decode()
+
+
+def test_the_home_page_does_not_invite_a_learner_left_out_for_having_a_mentor(
+    client, program, match_round, people, zoe
+):
+    from dyad.relationships.factories import make_relationship
+
+    make_relationship(program=program, learner=people.ann, guide=zoe)
+    client.force_login(people.ann)
+    home = reverse("programs:home", args=[program.slug])
+    assert f"“{match_round.name}” is open" not in client.get(home).content.decode()
+    services.round_settings_change(
+        match_round=match_round, include_guided=True, acting_user=people.director
+    )
+    assert f"“{match_round.name}” is open" in client.get(home).content.decode()
