@@ -12,6 +12,7 @@ from dyad.lib.cadence import (
     academic_year_start,
     evaluate,
     evaluate_many,
+    with_agreement,
 )
 
 POLICY = CadencePolicy()
@@ -457,3 +458,62 @@ def test_evaluate_many_uses_the_policy_of_each_kind():
     results = evaluate_many(policies, rows, day("2025-09-01"))
     assert [r.status for r in results] == [Status.OVERDUE, Status.ON_TRACK, Status.ON_TRACK]
     assert results[2].ended
+
+
+# --- The agreement (rule 5) ---------------------------------------------------------------
+
+AGREED_START = date(2024, 6, 1)
+
+
+def agreed(frequency, modes=(), policy=None):
+    return with_agreement(policy or CadencePolicy(), frequency, tuple(modes))
+
+
+def test_a_monthly_agreement_keeps_a_meeting_due_every_month_after_the_first_quarter():
+    meetings = [Meeting(date(2025, 11, 10), in_person=True)]
+    program_only = evaluate(CadencePolicy(), AGREED_START, meetings, date(2025, 11, 20))
+    monthly = evaluate(agreed("monthly"), AGREED_START, meetings, date(2025, 11, 20))
+    assert program_only.next_due == date(2026, 2, 10)
+    assert monthly.next_due == date(2025, 12, 31)
+
+
+def test_a_weekly_agreement_is_due_within_seven_days_and_not_always_due_soon():
+    meetings = [Meeting(date(2025, 11, 10), in_person=True)]
+    weekly = evaluate(agreed("weekly"), AGREED_START, meetings, date(2025, 11, 12))
+    assert weekly.next_due == date(2025, 11, 17)
+    assert weekly.status == Status.ON_TRACK
+    assert evaluate(agreed("weekly"), AGREED_START, meetings, date(2025, 11, 18)).status == (
+        Status.OVERDUE
+    )
+
+
+def test_an_agreement_never_asks_less_than_the_program():
+    strict = CadencePolicy(monthly_months=12, max_gap_days=30)
+    assert agreed("quarterly", policy=strict) == strict
+    assert agreed("bimonthly", policy=strict) == strict
+    assert agreed("bimonthly").max_gap_days == 61
+
+
+def test_a_pair_that_agreed_on_video_is_not_told_to_meet_in_person():
+    policy = agreed("monthly", ["video"])
+    result = evaluate(policy, AGREED_START, [Meeting(date(2025, 7, 8))], date(2025, 7, 20))
+    assert result.status == Status.ON_TRACK
+    assert result.in_person_due is None
+    assert result.reasons == ("Next meeting due by 31 August, by video.",)
+
+
+def test_the_next_meeting_names_the_agreed_modes_unless_in_person_is_due():
+    policy = agreed("monthly", ["in_person", "phone"])
+    met = [Meeting(date(2025, 7, 8), in_person=True)]
+    result = evaluate(policy, AGREED_START, met, date(2025, 7, 20))
+    assert result.reasons[0] == "Next meeting due by 31 August, in person or by phone."
+    last_year = [Meeting(date(2025, 6, 10), in_person=True)]
+    first = evaluate(policy, AGREED_START, last_year, date(2025, 7, 2))
+    assert first.reasons[0] == "Next meeting due by 31 July, in person."
+
+
+def test_unknown_agreed_terms_are_refused():
+    with pytest.raises(ValueError, match="frequency"):
+        agreed("fortnightly-ish")
+    with pytest.raises(ValueError, match="modes"):
+        agreed("monthly", ["carrier pigeon"])
