@@ -88,6 +88,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Protocol
 
+from dyad.lib.dates import format_day
+
 __all__ = [
     "CadencePolicy",
     "CadenceResult",
@@ -427,23 +429,23 @@ def evaluate(
 
     reasons = []
     if ended:
-        reasons.append(f"Ended on {_day(end, today)}.")
+        reasons.append(f"Ended on {format_day(end)}.")
     if first_missing:
         if never_met:
             reasons.append(
-                f"No meeting since the relationship started on {_day(start, today)}; "
-                f"the first was due by {_day(start_due, today)}."
+                f"No meeting since the relationship started on {format_day(start)}; "
+                f"the first was due by {format_day(start_due)}."
             )
         else:
             reasons.append(
-                f"No meeting yet this academic year; the first was due by {_day(first_due, today)}."
+                f"No meeting yet this academic year; the first was due by {format_day(first_due)}."
             )
     if overdue:
         reasons.append(
-            f"No meeting since {_day(last, today)}; one was due by {_day(gap_due, today)}."
+            f"No meeting since {format_day(last)}; one was due by {format_day(gap_due)}."
         )
     if shortfall:
-        was_due = _day(_in_person_deadline(required, *spread), today)
+        was_due = format_day(_in_person_deadline(required, *spread))
         count = "the first was" if required == 1 else f"{required} were"
         reasons.append(
             f"{in_person} of {needed} in-person meetings held this academic year; "
@@ -452,17 +454,17 @@ def evaluate(
     if not ended:
         if next_due is not None and next_due >= as_of:
             how = _mode_words(policy, next_due == in_person_due)
-            reasons.append(f"Next meeting due by {_day(next_due, today)}{how}.")
+            reasons.append(f"Next meeting due by {format_day(next_due)}{how}.")
         if (
             in_person_due is not None
             and in_person_due >= as_of
             and (next_due is None or in_person_due < next_due)
         ):
-            reasons.append(f"Next in-person meeting due by {_day(in_person_due, today)}.")
+            reasons.append(f"Next in-person meeting due by {format_day(in_person_due)}.")
         if next_due is None and end is not None and not (first_missing or overdue):
-            reasons.append(f"No further meeting is due before it ends on {_day(end, today)}.")
+            reasons.append(f"No further meeting is due before it ends on {format_day(end)}.")
         if planned is not None:
-            reasons.append(f"Next meeting planned for {_day(planned, today)}.")
+            reasons.append(f"Next meeting planned for {format_day(planned)}.")
 
     return CadenceResult(
         status=status,
@@ -489,12 +491,12 @@ def _not_started(
         due = None
     in_person_due = due if policy.first_meeting_in_person else None
     soon = today + _days(policy.due_soon_days)
-    reasons = [f"Starts on {_day(start, today)}."]
+    reasons = [f"Starts on {format_day(start)}."]
     if due is not None:
         how = _mode_words(policy, in_person_due is not None)
-        reasons.append(f"First meeting due by {_day(due, today)}{how}.")
+        reasons.append(f"First meeting due by {format_day(due)}{how}.")
     if planned is not None:
-        reasons.append(f"Next meeting planned for {_day(planned, today)}.")
+        reasons.append(f"Next meeting planned for {format_day(planned)}.")
     return CadenceResult(
         status=Status.DUE_SOON if due is not None and due <= soon else Status.ON_TRACK,
         next_due=due,
@@ -517,27 +519,3 @@ def evaluate_many(
         evaluate(policy_by_kind[kind], start, meetings, today, end)
         for kind, start, meetings, end in rows
     ]
-
-
-_MONTH_NAMES = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def _day(day: date, reference: date) -> str:
-    """'12 March', with the year when it differs from the reference day's."""
-    if day.year == reference.year:
-        return f"{day.day} {_MONTH_NAMES[day.month]}"
-    return f"{day.day} {_MONTH_NAMES[day.month]} {day.year}"
