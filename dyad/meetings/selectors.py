@@ -7,7 +7,7 @@ from dyad.lib import cadence
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
 from dyad.profiles.models import MeetingMode
 from dyad.programs.models import GuidanceKind, Membership
-from dyad.relationships.models import Agreement, Relationship, State
+from dyad.relationships.models import Agreement, Frequency, Relationship, State
 
 POLICY_FIELDS = [
     "year_start_month",
@@ -73,8 +73,13 @@ def agreed_terms(relationship_ids) -> dict[int, tuple[str, tuple[str, ...]]]:
     for rel_id, version, frequency, modes in rows:
         if rel_id not in newest or version > newest[rel_id][0]:
             newest[rel_id] = (version, frequency, modes)
+    # A value no form offers (old or hand-edited data) counts as not agreed, rather than
+    # stopping every dashboard of the program.
     return {
-        rel_id: (frequency, tuple(m for m in MeetingMode.values if m in modes))
+        rel_id: (
+            frequency if frequency in Frequency.values else None,
+            tuple(m for m in MeetingMode.values if m in (modes or [])),
+        )
         for rel_id, (_, frequency, modes) in newest.items()
     }
 

@@ -92,3 +92,9 @@ def test_the_meeting_form_starts_in_the_agreed_mode(client, by_video):
     url = reverse("meetings:schedule", args=[by_video.program.slug, by_video.uuid])
     form = client.get(url).context["form"]
     assert form["mode"].value() == "video"
+
+
+def test_agreed_terms_no_form_offers_leave_the_program_rule_in_place(monthly):
+    monthly.agreements.update(meeting_frequency="daily", preferred_modes=["telepathy"])
+    [result] = selectors.cadence_of([monthly], monthly.program, date(2025, 11, 20)).values()
+    assert result.next_due == date(2026, 2, 10)
