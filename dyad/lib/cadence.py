@@ -91,6 +91,7 @@ from typing import Protocol
 from dyad.lib.dates import format_day
 
 __all__ = [
+    "AGREED_FREQUENCY",
     "CadencePolicy",
     "CadenceResult",
     "Meeting",
