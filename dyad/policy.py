@@ -329,6 +329,11 @@ def can_edit_cadence_policy(viewer: Viewer) -> bool:
     return viewer.is_leader
 
 
+def can_prepare_meetings(user: User, relationship: Relationship) -> bool:
+    """The learner sets the goals of each meeting and sends material ahead (SPEC §0)."""
+    return user.pk == relationship.learner_id
+
+
 # --- Question bank and suggested agenda (SPEC M4) ---------------------------------------
 
 

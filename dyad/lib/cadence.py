@@ -45,6 +45,14 @@ relationship's part of it starts on E = max(year start, relationship start).
    in-person meeting. Deadlines after the relationship's end date are dropped. DUE_SOON
    when either falls within ``due_soon_days`` of the evaluation day.
 
+5. The agreement. A pair may agree to meet more often than the program asks, never less:
+   `with_agreement` narrows the program's policy to the agreed frequency (weekly and every
+   two weeks: at most 7 or 14 days between meetings; monthly: a meeting in every calendar
+   month of the year; every two months: at most 61 days; every three months: at most 92)
+   wherever that is stricter. The agreed modes are the ones expected: a pair that agreed
+   to meet only remotely has no in-person requirement, and the "next meeting" sentence
+   names the agreed modes.
+
 Statuses, most severe first; a relationship has the first that applies:
 
     FIRST_MEETING_MISSING  no meeting since the relationship started, or none yet this
@@ -75,12 +83,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Protocol
 
+from dyad.lib.dates import format_day
+
 __all__ = [
+    "AGREED_FREQUENCY",
     "CadencePolicy",
     "CadenceResult",
     "Meeting",
@@ -88,6 +99,7 @@ __all__ = [
     "academic_year_start",
     "evaluate",
     "evaluate_many",
+    "with_agreement",
 ]
 
 
@@ -131,8 +143,13 @@ class CadencePolicy:
     max_gap_days: int = 92
     min_in_person_per_year: int = 3
     due_soon_days: int = 14
+    # The modes the pair agreed on, in the order they are named; empty: any mode.
+    agreed_modes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        unknown = set(self.agreed_modes) - set(_MODE_WORDS)
+        if unknown:
+            raise ValueError(f"unknown meeting modes: {sorted(unknown)}")
         if not 1 <= self.year_start_month <= 12:
             raise ValueError("year_start_month must be between 1 and 12")
         if not 0 <= self.monthly_months <= 12:
@@ -145,6 +162,54 @@ class CadencePolicy:
             raise ValueError("min_in_person_per_year must be between 0 and 366")
         if not 0 <= self.due_soon_days <= 3660:
             raise ValueError("due_soon_days must be between 0 and 3660")
+
+
+# How the "next meeting" sentence names each mode.
+_MODE_WORDS = {"in_person": "in person", "video": "by video", "phone": "by phone"}
+
+# Agreed frequency: (a meeting in every calendar month?, longest gap in days or None).
+AGREED_FREQUENCY: dict[str, tuple[bool, int | None]] = {
+    "weekly": (True, 7),
+    "biweekly": (True, 14),
+    "monthly": (True, None),
+    "bimonthly": (False, 61),
+    "quarterly": (False, 92),
+}
+
+
+@lru_cache(maxsize=512)
+def with_agreement(
+    policy: CadencePolicy, frequency: str | None, modes: tuple[str, ...] = ()
+) -> CadencePolicy:
+    """The policy a relationship follows: the program's, made stricter by the agreed
+    frequency where that asks for more, with the agreed modes (rule 5). Cached: a program
+    has few kinds and few distinct agreements, so the dashboard builds each once."""
+    changes: dict = {}
+    if frequency:
+        if frequency not in AGREED_FREQUENCY:
+            raise ValueError(f"unknown meeting frequency: {frequency!r}")
+        every_month, gap = AGREED_FREQUENCY[frequency]
+        if every_month and policy.monthly_months < 12:
+            changes["monthly_months"] = 12
+        if gap is not None and gap < policy.max_gap_days:
+            changes["max_gap_days"] = gap
+            # Otherwise a weekly pair would always be "due soon".
+            changes["due_soon_days"] = min(policy.due_soon_days, gap // 2)
+    if modes:
+        changes["agreed_modes"] = tuple(modes)
+        if "in_person" not in modes:
+            changes["first_meeting_in_person"] = False
+            changes["min_in_person_per_year"] = 0
+    return replace(policy, **changes) if changes else policy
+
+
+def _mode_words(policy: CadencePolicy, in_person: bool) -> str:
+    """', in person', ', by video or by phone', or nothing when any mode will do."""
+    if in_person:
+        return ", in person"
+    if policy.agreed_modes:
+        return ", " + " or ".join(_MODE_WORDS[mode] for mode in policy.agreed_modes)
+    return ""
 
 
 class MeetingLike(Protocol):
@@ -365,23 +430,23 @@ def evaluate(
 
     reasons = []
     if end is not None and ended:
-        reasons.append(f"Ended on {_day(end, today)}.")
+        reasons.append(f"Ended on {format_day(end)}.")
     if first_missing:
         if start_due is not None and never_met:
             reasons.append(
-                f"No meeting since the relationship started on {_day(start, today)}; "
-                f"the first was due by {_day(start_due, today)}."
+                f"No meeting since the relationship started on {format_day(start)}; "
+                f"the first was due by {format_day(start_due)}."
             )
         else:
             reasons.append(
-                f"No meeting yet this academic year; the first was due by {_day(first_due, today)}."
+                f"No meeting yet this academic year; the first was due by {format_day(first_due)}."
             )
     if overdue and last is not None and gap_due is not None:
         reasons.append(
-            f"No meeting since {_day(last, today)}; one was due by {_day(gap_due, today)}."
+            f"No meeting since {format_day(last)}; one was due by {format_day(gap_due)}."
         )
     if shortfall:
-        was_due = _day(_in_person_deadline(required, *spread), today)
+        was_due = format_day(_in_person_deadline(required, *spread))
         count = "the first was" if required == 1 else f"{required} were"
         reasons.append(
             f"{in_person} of {needed} in-person meetings held this academic year; "
@@ -389,18 +454,18 @@ def evaluate(
         )
     if not ended:
         if next_due is not None and next_due >= as_of:
-            how = ", in person" if next_due == in_person_due else ""
-            reasons.append(f"Next meeting due by {_day(next_due, today)}{how}.")
+            how = _mode_words(policy, next_due == in_person_due)
+            reasons.append(f"Next meeting due by {format_day(next_due)}{how}.")
         if (
             in_person_due is not None
             and in_person_due >= as_of
             and (next_due is None or in_person_due < next_due)
         ):
-            reasons.append(f"Next in-person meeting due by {_day(in_person_due, today)}.")
+            reasons.append(f"Next in-person meeting due by {format_day(in_person_due)}.")
         if next_due is None and end is not None and not (first_missing or overdue):
-            reasons.append(f"No further meeting is due before it ends on {_day(end, today)}.")
+            reasons.append(f"No further meeting is due before it ends on {format_day(end)}.")
         if planned is not None:
-            reasons.append(f"Next meeting planned for {_day(planned, today)}.")
+            reasons.append(f"Next meeting planned for {format_day(planned)}.")
 
     return CadenceResult(
         status=status,
@@ -427,12 +492,12 @@ def _not_started(
         due = None
     in_person_due = due if policy.first_meeting_in_person else None
     soon = today + _days(policy.due_soon_days)
-    reasons = [f"Starts on {_day(start, today)}."]
+    reasons = [f"Starts on {format_day(start)}."]
     if due is not None:
-        how = ", in person" if in_person_due is not None else ""
-        reasons.append(f"First meeting due by {_day(due, today)}{how}.")
+        how = _mode_words(policy, in_person_due is not None)
+        reasons.append(f"First meeting due by {format_day(due)}{how}.")
     if planned is not None:
-        reasons.append(f"Next meeting planned for {_day(planned, today)}.")
+        reasons.append(f"Next meeting planned for {format_day(planned)}.")
     return CadenceResult(
         status=Status.DUE_SOON if due is not None and due <= soon else Status.ON_TRACK,
         next_due=due,
@@ -455,27 +520,3 @@ def evaluate_many(
         evaluate(policy_by_kind[kind], start, meetings, today, end)
         for kind, start, meetings, end in rows
     ]
-
-
-_MONTH_NAMES = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def _day(day: date, reference: date) -> str:
-    """'12 March', with the year when it differs from the reference day's."""
-    if day.year == reference.year:
-        return f"{day.day} {_MONTH_NAMES[day.month]}"
-    return f"{day.day} {_MONTH_NAMES[day.month]} {day.year}"

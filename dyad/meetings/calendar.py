@@ -21,6 +21,7 @@ from icalendar import PARTSTAT, ROLE, STATUS, Calendar, Event, vCalAddress, vDur
 
 from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
+from dyad.lib.dates import format_moment, format_time
 from dyad.meetings.models import CalendarFeed, Meeting, MeetingMode, MeetingStatus
 
 PRODID = "-//Dyad//Dyad//EN"
@@ -119,10 +120,11 @@ def _subject(meeting: Meeting, recipient, *, cancel: bool) -> str:
 
 
 def _when(meeting: Meeting) -> str:
-    """'Tuesday, October 14, 2025, 3:00 PM – 3:45 PM EDT', in the program's time zone."""
+    """'Tue 14 Oct 2025, 3:00 PM – 3:45 PM EDT', in the program's time zone; the zone is
+    named because a calendar may show the invitation elsewhere."""
     zone = ZoneInfo(settings.TIME_ZONE)
     starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
-    return f"{date_format(starts, 'l, F j, Y, g:i A')} – {date_format(ends, 'g:i A T')}"
+    return f"{format_moment(starts)} – {format_time(ends)} {date_format(ends, 'T')}"
 
 
 def invitation_message(meeting: Meeting, recipient, *, cancel: bool = False):

@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from dyad import flow
 from dyad.access import viewer_for
 from dyad.meetings import calendar
 from dyad.meetings.models import CalendarFeed
@@ -48,10 +48,10 @@ def settings_page(request):
 @login_required
 @require_POST
 def reset_token(request):
-    calendar.feed_reset_token(user=request.user, acting_user=request.user)
-    messages.success(
+    return flow.act(
         request,
-        "Your calendar has a new address. The old one no longer works: "
+        lambda: calendar.feed_reset_token(user=request.user, acting_user=request.user),
+        success="Your calendar has a new address. The old one no longer works: "
         "subscribe again with the address below.",
+        then=reverse("calendar:settings"),
     )
-    return redirect("calendar:settings")

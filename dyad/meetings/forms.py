@@ -1,9 +1,10 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from dyad.meetings.models import CadencePolicy
+from dyad.meetings.models import CadencePolicy, MeetingStatus
 from dyad.profiles.models import ContentArea, MeetingMode
 
 
@@ -15,7 +16,21 @@ class MeetingForm(forms.Form):
     )
     mode = forms.ChoiceField(choices=MeetingMode.choices, initial=MeetingMode.IN_PERSON)
     place = forms.CharField(required=False, max_length=200, help_text="Room or address.")
-    link = forms.URLField(required=False, label="Video link", assume_scheme="https")
+    link = forms.URLField(required=False, max_length=200, label="Video link", assume_scheme="https")
+
+    # Far enough for any real plan or record; near enough that end times and calendar
+    # entries stay well within what dates can hold.
+    YEARS_EITHER_SIDE = 10
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        reach = timedelta(days=365 * self.YEARS_EITHER_SIDE)
+        today = timezone.localdate()
+        if not today - reach <= day <= today + reach:
+            raise forms.ValidationError(
+                f"Choose a date within {self.YEARS_EITHER_SIDE} years of today."
+            )
+        return day
 
     def clean(self):
         data = super().clean()
@@ -39,29 +54,38 @@ class MeetingForm(forms.Form):
         }
 
 
+# Generous for a page of writing; a limit keeps a runaway paste out of the database.
+NOTE_MAX = 10_000
+
+
+def _note(label, **kwargs):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": kwargs.pop("rows", 3)}),
+        **kwargs,
+    )
+
+
 class PreparationForm(forms.Form):
-    goals = forms.CharField(
-        label="Goals for this meeting", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    progress = forms.CharField(
-        label="Progress since last time", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    obstacles = forms.CharField(
-        label="What got in the way", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    goals = _note("Goals for this meeting")
+    progress = _note("Progress since last time")
+    obstacles = _note("What got in the way")
 
 
 class SummaryForm(forms.Form):
-    text = forms.CharField(
-        label="Shared summary", required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    topics = forms.ModelMultipleChoiceField(
-        queryset=ContentArea.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    text = _note("Shared summary", rows=5)
+    # Checked against the program's topics in Python: a made-up id never reaches a query.
+    topics = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = ContentArea.objects.for_program(program)
+        self.areas = {str(area.pk): area for area in ContentArea.objects.for_program(program)}
+        self.fields["topics"].choices = [(pk, area.name) for pk, area in self.areas.items()]
+
+    def clean_topics(self):
+        return [self.areas[pk] for pk in self.cleaned_data["topics"]]
 
 
 class ActionItemForm(forms.Form):
@@ -71,11 +95,19 @@ class ActionItemForm(forms.Form):
 
 
 class PrivateNoteForm(forms.Form):
-    text = forms.CharField(
-        label="Private note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    text = _note(
+        "Private note",
+        rows=4,
         help_text="Only you will ever see this: not the other person, not program leadership.",
+    )
+
+
+class OutcomeForm(forms.Form):
+    """Whether a meeting whose time has come took place."""
+
+    outcome = forms.ChoiceField(
+        choices=[(MeetingStatus.HELD, "We met"), (MeetingStatus.MISSED, "It did not happen")],
+        error_messages={"required": "Say whether the meeting took place."},
     )
 
 
@@ -100,3 +132,22 @@ class CadencePolicyForm(forms.ModelForm):
             "due_soon_days": "“Due soon” … days ahead",
             "escalation_grace_days": "Tell the coordinator after … days overdue",
         }
+
+    # Bounds a real program stays within, and inside what the cadence engine accepts:
+    # a value outside them would stop every dashboard and reminder of the program.
+    LIMITS = {
+        "first_meeting_days_midyear": (0, 365),
+        "monthly_months": (0, 12),
+        "max_gap_days": (7, 366),
+        "min_in_person_per_year": (0, 52),
+        "due_soon_days": (0, 90),
+        "escalation_grace_days": (0, 365),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.LIMITS.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high
+            field.widget.attrs.update(min=low, max=high)
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]

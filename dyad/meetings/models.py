@@ -76,6 +76,10 @@ class Meeting(models.Model):
 
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
+    def has_started(self, now) -> bool:
+        """Whether it can be said to have taken place (or not): only once it has begun."""
+        return self.starts_at <= now
+
     @property
     def in_person(self) -> bool:
         return self.mode == MeetingMode.IN_PERSON

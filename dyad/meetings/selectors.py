@@ -7,7 +7,7 @@ from dyad.lib import cadence
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
 from dyad.profiles.models import MeetingMode
 from dyad.programs.models import GuidanceKind, Membership
-from dyad.relationships.models import Relationship, State
+from dyad.relationships.models import Agreement, Frequency, Relationship, State
 
 POLICY_FIELDS = [
     "year_start_month",
@@ -60,10 +60,42 @@ def policies_for(program) -> dict[str, cadence.CadencePolicy]:
     return policies
 
 
+def agreed_terms(relationship_ids) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """(frequency, modes) of the agreement in force of each relationship, in one query:
+    the newest version both parties acknowledged. Modes come in the order of the choices,
+    so that equal agreements give equal (cached) policies."""
+    newest: dict[int, tuple[int, str, list]] = {}
+    rows = Agreement.objects.filter(
+        relationship__in=relationship_ids,
+        learner_ack_at__isnull=False,
+        guide_ack_at__isnull=False,
+    ).values_list("relationship_id", "version", "meeting_frequency", "preferred_modes")
+    for rel_id, version, frequency, modes in rows:
+        if rel_id not in newest or version > newest[rel_id][0]:
+            newest[rel_id] = (version, frequency, modes)
+    # A value no form offers (old or hand-edited data) counts as not agreed, rather than
+    # stopping every dashboard of the program.
+    return {
+        rel_id: (
+            frequency if frequency in Frequency.values else None,
+            tuple(m for m in MeetingMode.values if m in (modes or [])),
+        )
+        for rel_id, (_, frequency, modes) in newest.items()
+    }
+
+
+def agreed_meeting_initial(relationship) -> dict:
+    """A new meeting starts in the first mode the pair agreed on."""
+    _, modes = agreed_terms([relationship.pk]).get(relationship.pk, (None, ()))
+    return {"mode": modes[0]} if modes else {}
+
+
 def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult]:
-    """Evaluate the cadence of many relationships in two queries."""
+    """Evaluate the cadence of many relationships in three queries: the program's rules
+    made stricter by each pair's agreement (see cadence.with_agreement)."""
     relationships = list(relationships)
     policies = policies_for(program)
+    terms = agreed_terms([r.pk for r in relationships])
     held = defaultdict(list)
     rows = (
         Meeting.objects.filter(relationship__in=[r.pk for r in relationships])
@@ -80,7 +112,13 @@ def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult
             )
         )
     return {
-        r.pk: cadence.evaluate(policies[r.kind], r.start_date, held[r.pk], today, r.end_date)
+        r.pk: cadence.evaluate(
+            cadence.with_agreement(policies[r.kind], *terms.get(r.pk, (None, ()))),
+            r.start_date,
+            held[r.pk],
+            today,
+            r.end_date,
+        )
         for r in relationships
     }
 

@@ -23,9 +23,9 @@ class MeetingError(ValidationError):
     """A rule refused the change; the message says why and what to do."""
 
 
-def _require_party(relationship, user):
-    if not policy.is_party(user, relationship):
-        raise PermissionDenied("Only the two people of this relationship plan its meetings.")
+# Said when someone outside the pair reaches a service; views never let it happen.
+NOT_A_PARTY = "Only the two people of this relationship plan its meetings."
+NOT_THE_LEARNER = "The learner prepares the meeting."
 
 
 def _require_open(relationship):
@@ -48,7 +48,8 @@ def meeting_schedule(
     *, relationship, acting_user, starts_at, duration_minutes, mode, place="", link=""
 ) -> Meeting:
     """Plan a meeting ahead; both parties receive a calendar invitation."""
-    _require_party(relationship, acting_user)
+    if not policy.is_party(acting_user, relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     _require_open(relationship)
     if starts_at < timezone.now():
         raise MeetingError(
@@ -73,7 +74,8 @@ def meeting_log(
     *, relationship, acting_user, starts_at, duration_minutes, mode, place="", link=""
 ) -> Meeting:
     """Record a meeting after the fact: it is held, and no invitation goes out."""
-    _require_party(relationship, acting_user)
+    if not policy.is_party(acting_user, relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     _require_open(relationship)
     if starts_at > timezone.now():
         raise MeetingError("That time is in the future. Schedule the meeting instead.")
@@ -102,7 +104,8 @@ def meeting_reschedule(
     *, meeting, acting_user, starts_at, duration_minutes, mode, place="", link=""
 ) -> Meeting:
     meeting = _lock(meeting)
-    _require_party(meeting.relationship, acting_user)
+    if not policy.is_party(acting_user, meeting.relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     _require_open(meeting.relationship)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise MeetingError(f"This meeting is {meeting.get_status_display().lower()}.")
@@ -120,7 +123,8 @@ def meeting_reschedule(
 @transaction.atomic
 def meeting_cancel(*, meeting, acting_user) -> Meeting:
     meeting = _lock(meeting)
-    _require_party(meeting.relationship, acting_user)
+    if not policy.is_party(acting_user, meeting.relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise MeetingError(f"This meeting is {meeting.get_status_display().lower()}.")
     meeting.status = MeetingStatus.CANCELLED
@@ -135,11 +139,14 @@ def meeting_cancel(*, meeting, acting_user) -> Meeting:
 def meeting_set_outcome(*, meeting, acting_user, held: bool) -> Meeting:
     """Mark a scheduled meeting as held or missed (once its time has come)."""
     meeting = _lock(meeting)
-    _require_party(meeting.relationship, acting_user)
+    if not policy.is_party(acting_user, meeting.relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     if meeting.status in (MeetingStatus.CANCELLED,):
         raise MeetingError("This meeting was cancelled.")
-    if meeting.starts_at > timezone.now():
-        raise MeetingError("This meeting has not started yet.")
+    if not meeting.has_started(timezone.now()):
+        raise MeetingError(
+            "This meeting has not started yet: say whether it took place once its time has come."
+        )
     meeting.status = MeetingStatus.HELD if held else MeetingStatus.MISSED
     meeting.save(update_fields=["status", "updated_at"])
     _audit(AuditAction(f"meeting.{meeting.status}"), meeting, acting_user)
@@ -148,8 +155,8 @@ def meeting_set_outcome(*, meeting, acting_user, held: bool) -> Meeting:
 
 @transaction.atomic
 def preparation_save(*, meeting, acting_user, goals, progress, obstacles) -> Preparation:
-    if acting_user.pk != meeting.relationship.learner_id:
-        raise PermissionDenied("The learner prepares the meeting.")
+    if not policy.can_prepare_meetings(acting_user, meeting.relationship):
+        raise PermissionDenied(NOT_THE_LEARNER)
     preparation, _ = Preparation.objects.update_or_create(
         meeting=meeting, defaults={"goals": goals, "progress": progress, "obstacles": obstacles}
     )
@@ -159,7 +166,8 @@ def preparation_save(*, meeting, acting_user, goals, progress, obstacles) -> Pre
 
 @transaction.atomic
 def summary_save(*, meeting, acting_user, text, topics) -> Summary:
-    _require_party(meeting.relationship, acting_user)
+    if not policy.is_party(acting_user, meeting.relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     summary, _ = Summary.objects.update_or_create(
         meeting=meeting, defaults={"text": text, "updated_by": acting_user}
     )
@@ -171,7 +179,8 @@ def summary_save(*, meeting, acting_user, text, topics) -> Summary:
 @transaction.atomic
 def action_item_add(*, meeting, acting_user, text, owner, due_date=None) -> ActionItem:
     relationship = meeting.relationship
-    _require_party(relationship, acting_user)
+    if not policy.is_party(acting_user, relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     if owner.pk not in (relationship.learner_id, relationship.guide_id):
         raise MeetingError("An action item belongs to the learner or the guide.")
     item = ActionItem.objects.create(meeting=meeting, text=text, owner=owner, due_date=due_date)
@@ -181,7 +190,8 @@ def action_item_add(*, meeting, acting_user, text, owner, due_date=None) -> Acti
 
 @transaction.atomic
 def action_item_toggle(*, item, acting_user) -> ActionItem:
-    _require_party(item.meeting.relationship, acting_user)
+    if not policy.is_party(acting_user, item.meeting.relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     item.done_at = None if item.done_at else timezone.now()
     item.save(update_fields=["done_at"])
     return item
@@ -189,7 +199,8 @@ def action_item_toggle(*, item, acting_user) -> ActionItem:
 
 def private_note_save(*, meeting, author, text) -> PrivateNote:
     """Not audited: even that a private note exists is its author's own business."""
-    _require_party(meeting.relationship, author)
+    if not policy.is_party(author, meeting.relationship):
+        raise PermissionDenied(NOT_A_PARTY)
     note, _ = PrivateNote.objects.update_or_create(
         meeting=meeting, author=author, defaults={"text": text}
     )

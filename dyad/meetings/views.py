@@ -1,29 +1,25 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_meeting, get_program, get_relationship
 from dyad.meetings import selectors, services
 from dyad.meetings.forms import (
     ActionItemForm,
     CadencePolicyForm,
     MeetingForm,
+    OutcomeForm,
     PreparationForm,
     PrivateNoteForm,
     SummaryForm,
 )
+from dyad.meetings.models import MeetingStatus
 from dyad.programs.models import GuidanceKind
 from dyad.relationships.models import ConsentCategory
 from dyad.relationships.services import consent_in_force, record_consent_read
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _meeting_form_page(request, viewer, relationship, form, *, title, action):
@@ -41,17 +37,17 @@ def _meeting_form_page(request, viewer, relationship, form, *, title, action):
 def _plan(request, slug, rel_uuid, *, service, title, done):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid, allow=policy.can_manage_meetings)
-    form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = service(
-                relationship=relationship, acting_user=request.user, **form.meeting_fields()
-            )
-        except ValidationError as error:
-            form.add_error(None, _errors(error))
-        else:
-            messages.success(request, done)
-            return redirect(meeting)
+    form = MeetingForm(request.POST or None, initial=selectors.agreed_meeting_initial(relationship))
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: service(
+            relationship=relationship, acting_user=request.user, **form.meeting_fields()
+        ),
+        success=done,
+        then=lambda meeting: meeting,
+    ):
+        return response
     return _meeting_form_page(request, viewer, relationship, form, title=title, action=title)
 
 
@@ -112,6 +108,7 @@ def detail(request, slug, meeting_uuid):
         "show": show,
         **record,
         "can_manage": policy.can_manage_meetings(viewer, relationship),
+        "has_started": meeting.has_started(timezone.now()),
     }
     if is_party:
         note = services.private_note_of(meeting, request.user)
@@ -134,7 +131,7 @@ def detail(request, slug, meeting_uuid):
             prefix="summary",
             initial={
                 "text": summary.text if summary else "",
-                "topics": list(summary.topics.all()) if summary else [],
+                "topics": [str(t.pk) for t in summary.topics.all()] if summary else [],
             },
         )
         ctx["action_form"] = ActionItemForm(prefix="action")
@@ -157,16 +154,16 @@ def reschedule(request, slug, meeting_uuid):
         "link": meeting.link,
     }
     form = MeetingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_reschedule(
-                meeting=meeting, acting_user=request.user, **form.meeting_fields()
-            )
-        except ValidationError as error:
-            form.add_error(None, _errors(error))
-        else:
-            messages.success(request, "Rescheduled. You both receive the updated invitation.")
-            return redirect(meeting)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.meeting_reschedule(
+            meeting=meeting, acting_user=request.user, **form.meeting_fields()
+        ),
+        success="Rescheduled. You both receive the updated invitation.",
+        then=meeting,
+    ):
+        return response
     return _meeting_form_page(
         request, viewer, meeting.relationship, form, title="Reschedule", action="Reschedule"
     )
@@ -177,42 +174,53 @@ def _meeting_post(request, slug, meeting_uuid, allow):
     return viewer, get_meeting(viewer, meeting_uuid, allow=allow)
 
 
-def _run(request, meeting, call, done):
-    try:
-        call()
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
-        messages.success(request, done)
-    return redirect(meeting)
+def _can_manage(viewer, meeting):
+    return policy.can_manage_meetings(viewer, meeting.relationship)
+
+
+def _errors_of(form) -> str:
+    """A refused form on the meeting page, field by field: the page shows several forms,
+    so each error says which field to fix."""
+    if form.is_valid():
+        return ""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        text = " ".join(errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
 
 
 @login_required
 @require_POST
 def cancel(request, slug, meeting_uuid):
-    _, meeting = _meeting_post(
-        request, slug, meeting_uuid, lambda v, m: policy.can_manage_meetings(v, m.relationship)
-    )
-    return _run(
+    _, meeting = _meeting_post(request, slug, meeting_uuid, _can_manage)
+    return flow.act(
         request,
-        meeting,
         lambda: services.meeting_cancel(meeting=meeting, acting_user=request.user),
-        "Cancelled. You both receive a cancellation for your calendars.",
+        success="Cancelled. You both receive a cancellation for your calendars.",
+        then=meeting,
     )
 
 
 @login_required
 @require_POST
 def outcome(request, slug, meeting_uuid):
-    _, meeting = _meeting_post(
-        request, slug, meeting_uuid, lambda v, m: policy.can_manage_meetings(v, m.relationship)
-    )
-    held = request.POST.get("outcome") == "held"
-    return _run(
+    _, meeting = _meeting_post(request, slug, meeting_uuid, _can_manage)
+    form = OutcomeForm(request.POST)
+    return flow.act(
         request,
-        meeting,
-        lambda: services.meeting_set_outcome(meeting=meeting, acting_user=request.user, held=held),
-        "Marked as held." if held else "Marked as missed.",
+        lambda: services.meeting_set_outcome(
+            meeting=meeting,
+            acting_user=request.user,
+            held=form.cleaned_data["outcome"] == MeetingStatus.HELD,
+        ),
+        success=lambda m: (
+            "Marked as held." if m.status == MeetingStatus.HELD else "Marked as missed."
+        ),
+        then=meeting,
+        form=form,
+        invalid=_errors_of(form),
     )
 
 
@@ -221,14 +229,15 @@ def outcome(request, slug, meeting_uuid):
 def preparation(request, slug, meeting_uuid):
     _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_preparation)
     form = PreparationForm(request.POST, prefix="prep")
-    form.is_valid()
-    return _run(
+    return flow.act(
         request,
-        meeting,
         lambda: services.preparation_save(
             meeting=meeting, acting_user=request.user, **form.cleaned_data
         ),
-        "Preparation saved. Your guide can read it before you meet.",
+        success="Preparation saved. Your guide can read it before you meet.",
+        then=meeting,
+        form=form,
+        invalid=_errors_of(form),
     )
 
 
@@ -237,16 +246,15 @@ def preparation(request, slug, meeting_uuid):
 def summary(request, slug, meeting_uuid):
     viewer, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_meeting_record)
     form = SummaryForm(request.POST, program=viewer.program, prefix="summary")
-    if not form.is_valid():
-        messages.error(request, "Choose topics from the list.")
-        return redirect(meeting)
-    return _run(
+    return flow.act(
         request,
-        meeting,
         lambda: services.summary_save(
             meeting=meeting, acting_user=request.user, **form.cleaned_data
         ),
-        "Summary saved.",
+        success="Summary saved.",
+        then=meeting,
+        form=form,
+        invalid=_errors_of(form),
     )
 
 
@@ -255,22 +263,26 @@ def summary(request, slug, meeting_uuid):
 def action_add(request, slug, meeting_uuid):
     _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_meeting_record)
     form = ActionItemForm(request.POST, prefix="action")
-    if not form.is_valid():
-        messages.error(request, "Write the action item, and choose who owns it.")
-        return redirect(meeting)
     relationship = meeting.relationship
-    owner = relationship.learner if form.cleaned_data["owner"] == "learner" else relationship.guide
-    return _run(
-        request,
-        meeting,
-        lambda: services.action_item_add(
+
+    def add():
+        data = form.cleaned_data
+        owner = relationship.learner if data["owner"] == "learner" else relationship.guide
+        return services.action_item_add(
             meeting=meeting,
             acting_user=request.user,
-            text=form.cleaned_data["text"],
+            text=data["text"],
             owner=owner,
-            due_date=form.cleaned_data["due_date"],
-        ),
-        "Action item added.",
+            due_date=data["due_date"],
+        )
+
+    return flow.act(
+        request,
+        add,
+        success="Action item added.",
+        then=meeting,
+        form=form,
+        invalid=_errors_of(form),
     )
 
 
@@ -279,11 +291,11 @@ def action_add(request, slug, meeting_uuid):
 def action_toggle(request, slug, meeting_uuid, item_uuid):
     _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_edit_meeting_record)
     item = get_object_or_404(meeting.action_items, uuid=item_uuid)
-    return _run(
+    return flow.act(
         request,
-        meeting,
         lambda: services.action_item_toggle(item=item, acting_user=request.user),
-        "Updated.",
+        success="Updated.",
+        then=meeting,
     )
 
 
@@ -292,10 +304,16 @@ def action_toggle(request, slug, meeting_uuid, item_uuid):
 def private_note(request, slug, meeting_uuid):
     _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_keep_private_note)
     form = PrivateNoteForm(request.POST, prefix="note")
-    form.is_valid()
-    services.private_note_save(meeting=meeting, author=request.user, text=form.cleaned_data["text"])
-    messages.success(request, "Private note saved. Only you can see it.")
-    return redirect(meeting)
+    return flow.act(
+        request,
+        lambda: services.private_note_save(
+            meeting=meeting, author=request.user, text=form.cleaned_data["text"]
+        ),
+        success="Private note saved. Only you can see it.",
+        then=meeting,
+        form=form,
+        invalid=_errors_of(form),
+    )
 
 
 @login_required
@@ -324,10 +342,16 @@ def cadence_policies(request, slug):
         )
         for k, _, row in selectors.cadence_page(viewer.program)["policies"]
     }
-    if request.method == "POST" and kind in forms and forms[kind].is_valid():
-        services.cadence_policy_save(form=forms[kind], acting_user=request.user)
-        messages.success(request, "Cadence saved. Dashboards and reminders follow it from now.")
-        return redirect("meetings:cadence", slug=slug)
+    if kind in forms and (
+        response := flow.submit(
+            request,
+            forms[kind],
+            lambda data: services.cadence_policy_save(form=forms[kind], acting_user=request.user),
+            success="Cadence saved. Dashboards and reminders follow it from now.",
+            then=request.path,
+        )
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "compliance",

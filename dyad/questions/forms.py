@@ -60,6 +60,8 @@ class QuestionForm(forms.Form):
     )
     position = forms.IntegerField(
         min_value=0,
+        # Far beyond any real bank, and inside what every database stores as an integer.
+        max_value=1_000_000,
         required=False,
         help_text="Lower numbers come first, in this list and in agendas. Empty: last.",
     )

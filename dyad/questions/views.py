@@ -1,19 +1,18 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_program, get_relationship
 from dyad.meetings.models import Meeting
 from dyad.questions import selectors, services
 from dyad.questions.forms import AskedForm, BankFilterForm, QuestionForm
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _bank_url(slug) -> str:
+    return reverse("questions:bank", args=[slug])
 
 
 @login_required
@@ -39,16 +38,16 @@ def bank(request, slug):
 def question_add(request, slug):
     viewer = get_program(request, slug, allow=policy.can_edit_question_bank)
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            question = services.question_create(
-                program=viewer.program, acting_user=request.user, **form.question_fields()
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, f"Added: “{question.text}”")
-            return redirect("questions:bank", slug)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.question_create(
+            program=viewer.program, acting_user=request.user, **form.question_fields()
+        ),
+        success=lambda question: f"Added: “{question.text}”",
+        then=_bank_url(slug),
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "questions",
@@ -65,19 +64,19 @@ def question_edit(request, slug, question_uuid):
     viewer = get_program(request, slug, allow=policy.can_edit_question_bank)
     question = selectors.bank_question(viewer.program, question_uuid)
     form = QuestionForm.for_question(question, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def update(data):
         fields = form.question_fields()
         if fields["position"] is None:
             del fields["position"]
-        try:
-            services.question_update(
-                program=viewer.program, question=question, acting_user=request.user, **fields
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, "The question is saved.")
-            return redirect("questions:bank", slug)
+        return services.question_update(
+            program=viewer.program, question=question, acting_user=request.user, **fields
+        )
+
+    if response := flow.submit(
+        request, form, update, success="The question is saved.", then=_bank_url(slug)
+    ):
+        return response
     ctx = {"viewer": viewer, "nav": "questions", "form": form, "question": question}
     return TemplateResponse(request, "questions/question_form.html", ctx)
 
@@ -85,14 +84,15 @@ def question_edit(request, slug, question_uuid):
 def _set_active(request, slug, question_uuid, *, active):
     viewer = get_program(request, slug, allow=policy.can_edit_question_bank)
     question = selectors.bank_question(viewer.program, question_uuid)
-    question = services.question_set_active(
-        program=viewer.program, question=question, active=active, acting_user=request.user
+    outcome = "will be suggested again" if active else "will no longer be suggested"
+    return flow.act(
+        request,
+        lambda: services.question_set_active(
+            program=viewer.program, question=question, active=active, acting_user=request.user
+        ),
+        success=lambda changed: f"“{changed.text}” {outcome}.",
+        then=_bank_url(slug),
     )
-    if active:
-        messages.success(request, f"“{question.text}” will be suggested again.")
-    else:
-        messages.success(request, f"“{question.text}” will no longer be suggested.")
-    return redirect("questions:bank", slug)
 
 
 @login_required
@@ -111,16 +111,21 @@ def question_reactivate(request, slug, question_uuid):
 @require_POST
 def bank_customize(request, slug):
     viewer = get_program(request, slug, allow=policy.can_edit_question_bank)
-    copied = services.question_bank_customize(program=viewer.program, acting_user=request.user)
-    if copied:
-        messages.success(
-            request,
+
+    def done(copied):
+        if not copied:
+            return "This program already has its own bank."
+        return (
             f"{viewer.program.name} now has its own bank: {copied} questions copied from the "
-            "default bank. Changes here no longer follow the default bank.",
+            "default bank. Changes here no longer follow the default bank."
         )
-    else:
-        messages.info(request, "This program already has its own bank.")
-    return redirect("questions:bank", slug)
+
+    return flow.act(
+        request,
+        lambda: services.question_bank_customize(program=viewer.program, acting_user=request.user),
+        success=done,
+        then=_bank_url(slug),
+    )
 
 
 @login_required
@@ -137,14 +142,15 @@ def mark_asked(request, slug, meeting_uuid):
         allow=policy.can_record_discussed_questions,
     )
     form = AskedForm(request.POST, questions=selectors.askable(viewer.program))
-    if form.is_valid():
-        services.questions_mark_asked(
+    return flow.act(
+        request,
+        lambda: services.questions_mark_asked(
             relationship=relationship,
             meeting=meeting,
             questions=form.cleaned_data["question"],
             acting_user=request.user,
-        )
-        messages.success(request, "Noted: these questions will not be suggested to you again.")
-    else:
-        messages.error(request, " ".join(form.errors["question"]))
-    return redirect("meetings:detail", slug, meeting_uuid)
+        ),
+        success="Noted: these questions will not be suggested to you again.",
+        then=meeting,
+        form=form,
+    )

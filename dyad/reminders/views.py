@@ -1,8 +1,7 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from dyad import flow
 from dyad.access import viewer_for
 from dyad.programs.selectors import programs_for_user
 from dyad.reminders import selectors, services
@@ -17,12 +16,16 @@ def preferences(request):
         request.POST if request.method == "POST" else None,
         initial={"enabled": sorted(selectors.enabled_kinds(request.user))},
     )
-    if form.is_bound and form.is_valid():
-        services.reminder_preferences_update(
-            user=request.user, enabled=form.cleaned_data["enabled"], acting_user=request.user
-        )
-        messages.success(request, "Your reminder choices are saved.")
-        return redirect("reminders:preferences")
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.reminder_preferences_update(
+            user=request.user, enabled=data["enabled"], acting_user=request.user
+        ),
+        success="Your reminder choices are saved.",
+        then=request.path,
+    ):
+        return response
     programs = list(programs_for_user(request.user)[:2])
     ctx = {
         "form": form,

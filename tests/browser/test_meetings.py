@@ -10,7 +10,7 @@ from dyad.meetings.models import Meeting
 from dyad.profiles.factories import GuideProfileFactory
 from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import GuidanceKind, Role
-from dyad.relationships.factories import acknowledge_both, make_relationship
+from dyad.relationships.factories import acknowledge_both, make_relationship, revise_agreement
 
 pytestmark = [
     pytest.mark.browser,
@@ -108,3 +108,28 @@ def test_leader_reads_the_compliance_table(live_server, pair, session_for, scree
     leader.get_by_label("Kind").select_option(label="Coaching")
     leader.get_by_role("button", name="Filter").click()
     expect(leader.get_by_text("No relationship matches.")).to_be_visible()
+
+
+def test_a_pair_that_agreed_on_video_sees_its_own_cadence_and_no_early_we_met(
+    live_server, pair, session_for, screenshot
+):
+    rel = pair["rel"]
+    revise_agreement(rel, rel.learner, meeting_frequency="monthly", preferred_modes=["video"])
+    acknowledge_both(rel)
+    learner = session_for(pair["learner"])
+    learner.goto(f"{live_server.url}{rel.get_absolute_url()}")
+    cadence = learner.locator("#meetings-h").locator("xpath=ancestor::section")
+    expect(cadence).to_contain_text("by video")
+    expect(cadence).not_to_contain_text("in person")
+    screenshot(learner, "relationship-agreed-video")
+
+    learner.get_by_role("link", name="Schedule a meeting").click()
+    expect(learner.get_by_label("Mode")).to_have_value("video")
+    learner.get_by_label("Date").fill((timezone.localdate() + timedelta(days=3)).isoformat())
+    learner.get_by_label("Time").fill("08:15")
+    learner.get_by_label("Video link").fill("https://video.example/liam")
+    learner.get_by_role("button", name="Schedule a meeting").click()
+    expect(learner.locator(".message.success")).to_contain_text("calendar invitation")
+    expect(learner.get_by_role("button", name="Cancel meeting")).to_be_visible()
+    expect(learner.get_by_role("button", name="We met")).to_have_count(0)
+    screenshot(learner, "meeting-future-no-we-met")

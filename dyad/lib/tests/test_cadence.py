@@ -12,6 +12,7 @@ from dyad.lib.cadence import (
     academic_year_start,
     evaluate,
     evaluate_many,
+    with_agreement,
 )
 
 POLICY = CadencePolicy()
@@ -105,7 +106,7 @@ def test_first_meeting_not_missing_yet_early_in_july():
     assert result.status is Status.ON_TRACK
     assert result.next_due == day("2025-07-31")
     assert result.in_person_due == day("2025-07-31")
-    assert result.reasons == ("Next meeting due by 31 July, in person.",)
+    assert result.reasons == ("Next meeting due by 31 Jul 2025, in person.",)
 
 
 def test_first_meeting_due_soon_in_the_last_fortnight_of_july():
@@ -118,7 +119,9 @@ def test_first_meeting_missing_once_july_passes_without_one():
     result = check(LAST_YEAR, "2025-08-01")
     assert result.status is Status.FIRST_MEETING_MISSING
     assert result.next_due == day("2025-07-31")
-    assert result.reasons[0] == "No meeting yet this academic year; the first was due by 31 July."
+    assert (
+        result.reasons[0] == "No meeting yet this academic year; the first was due by 31 Jul 2025."
+    )
 
 
 def test_meeting_on_the_deadline_day_counts():
@@ -138,14 +141,14 @@ def test_remote_first_meeting_still_needs_an_in_person_one_in_july():
     assert result.status is Status.ON_TRACK
     assert result.next_due == day("2025-08-31")
     assert result.in_person_due == day("2025-07-31")
-    assert "Next in-person meeting due by 31 July." in result.reasons
+    assert "Next in-person meeting due by 31 Jul 2025." in result.reasons
 
 
 def test_remote_first_meeting_is_an_in_person_shortfall_after_july():
     result = check([*LAST_YEAR, met("2025-07-10")], "2025-08-01")
     assert result.status is Status.IN_PERSON_SHORTFALL
     assert result.reasons[0] == (
-        "0 of 3 in-person meetings held this academic year; the first was due by 31 July."
+        "0 of 3 in-person meetings held this academic year; the first was due by 31 Jul 2025."
     )
 
 
@@ -160,7 +163,7 @@ def test_relationship_never_met_since_an_earlier_year_is_missing_its_first_meeti
     assert result.status is Status.FIRST_MEETING_MISSING
     assert result.next_due == day("2025-02-09")
     assert result.reasons[0] == (
-        "No meeting since the relationship started on 10 January; the first was due by 9 February."
+        "No meeting since the relationship started on 10 Jan 2025; the first was due by 9 Feb 2025."
     )
 
 
@@ -176,7 +179,7 @@ def test_midyear_start_gives_thirty_days():
     missing = check([], "2025-11-10", start=start)
     assert missing.status is Status.FIRST_MEETING_MISSING
     assert missing.reasons[0] == (
-        "No meeting since the relationship started on 10 October; the first was due by 9 November."
+        "No meeting since the relationship started on 10 Oct 2025; the first was due by 9 Nov 2025."
     )
 
 
@@ -213,7 +216,7 @@ def test_overdue_when_no_meeting_in_august():
     result = check([*LAST_YEAR, met("2025-07-08", in_person=True)], "2025-09-01")
     assert result.status is Status.OVERDUE
     assert result.next_due == day("2025-08-31")
-    assert result.reasons[0] == "No meeting since 8 July; one was due by 31 August."
+    assert result.reasons[0] == "No meeting since 8 Jul 2025; one was due by 31 Aug 2025."
 
 
 def test_late_meeting_clears_overdue():
@@ -235,7 +238,7 @@ def test_overdue_when_no_meeting_in_quarter():
     result = check(meetings, "2025-12-18")
     assert result.status is Status.OVERDUE
     assert result.last_meeting == day("2025-09-16")
-    assert result.reasons[0] == "No meeting since 16 September; one was due by 17 December."
+    assert result.reasons[0] == "No meeting since 16 Sep 2025; one was due by 17 Dec 2025."
 
 
 def test_due_soon_within_window():
@@ -243,7 +246,7 @@ def test_due_soon_within_window():
     assert check(meetings, "2025-12-02").status is Status.ON_TRACK
     due_soon = check(meetings, "2025-12-03")
     assert due_soon.status is Status.DUE_SOON
-    assert due_soon.reasons == ("Next meeting due by 17 December.",)
+    assert due_soon.reasons == ("Next meeting due by 17 Dec 2025.",)
 
 
 def test_due_soon_window_is_configurable():
@@ -276,7 +279,7 @@ def test_in_person_shortfall_when_second_third_ends_with_one():
     result = check(meetings, "2026-03-02")
     assert result.status is Status.IN_PERSON_SHORTFALL
     assert result.reasons[0] == (
-        "1 of 3 in-person meetings held this academic year; 2 were due by 1 March."
+        "1 of 3 in-person meetings held this academic year; 2 were due by 1 Mar 2026."
     )
 
 
@@ -321,7 +324,7 @@ def test_first_meeting_missing_takes_precedence_over_overdue():
     assert result.status is Status.FIRST_MEETING_MISSING
     assert [r.split(";")[0] for r in result.reasons] == [
         "No meeting yet this academic year",
-        "No meeting since 1 March",
+        "No meeting since 1 Mar 2025",
         "0 of 3 in-person meetings held this academic year",
     ]
 
@@ -354,7 +357,7 @@ def test_year_start_month_is_configurable():
     result = check([met("2025-11-20", in_person=True)], "2026-01-05", policy=policy)
     assert result.academic_year_start == day("2026-01-01")
     assert result.next_due == day("2026-01-31")
-    assert result.reasons == ("Next meeting due by 31 January, in person.",)
+    assert result.reasons == ("Next meeting due by 31 Jan 2026, in person.",)
 
 
 # Ended relationships, future, unheld and out-of-range meetings.
@@ -367,14 +370,14 @@ def test_ended_relationship_is_judged_as_it_stood_when_it_ended():
     assert result.status is Status.ON_TRACK
     assert result.next_due is None
     assert result.in_person_due is None
-    assert result.reasons == ("Ended on 10 September 2025.",)
+    assert result.reasons == ("Ended on 10 Sep 2025.",)
 
 
 def test_ended_relationship_that_lapsed_stays_overdue():
     meetings = [*LAST_YEAR, met("2025-07-08", in_person=True)]
     result = check(meetings, "2026-01-15", end="2025-09-10")
     assert result.status is Status.OVERDUE
-    assert result.reasons[1] == "No meeting since 8 July 2025; one was due by 31 August 2025."
+    assert result.reasons[1] == "No meeting since 8 Jul 2025; one was due by 31 Aug 2025."
 
 
 def test_ended_relationship_owes_what_fell_due_up_to_its_last_day():
@@ -387,7 +390,7 @@ def test_no_meeting_is_due_after_the_end_date():
     result = check([*LAST_YEAR, met("2025-07-08", in_person=True)], "2025-08-05", end="2025-08-20")
     assert result.status is Status.ON_TRACK
     assert result.next_due is None
-    assert result.reasons == ("No further meeting is due before it ends on 20 August.",)
+    assert result.reasons == ("No further meeting is due before it ends on 20 Aug 2025.",)
 
 
 def test_meetings_after_today_are_ignored():
@@ -415,7 +418,7 @@ def test_scheduled_meeting_is_reported_as_planned():
     result = check(meetings, "2025-07-20")
     assert result.status is Status.DUE_SOON
     assert result.next_planned == day("2025-07-25")
-    assert result.reasons[-1] == "Next meeting planned for 25 July."
+    assert result.reasons[-1] == "Next meeting planned for 25 Jul 2025."
 
 
 def test_meeting_today_not_yet_logged_is_planned_not_counted():
@@ -430,9 +433,9 @@ def test_relationship_that_has_not_started_has_its_first_meeting_ahead():
     assert result.next_due == day("2025-10-31")
     assert result.next_planned == day("2025-10-20")
     assert result.reasons == (
-        "Starts on 1 October.",
-        "First meeting due by 31 October, in person.",
-        "Next meeting planned for 20 October.",
+        "Starts on 1 Oct 2025.",
+        "First meeting due by 31 Oct 2025, in person.",
+        "Next meeting planned for 20 Oct 2025.",
     )
 
 
@@ -457,3 +460,62 @@ def test_evaluate_many_uses_the_policy_of_each_kind():
     results = evaluate_many(policies, rows, day("2025-09-01"))
     assert [r.status for r in results] == [Status.OVERDUE, Status.ON_TRACK, Status.ON_TRACK]
     assert results[2].ended
+
+
+# --- The agreement (rule 5) ---------------------------------------------------------------
+
+AGREED_START = date(2024, 6, 1)
+
+
+def agreed(frequency, modes=(), policy=None):
+    return with_agreement(policy or CadencePolicy(), frequency, tuple(modes))
+
+
+def test_a_monthly_agreement_keeps_a_meeting_due_every_month_after_the_first_quarter():
+    meetings = [Meeting(date(2025, 11, 10), in_person=True)]
+    program_only = evaluate(CadencePolicy(), AGREED_START, meetings, date(2025, 11, 20))
+    monthly = evaluate(agreed("monthly"), AGREED_START, meetings, date(2025, 11, 20))
+    assert program_only.next_due == date(2026, 2, 10)
+    assert monthly.next_due == date(2025, 12, 31)
+
+
+def test_a_weekly_agreement_is_due_within_seven_days_and_not_always_due_soon():
+    meetings = [Meeting(date(2025, 11, 10), in_person=True)]
+    weekly = evaluate(agreed("weekly"), AGREED_START, meetings, date(2025, 11, 12))
+    assert weekly.next_due == date(2025, 11, 17)
+    assert weekly.status == Status.ON_TRACK
+    assert evaluate(agreed("weekly"), AGREED_START, meetings, date(2025, 11, 18)).status == (
+        Status.OVERDUE
+    )
+
+
+def test_an_agreement_never_asks_less_than_the_program():
+    strict = CadencePolicy(monthly_months=12, max_gap_days=30)
+    assert agreed("quarterly", policy=strict) == strict
+    assert agreed("bimonthly", policy=strict) == strict
+    assert agreed("bimonthly").max_gap_days == 61
+
+
+def test_a_pair_that_agreed_on_video_is_not_told_to_meet_in_person():
+    policy = agreed("monthly", ["video"])
+    result = evaluate(policy, AGREED_START, [Meeting(date(2025, 7, 8))], date(2025, 7, 20))
+    assert result.status == Status.ON_TRACK
+    assert result.in_person_due is None
+    assert result.reasons == ("Next meeting due by 31 Aug 2025, by video.",)
+
+
+def test_the_next_meeting_names_the_agreed_modes_unless_in_person_is_due():
+    policy = agreed("monthly", ["in_person", "phone"])
+    met = [Meeting(date(2025, 7, 8), in_person=True)]
+    result = evaluate(policy, AGREED_START, met, date(2025, 7, 20))
+    assert result.reasons[0] == "Next meeting due by 31 Aug 2025, in person or by phone."
+    last_year = [Meeting(date(2025, 6, 10), in_person=True)]
+    first = evaluate(policy, AGREED_START, last_year, date(2025, 7, 2))
+    assert first.reasons[0] == "Next meeting due by 31 Jul 2025, in person."
+
+
+def test_unknown_agreed_terms_are_refused():
+    with pytest.raises(ValueError, match="frequency"):
+        agreed("fortnightly-ish")
+    with pytest.raises(ValueError, match="modes"):
+        agreed("monthly", ["carrier pigeon"])

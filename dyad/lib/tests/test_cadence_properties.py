@@ -10,7 +10,14 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dyad.lib.cadence import CadencePolicy, Meeting, Status, evaluate
+from dyad.lib.cadence import (
+    AGREED_FREQUENCY,
+    CadencePolicy,
+    Meeting,
+    Status,
+    evaluate,
+    with_agreement,
+)
 
 FAST = settings(max_examples=300, deadline=None)
 ROOT = Path(__file__).resolve().parents[3]
@@ -180,3 +187,21 @@ def test_module_imports_no_django():
         "assert not any(m.startswith('django') for m in sys.modules), 'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+agreed_terms = st.tuples(
+    st.sampled_from(sorted(AGREED_FREQUENCY)),
+    st.lists(st.sampled_from(["in_person", "video", "phone"]), unique=True).map(tuple),
+)
+
+
+@FAST
+@given(cases(), agreed_terms)
+def test_an_agreement_never_lets_a_meeting_fall_due_later(case, terms):
+    policy, start, meetings, today, end = case
+    program = evaluate(policy, start, meetings, today, end)
+    agreed = evaluate(with_agreement(policy, *terms), start, meetings, today, end)
+    assert later_or_equal(program.next_due, agreed.next_due)
+    if terms[1] and "in_person" not in terms[1]:
+        assert agreed.status != Status.IN_PERSON_SHORTFALL
+        assert not [reason for reason in agreed.reasons if "in person" in reason]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from dyad.meetings import selectors, services
 from dyad.meetings.models import CadencePolicy
 from dyad.programs.models import GuidanceKind
-from dyad.relationships.factories import acknowledge_both, make_relationship
+from dyad.relationships.factories import acknowledge_both, make_relationship, revise_agreement
 
 LONG_AGO = timezone.localdate() - timedelta(days=200)
 
@@ -69,18 +69,21 @@ def test_counts_per_status_add_up_to_every_relationship(program):
 
 def test_the_program_rules_are_used(program):
     rel = active(program)
+    revise_agreement(rel, rel.learner, meeting_frequency="quarterly")
+    acknowledge_both(rel)
     held(rel, 40)
-    strict = selectors.compliance_page(program, {})["page"].object_list[0]["result"]
+    usual = selectors.compliance_page(program, {})["page"].object_list[0]["result"]
     CadencePolicy.objects.create(
         program=program,
         kind=GuidanceKind.MENTORING,
-        max_gap_days=365,
+        max_gap_days=30,
         min_in_person_per_year=0,
         monthly_months=0,
     )
-    lax = selectors.compliance_page(program, {})["page"].object_list[0]["result"]
-    assert lax.status.severity <= strict.status.severity
-    assert lax.next_due > strict.next_due
+    strict = selectors.compliance_page(program, {})["page"].object_list[0]["result"]
+    assert strict.status.severity >= usual.status.severity
+    assert strict.next_due < usual.next_due
+    assert strict.next_due == strict.last_meeting + timedelta(days=30)
 
 
 @pytest.mark.django_db

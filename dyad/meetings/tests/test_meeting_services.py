@@ -141,3 +141,48 @@ def test_action_items_belong_to_a_party(rel, director):
 def test_a_proposed_relationship_may_plan_its_first_meeting(program):
     rel = make_relationship(program=program)
     assert plan(rel, rel.learner).status == MeetingStatus.SCHEDULED
+
+
+def test_a_future_meeting_cannot_be_marked_held_and_stays_scheduled(rel):
+    meeting = plan(rel, rel.learner)
+    with pytest.raises(services.MeetingError) as refused:
+        services.meeting_set_outcome(meeting=meeting, acting_user=rel.guide, held=True)
+    assert "has not started yet" in refused.value.messages[0]
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+    assert not AuditEntry.objects.filter(action="meeting.held")
+
+
+def test_who_prepares_a_meeting_is_the_policy_s_answer(rel, monkeypatch):
+    meeting = plan(rel, rel.learner)
+    monkeypatch.setattr(
+        services.policy, "can_prepare_meetings", lambda user, relationship: user == rel.guide
+    )
+    with pytest.raises(PermissionDenied, match="The learner prepares the meeting."):
+        services.preparation_save(
+            meeting=meeting, acting_user=rel.learner, goals="x", progress="", obstacles=""
+        )
+    prep = services.preparation_save(
+        meeting=meeting, acting_user=rel.guide, goals="y", progress="", obstacles=""
+    )
+    assert prep.goals == "y"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, u: plan(m.relationship, u),
+        lambda m, u: services.meeting_cancel(meeting=m, acting_user=u),
+        lambda m, u: services.summary_save(meeting=m, acting_user=u, text="x", topics=[]),
+        lambda m, u: services.action_item_add(
+            meeting=m, acting_user=u, text="x", owner=m.relationship.learner
+        ),
+        lambda m, u: services.private_note_save(meeting=m, author=u, text="x"),
+    ],
+    ids=["schedule", "cancel", "summary", "action", "private_note"],
+)
+def test_the_parties_are_who_the_policy_says(rel, call, monkeypatch):
+    meeting = plan(rel, rel.learner)
+    monkeypatch.setattr(services.policy, "is_party", lambda user, relationship: False)
+    with pytest.raises(PermissionDenied, match="Only the two people of this relationship"):
+        call(meeting, rel.learner)

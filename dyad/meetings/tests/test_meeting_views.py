@@ -134,3 +134,46 @@ def test_a_video_meeting_needs_its_link(client, program):
     )
     assert response.status_code == 200
     assert "Give the video link" in response.text
+
+
+def _scheduled(rel, starts_at):
+    return services.meeting_schedule(
+        relationship=rel,
+        acting_user=rel.learner,
+        starts_at=starts_at,
+        duration_minutes=45,
+        mode="video",
+        link="https://video.example/room",
+    )
+
+
+def test_we_met_is_offered_only_once_the_meeting_has_started(client, meeting):
+    rel = meeting.relationship
+    future = _scheduled(rel, timezone.now() + timedelta(days=2))
+    assert "We met" not in page(client, rel.learner, future)
+    assert "It did not happen" not in page(client, rel.learner, future)
+    assert "Cancel meeting" in page(client, rel.learner, future)
+    future.starts_at = timezone.now() - timedelta(minutes=5)
+    future.save()
+    assert "We met" in page(client, rel.learner, future)
+
+
+def test_posting_we_met_for_a_future_meeting_is_refused_with_a_message(client, meeting):
+    rel = meeting.relationship
+    future = _scheduled(rel, timezone.now() + timedelta(days=2))
+    client.force_login(rel.guide)
+    url = reverse("meetings:outcome", args=[rel.program.slug, future.uuid])
+    response = client.post(url, {"outcome": "held"}, follow=True)
+    assert "has not started yet" in response.text
+    future.refresh_from_db()
+    assert future.status == "scheduled"
+
+
+def test_an_unknown_outcome_is_refused_not_taken_for_missed(client, meeting):
+    rel = meeting.relationship
+    client.force_login(rel.guide)
+    url = reverse("meetings:outcome", args=[rel.program.slug, meeting.uuid])
+    response = client.post(url, {"outcome": "maybe"}, follow=True)
+    assert "Select a valid choice" in response.text
+    meeting.refresh_from_db()
+    assert meeting.status == "held"

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from dyad.meetings.models import Meeting, MeetingStatus
 from dyad.meetings.selectors import cadence_of
-from dyad.relationships.factories import make_active_relationship, make_guide, make_learner
+from dyad.relationships.factories import (
+    acknowledge_both,
+    make_active_relationship,
+    make_guide,
+    make_learner,
+    revise_agreement,
+)
+from dyad.relationships.models import Frequency
 from dyad.reminders.services import reminders_send
 
 
@@ -25,7 +32,8 @@ def meeting(relationship, starts_at, *, status=MeetingStatus.SCHEDULED, **fields
 
 
 def pair(program, learner_name=("Lee", "Learner"), guide_name=("Gale", "Guide"), **kwargs):
-    """An active mentoring pair started in June 2024 that met in person in July, August and
+    """An active mentoring pair started in June 2024, agreed to meet every three months (the
+    program's own rule after the first quarter), that met in person in July, August and
     September 2025: on track in October 2025, its next meeting due by 16 December 2025
     (92 days after 15 September), due soon from 2 December, overdue from 17 December."""
     learner = make_learner(program, *learner_name)
@@ -33,6 +41,8 @@ def pair(program, learner_name=("Lee", "Learner"), guide_name=("Gale", "Guide"),
     relationship = make_active_relationship(
         program=program, learner=learner, guide=guide, start_date=date(2024, 6, 1), **kwargs
     )
+    revise_agreement(relationship, learner, meeting_frequency=Frequency.QUARTERLY)
+    acknowledge_both(relationship)
     for day in (date(2025, 7, 10), date(2025, 8, 12), date(2025, 9, 15)):
         meeting(relationship, at(day.year, day.month, day.day), status=MeetingStatus.HELD)
     return relationship

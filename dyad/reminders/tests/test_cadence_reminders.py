@@ -33,7 +33,7 @@ def test_due_soon_goes_to_the_learner_by_default(rel):
     mails = run(at(2025, 12, 2))
     assert [m.subject for m in mails] == ["Time to schedule: Mentoring meeting with Gale Guide"]
     assert mails[0].to == [rel.learner.email]
-    assert "due by Tuesday 16 December 2025" in mails[0].body
+    assert "due by 16 Dec 2025" in mails[0].body
     assert f"/p/{rel.program.slug}/relationships/{rel.uuid}/meetings/new/" in mails[0].body
 
 
@@ -53,7 +53,7 @@ def test_overdue_the_day_after_the_due_date(rel):
     mails = run(at(2025, 12, 17, 0, 15))
     assert [m.subject for m in mails] == ["Overdue: Mentoring meeting with Gale Guide"]
     assert mails[0].to == [rel.learner.email]
-    assert "was due by Tuesday 16 December 2025" in mails[0].body
+    assert "was due by 16 Dec 2025" in mails[0].body
 
 
 def test_overdue_is_sent_once_per_missed_due_date(rel):
@@ -88,7 +88,7 @@ def test_first_meeting_missing_counts_as_overdue(program):
     assert status_on(new, date(2025, 10, 15)).status == Status.FIRST_MEETING_MISSING
     mails = run(at(2025, 10, 15))
     assert [m.subject for m in mails] == ["Overdue: Mentoring meeting with Bo Mentor"]
-    assert "was due by Wednesday 1 October 2025" in mails[0].body
+    assert "was due by 1 Oct 2025" in mails[0].body
 
 
 def test_escalation_to_coordinators_after_the_grace_period(rel, coordinator, director):
@@ -100,7 +100,7 @@ def test_escalation_to_coordinators_after_the_grace_period(rel, coordinator, dir
     ]
     body = mails[0].body
     assert "Lee Learner (learner) and Gale Guide (guide)" in body
-    assert "15 days overdue for a meeting (due by 16 December 2025)" in body
+    assert "15 days overdue for a meeting (due by 16 Dec 2025)" in body
     assert f"/p/{rel.program.slug}/compliance/" in body
 
 
