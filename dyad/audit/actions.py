@@ -71,6 +71,12 @@ class AuditAction(models.TextChoices):
     MATCH_ROUND_UNFORBIDDEN = "match_round.unforbidden", "Forbid removed in a match round"
     # Roster (SPEC M1)
     ROSTER_APPLIED = "roster.applied", "Roster imported"
+    # Goals (SPEC M7)
+    GOAL_CREATED = "goal.created", "Goal set"
+    GOAL_UPDATED = "goal.updated", "Goal changed"
+    GOAL_CLOSED = "goal.closed", "Goal closed (achieved or dropped)"
+    GOAL_MILESTONE_DONE = "goal.milestone_done", "Goal milestone or action item done"
+    ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -101,4 +107,6 @@ FAMILIES = {
     "question_bank": "Question bank",
     "match_round": "Match rounds",
     "roster": "Roster",
+    "goal": "Goals",
+    "achievement": "Successes",
 }

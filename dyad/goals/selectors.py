@@ -1,0 +1,89 @@
+"""Reads for the goal pages: each starts from the viewer, so that nobody's list holds a
+goal they may not read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+
+from dyad.goals.models import Achievement, Goal, GoalStatus
+from dyad.lib import smart
+from dyad.relationships.services import consent_in_force
+
+
+def goal_consent(goal: Goal) -> frozenset[str]:
+    """What leadership may see of the goal's pairing; nothing for a personal goal."""
+    return consent_in_force(goal.relationship) if goal.relationship_id else frozenset()
+
+
+def _with_parties(goals):
+    return goals.select_related("learner", "relationship__guide", "program").order_by(
+        "status", "target_date", "-created_at"
+    )
+
+
+def goals_of_learner(program, learner):
+    return _with_parties(Goal.objects.for_program(program).filter(learner=learner))
+
+
+def goals_for_guide(program, guide):
+    """Goals the guide may read, grouped by learner (in name order)."""
+    goals = _with_parties(Goal.objects.for_program(program).visible_to_guide(guide))
+    grouped = defaultdict(list)
+    for goal in goals:
+        grouped[goal.learner].append(goal)
+    return sorted(grouped.items(), key=lambda item: (item[0].last_name, item[0].first_name))
+
+
+def goal_counts(program) -> list[dict]:
+    """Per learner, how many goals are in progress, achieved and dropped: one query,
+    whatever the number of learners. No titles, no content."""
+    rows = (
+        Goal.objects.for_program(program)
+        .values("learner", "learner__first_name", "learner__last_name", "status")
+        .annotate(n=Count("id"))
+        .order_by("learner__last_name", "learner__first_name", "learner")
+    )
+    table: dict[int, dict] = {}
+    for row in rows:
+        entry = table.setdefault(
+            row["learner"],
+            {
+                "name": f"{row['learner__first_name']} {row['learner__last_name']}",
+                **{status: 0 for status in GoalStatus.values},
+            },
+        )
+        entry[row["status"]] = row["n"]
+    return list(table.values())
+
+
+def open_goal_count(program, learner, *, excluding: Goal | None = None) -> int:
+    goals = Goal.objects.for_program(program).open().filter(learner=learner)
+    if excluding is not None:
+        goals = goals.exclude(pk=excluding.pk)
+    return goals.count()
+
+
+def smart_gaps(draft: smart.Draft, *, program, learner, goal: Goal | None = None):
+    """What the draft lacks today, counting the learner's other open goals."""
+    return smart.check(
+        draft,
+        today=timezone.localdate(),
+        open_goals=open_goal_count(program, learner, excluding=goal),
+    )
+
+
+def goal_page(goal: Goal) -> dict:
+    return {
+        "steps": list(goal.steps.all()),
+        "check_ins": list(goal.check_ins.select_related("author", "meeting")),
+        "meetings": list(goal.meetings.order_by("-starts_at")),
+        "shared_with": list(goal.shared_with.select_related("guide")),
+        "achievements": list(goal.achievements.all()),
+    }
+
+
+def portfolio(program, learner):
+    return Achievement.objects.for_learner(program, learner).select_related("goal", "recorded_by")
