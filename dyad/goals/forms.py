@@ -1,6 +1,14 @@
 from django import forms
 
-from dyad.goals.models import Achievement, AchievementKind, CheckIn, Goal, GoalStatus, Step
+from dyad.goals.models import (
+    Achievement,
+    AchievementKind,
+    CheckIn,
+    Goal,
+    GoalStatus,
+    Progress,
+    Step,
+)
 from dyad.lib import smart
 from dyad.relationships.models import Relationship
 
@@ -35,7 +43,7 @@ class GoalForm(forms.ModelForm):
         queryset=Relationship.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Share this personal goal with",
+        label="If it is just yours, show it to",
     )
 
     class Meta:
@@ -48,6 +56,10 @@ class GoalForm(forms.ModelForm):
             "target_date": "Target date",
             "competency": "ACGME competency",
             "relevance": "Why it matters to you",
+        }
+        help_texts = {
+            "measure": "A number, a count, a score, a date.",
+            "relevance": "A career aim, or a need you noticed.",
         }
         widgets = {"target_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
@@ -129,6 +141,7 @@ class CheckInForm(forms.ModelForm):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings.order_by("-starts_at")
+        self.fields["progress"].choices = [("", "— not said —"), *Progress.choices]
 
 
 class GoalChoiceField(forms.ModelChoiceField):
