@@ -499,3 +499,11 @@ def can_record_achievement(viewer: Viewer, learner: User) -> bool:
     """The learner, and their guides (a nomination the mentor made, a paper they wrote
     together)."""
     return can_view_portfolio(viewer, learner)
+
+
+def visible_meetings(viewer: Viewer, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Of `meetings`, those the viewer may know took place: their own, or any for a leader.
+    A guide shown a personal goal does not learn when the learner met their other guides."""
+    if viewer.is_leader:
+        return meetings.filter(relationship__program=viewer.program)
+    return meetings.for_party(viewer.user)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Count
 from django.utils import timezone
 
+from dyad import policy
 from dyad.goals.models import Achievement, Goal, GoalStatus
 from dyad.lib import smart
 from dyad.relationships.services import consent_in_force
@@ -75,11 +76,17 @@ def smart_gaps(draft: smart.Draft, *, program, learner, goal: Goal | None = None
     )
 
 
-def goal_page(goal: Goal) -> dict:
+def goal_page(viewer, goal: Goal) -> dict:
+    """What the goal page shows. Meetings, and the meeting a check-in was made at, only
+    where the viewer may know that the meeting took place."""
+    meetings = list(policy.visible_meetings(viewer, goal.meetings.order_by("-starts_at")))
+    check_ins = list(goal.check_ins.select_related("author", "meeting"))
+    for entry in check_ins:
+        entry.shown_meeting = entry.meeting if entry.meeting in meetings else None
     return {
         "steps": list(goal.steps.all()),
-        "check_ins": list(goal.check_ins.select_related("author", "meeting")),
-        "meetings": list(goal.meetings.order_by("-starts_at")),
+        "check_ins": check_ins,
+        "meetings": meetings,
         "shared_with": list(goal.shared_with.select_related("guide")),
         "achievements": list(goal.achievements.all()),
     }

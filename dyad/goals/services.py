@@ -155,14 +155,16 @@ def step_toggle(*, step: Step, acting_user) -> Step:
     return step
 
 
-def discussable_meetings(goal: Goal):
-    """The meetings a check-in may refer to: those of the goal's pairing, or of the
-    pairings it is shared with."""
+def discussable_meetings(goal: Goal, user):
+    """The meetings `user` may tie a check-in to: their own meetings of the goal's pairing,
+    or of the pairings it is shared with (never another guide's meetings with the learner)."""
     from dyad.meetings.models import Meeting
 
     if goal.relationship_id:
-        return Meeting.objects.filter(relationship=goal.relationship_id)
-    return Meeting.objects.filter(relationship__in=goal.shared_with.all())
+        meetings = Meeting.objects.filter(relationship=goal.relationship_id)
+    else:
+        meetings = Meeting.objects.filter(relationship__in=goal.shared_with.all())
+    return meetings.for_party(user)
 
 
 @transaction.atomic
@@ -174,7 +176,8 @@ def check_in(
     _require_open(goal)
     if percent is None and not progress:
         raise ValidationError("Say how far along you are: a percent, or on track / behind.")
-    if meeting is not None and not discussable_meetings(goal).filter(pk=meeting.pk).exists():
+    allowed = discussable_meetings(goal, acting_user)
+    if meeting is not None and not allowed.filter(pk=meeting.pk).exists():
         raise ValidationError({"meeting": "Choose a meeting of the pairing this goal is in."})
     entry = CheckIn(
         goal=goal,

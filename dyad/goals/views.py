@@ -103,7 +103,7 @@ def detail(request, slug, goal_uuid):
         "can_edit": policy.can_edit_goal(viewer, goal),
         "can_work": policy.can_work_on_goal(viewer, goal),
         "can_close": policy.can_close_goal(viewer, goal),
-        **selectors.goal_page(goal),
+        **selectors.goal_page(viewer, goal),
     }
     if goal.is_open and participant:
         ctx["gaps"] = selectors.smart_gaps(
@@ -112,7 +112,7 @@ def detail(request, slug, goal_uuid):
     if ctx["can_work"]:
         ctx["step_form"] = StepForm(prefix="step")
         ctx["check_in_form"] = CheckInForm(
-            prefix="check", meetings=services.discussable_meetings(goal)
+            prefix="check", meetings=services.discussable_meetings(goal, request.user)
         )
     if ctx["can_close"]:
         ctx["close_form"] = CloseForm(prefix="close")
@@ -206,7 +206,9 @@ def step_toggle(request, slug, goal_uuid, step_uuid):
 def check_in(request, slug, goal_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     goal = get_goal(viewer, goal_uuid, allow=policy.can_work_on_goal)
-    form = CheckInForm(request.POST, prefix="check", meetings=services.discussable_meetings(goal))
+    form = CheckInForm(
+        request.POST, prefix="check", meetings=services.discussable_meetings(goal, request.user)
+    )
     return flow.act(
         request,
         lambda: services.check_in(goal=goal, acting_user=request.user, **form.cleaned_data),

@@ -3,6 +3,8 @@ while typing and after saving."""
 
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,3 +178,36 @@ def test_the_guide_records_a_success_in_the_learners_portfolio(client, program, 
         reverse("goals:portfolio", args=[program.slug, pairing.learner.uuid]),
     )
     assert "Own poster" in page.text and "recorded by" in page.text
+
+
+def test_a_guide_shown_a_personal_goal_does_not_learn_of_the_other_pairings_meetings(
+    client, program, pairing, director
+):
+    from dyad.goals import services
+    from dyad.meetings import services as meeting_services
+    from dyad.relationships.factories import make_relationship
+
+    coach = make_guide(program, "Cora", "Coach", offers={"coaching": 2})
+    coaching = make_relationship(
+        program=program, learner=pairing.learner, guide=coach, kind="coaching"
+    )
+    acknowledge_both(coaching)
+    goal = make_goal(program=program, learner=pairing.learner, shared_with=[pairing, coaching])
+    meeting = meeting_services.meeting_log(
+        relationship=pairing,
+        acting_user=pairing.learner,
+        starts_at=timezone.now() - timedelta(days=2),
+        duration_minutes=30,
+        mode="video",
+    )
+    services.check_in(
+        goal=goal, acting_user=pairing.learner, note="Talked it over", percent=10, meeting=meeting
+    )
+    page = get(client, coach, url("detail", goal))
+    assert "Talked it over" in page.text
+    assert str(meeting.uuid) not in page.text
+    assert "at the meeting of" not in page.text
+    assert list(page.context["check_in_form"].fields["meeting"].queryset) == []
+    with pytest.raises(ValidationError, match="meeting of the pairing"):
+        services.check_in(goal=goal, acting_user=coach, note="x", percent=20, meeting=meeting)
+    assert str(meeting.uuid) in get(client, pairing.guide, url("detail", goal)).text
