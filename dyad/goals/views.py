@@ -42,8 +42,7 @@ def index(request, slug):
 
 def _smart_partial(request, viewer, form, *, learner, goal=None):
     gaps = selectors.smart_gaps(form.draft(), program=viewer.program, learner=learner, goal=goal)
-    ctx = {"gaps": gaps, "check_url": request.path}
-    return TemplateResponse(request, "goals/_smart.html", ctx)
+    return TemplateResponse(request, "goals/_smart.html", {"gaps": gaps})
 
 
 def _wants_feedback(request) -> bool:

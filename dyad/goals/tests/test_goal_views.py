@@ -211,3 +211,30 @@ def test_a_guide_shown_a_personal_goal_does_not_learn_of_the_other_pairings_meet
     with pytest.raises(ValidationError, match="meeting of the pairing"):
         services.check_in(goal=goal, acting_user=coach, note="x", percent=20, meeting=meeting)
     assert str(meeting.uuid) in get(client, pairing.guide, url("detail", goal)).text
+
+
+def test_the_guide_rewords_the_pairing_goal_with_feedback_as_they_type(client, pairing):
+    goal = make_goal(relationship=pairing)
+    client.force_login(pairing.guide)
+    data = {**SMART_FIELDS, "target_date": "", "smart_check": "1"}
+    response = client.post(url("edit", goal), data, headers={"HX-Request": "true"})
+    assert "Time-bound:" in response.text and "There is no target date" in response.text
+    goal.refresh_from_db()
+    assert goal.target_date is not None
+    data.pop("smart_check")
+    data["measure"] = "3 posters"
+    assert client.post(url("edit", goal), data).status_code == 302
+    goal.refresh_from_db()
+    assert goal.measure == "3 posters" and goal.target_date is None
+
+
+def test_a_closed_goal_cannot_be_changed(client, pairing):
+    from dyad.goals import services
+
+    goal = make_goal(relationship=pairing)
+    services.goal_close(
+        goal=goal, acting_user=pairing.learner, outcome="achieved", reflection="Done."
+    )
+    assert get(client, pairing.learner, url("edit", goal)).status_code == 403
+    page = get(client, pairing.learner, url("detail", goal))
+    assert "Done." in page.text and "Change the goal" not in page.text
