@@ -181,15 +181,7 @@ def _has_phrase(text: str, phrases) -> str | None:
 def _specific(draft: Draft) -> list[Gap]:
     text = f"{draft.title} {draft.description}"
     words = _words(text)
-    if len(words) < MIN_WORDS:
-        return [
-            Gap(
-                SPECIFIC,
-                "The goal is too short to say what you will do.",
-                "Say what, where and how: “Lead the morning report case discussion on "
-                "my ward month”, not “Teaching”.",
-            )
-        ]
+    # A vague verb is the more useful thing to point out, even in a short title.
     vague = _has_phrase(text, VAGUE_PHRASES)
     if vague and len(words) < MIN_WORDS_WITH_VAGUE_VERB:
         return [
@@ -198,6 +190,15 @@ def _specific(draft: Draft) -> list[Gap]:
                 f"“{vague.capitalize()}” on its own does not say what you will actually do.",
                 "Name the skill and the situation: “Run family-centred rounds for my "
                 "patients on the general pediatrics ward”, not “Improve communication”.",
+            )
+        ]
+    if len(words) < MIN_WORDS:
+        return [
+            Gap(
+                SPECIFIC,
+                "The goal is too short to say what you will do.",
+                "Say what, where and how: “Lead the morning report case discussion on "
+                "my ward month”, not “Teaching”.",
             )
         ]
     return []

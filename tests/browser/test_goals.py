@@ -95,6 +95,21 @@ def test_a_vague_goal_made_smart_planned_and_seen_by_the_mentor(
     expect(mentor.get_by_text("Watch the IV placement module")).to_be_visible()
     expect(mentor.get_by_role("heading", name="Close the goal")).to_have_count(0)
     screenshot(mentor, f"goal-mentor-{width}")
+
+    mentor.get_by_role("link", name="← Goals").click()
+    mentor.get_by_role("link", name="successes").click()
+    mentor.get_by_role("link", name="Record a success").click()
+    mentor.get_by_label("Kind of success").select_option(label="Nomination")
+    mentor.get_by_label("Title").fill("Nominated for the residents' humanism award")
+    mentor.get_by_label("Date").fill((timezone.localdate() - timedelta(days=3)).isoformat())
+    mentor.get_by_label("Linked goal").select_option(label=goal.title)
+    mentor.get_by_role("button", name="Record").click()
+    expect(mentor.locator(".message.success")).to_contain_text("Recorded in the portfolio")
+    screenshot(mentor, f"goal-portfolio-{width}")
+
+    learner.get_by_role("link", name="Goals", exact=True).click()
+    expect(learner.get_by_role("link", name=goal.title)).to_be_visible()
+    screenshot(learner, f"goal-list-{width}")
     for page in (learner, mentor):
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, f"the goal page scrolls sideways at {width} px"

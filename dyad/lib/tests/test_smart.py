@@ -74,6 +74,11 @@ def test_a_vague_verb_without_an_object_is_not_specific(title):
     assert SPECIFIC in criteria(with_(title=title, description=""))
 
 
+def test_a_short_vague_title_is_told_about_its_verb_rather_than_its_length():
+    gap = check(with_(title="Improve my procedures", description=""), today=TODAY)[0]
+    assert gap.problem.startswith("“Improve” on its own")
+
+
 def test_a_vague_verb_made_concrete_is_specific():
     title = "Improve my first-pass intubation success in the NICU with video laryngoscopy"
     assert SPECIFIC not in criteria(with_(title=title, description=""))
