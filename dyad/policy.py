@@ -435,8 +435,9 @@ def _is_goal_guide(user: User, goal: Goal) -> bool:
 
 
 def can_set_goals(viewer: Viewer) -> bool:
-    """Goals are the learner's own: only a learner sets one (alone or with a guide)."""
-    return viewer.is_learner
+    """A learner sets goals (their own, or of a pairing); a guide, goals of the pairings
+    they guide, for and with the learner."""
+    return viewer.is_learner or viewer.is_guide
 
 
 def can_view_goal(viewer: Viewer, goal: Goal, consent: frozenset[str]) -> bool:

@@ -263,7 +263,8 @@ ROWS = {
     # Goals (SPEC M7): the world's pairing goal is seen by its two parties only (no consent
     # for leadership); the learner alone closes it; successes by the learner and their guide.
     "goals:index": (program_kw, "get", expect(MEMBERS)),
-    "goals:new": (program_kw, "get", expect({"learner", "other_learner"})),
+    # Learners, and guides (a director guides too) for the pairings they guide.
+    "goals:new": (program_kw, "get", expect(MEMBERS - {"coordinator"})),
     "goals:detail": (goal_kw, "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
     "goals:edit": (goal_kw, "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
     "goals:close": (goal_kw, "post", expect({"learner"}, ok_status=302, hidden=MEMBERS - PARTIES)),

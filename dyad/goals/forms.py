@@ -15,13 +15,18 @@ from dyad.relationships.models import Relationship
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _pairing_label(relationship: Relationship) -> str:
+def _pairing_label(relationship: Relationship, user=None) -> str:
+    """ "Mentoring with <guide>" for the learner, "Mentoring of <learner>" for the guide."""
+    if user is not None and relationship.guide_id == user.pk:
+        return f"{relationship.get_kind_display()} of {relationship.learner.full_name}"
     return f"{relationship.get_kind_display()} with {relationship.guide.full_name}"
 
 
 class PairingChoiceField(forms.ModelChoiceField):
+    user = None
+
     def label_from_instance(self, obj):
-        return _pairing_label(obj)
+        return _pairing_label(obj, self.user)
 
 
 class PairingsField(forms.ModelMultipleChoiceField):
@@ -30,8 +35,9 @@ class PairingsField(forms.ModelMultipleChoiceField):
 
 
 class GoalForm(forms.ModelForm):
-    """A goal in the learner's words. `pairings` are the learner's open relationships: a new
-    goal may belong to one of them; a personal goal may be shown to their guides."""
+    """A goal in the learner's words. A new goal may belong to one of `pairings` (the open
+    relationships of `user`, as learner or as guide); only a learner (`personal`) may keep
+    one to themself, and show it to the guides of `shares` (their own open pairings)."""
 
     relationship = PairingChoiceField(
         queryset=Relationship.objects.none(),
@@ -63,19 +69,24 @@ class GoalForm(forms.ModelForm):
         }
         widgets = {"target_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, pairings, new: bool, personal: bool, **kwargs):
+    def __init__(self, *args, user, pairings, shares, new: bool, personal: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        pairings = pairings.select_related("guide")
         self.fields["competency"].choices = [
             ("", "— none chosen —"),
             *self.fields["competency"].choices[1:],
         ]
         if new:
-            self.fields["relationship"].queryset = pairings
+            field = self.fields["relationship"]
+            field.queryset = pairings.select_related("guide", "learner")
+            field.user = user
+            if not personal:
+                field.required, field.empty_label = True, None
+                field.error_messages["required"] = "Choose the pairing this goal belongs to."
         else:
             del self.fields["relationship"]
-        if personal and pairings.exists():
-            self.fields["shared_with"].queryset = pairings
+        shares = shares.select_related("guide")
+        if personal and shares.exists():
+            self.fields["shared_with"].queryset = shares
             if self.instance.pk:
                 self.initial["shared_with"] = list(self.instance.shared_with.all())
         else:

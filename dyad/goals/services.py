@@ -35,6 +35,14 @@ def _check_relationship(program, learner, relationship) -> None:
         raise ValidationError({"relationship": "That pairing has ended; choose an open one."})
 
 
+def _check_author(learner, relationship, acting_user) -> None:
+    """A goal is set by its learner, or within a pairing by that pairing's guide."""
+    if acting_user.pk == learner.pk:
+        return
+    if relationship is None or relationship.guide_id != acting_user.pk:
+        raise ValidationError("A goal is set by the learner or their guide in that pairing.")
+
+
 def _check_shares(goal: Goal, shared_with) -> None:
     for relationship in shared_with:
         if relationship.learner_id != goal.learner_id or not relationship.is_open:
@@ -58,6 +66,7 @@ def goal_create(
     """Set a goal for `learner`, alone or within one of their pairings. A goal that is not
     SMART is saved all the same: the feedback says what it lacks, the learner decides."""
     _check_relationship(program, learner, relationship)
+    _check_author(learner, relationship, acting_user)
     goal = Goal(
         program=program,
         learner=learner,

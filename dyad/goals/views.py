@@ -21,6 +21,26 @@ def _open_pairings(viewer, learner):
     return Relationship.objects.for_program(viewer.program).holding_seats().filter(learner=learner)
 
 
+def _goal_form_for_new(request, viewer):
+    """A learner sets a goal of their own or of one of their pairings; a guide, a goal of one
+    of the pairings they guide, for its learner."""
+    own = Relationship.objects.for_program(viewer.program).holding_seats()
+    return GoalForm(
+        request.POST or None,
+        user=request.user,
+        pairings=own.for_party(request.user),
+        shares=_open_pairings(viewer, request.user),
+        new=True,
+        personal=viewer.is_learner,
+    )
+
+
+def _learner_of_new_goal(request, form):
+    """Whose goal the form is about: the chosen pairing's learner, or the one typing."""
+    relationship = form.cleaned_data.get("relationship") if form.is_valid() else None
+    return relationship.learner if relationship else request.user
+
+
 def _is_participant(viewer, goal) -> bool:
     """The learner or a guide of the goal (not a leader reading it by consent)."""
     return goal.learner_id == viewer.user.pk or policy.can_work_on_goal(viewer, goal)
@@ -62,26 +82,26 @@ def _saved_message(goal) -> str:
 @login_required
 def new(request, slug):
     viewer = get_program(request, slug, allow=policy.can_set_goals)
-    form = GoalForm(
-        request.POST or None,
-        pairings=_open_pairings(viewer, request.user),
-        new=True,
-        personal=True,
-    )
+    form = _goal_form_for_new(request, viewer)
     if _wants_feedback(request):
-        return _smart_partial(request, viewer, form, learner=request.user)
+        return _smart_partial(request, viewer, form, learner=_learner_of_new_goal(request, form))
     if response := flow.submit(
         request,
         form,
         lambda data: services.goal_create(
-            program=viewer.program, learner=request.user, acting_user=request.user, **data
+            program=viewer.program,
+            learner=_learner_of_new_goal(request, form),
+            acting_user=request.user,
+            **data,
         ),
         success=_saved_message,
         then=lambda goal: goal,
     ):
         return response
-    gaps = selectors.smart_gaps(form.draft(), program=viewer.program, learner=request.user)
+    learner = _learner_of_new_goal(request, form)
+    gaps = selectors.smart_gaps(form.draft(), program=viewer.program, learner=learner)
     ctx = {"viewer": viewer, "nav": "goals", "form": form, "gaps": gaps, "title": "Set a goal"}
+    ctx["nothing_to_choose"] = not viewer.is_learner and not form.fields["relationship"].queryset
     return TemplateResponse(request, "goals/goal_form.html", ctx)
 
 
@@ -126,7 +146,9 @@ def edit(request, slug, goal_uuid):
     form = GoalForm(
         request.POST or None,
         instance=Goal.objects.get(pk=goal.pk),
-        pairings=_open_pairings(viewer, goal.learner),
+        user=request.user,
+        pairings=Relationship.objects.none(),
+        shares=_open_pairings(viewer, goal.learner),
         new=False,
         personal=personal,
     )

@@ -238,3 +238,44 @@ def test_a_closed_goal_cannot_be_changed(client, pairing):
     assert get(client, pairing.learner, url("edit", goal)).status_code == 403
     page = get(client, pairing.learner, url("detail", goal))
     assert "Done." in page.text and "Change the goal" not in page.text
+
+
+def test_the_guide_sets_a_goal_in_the_pairing_for_the_learner(client, program, pairing):
+    client.force_login(pairing.guide)
+    page = client.get(reverse("goals:new", args=[program.slug]))
+    assert f"Mentoring of {pairing.learner.full_name}" in page.text
+    assert "Just me" not in page.text
+    data = {**SMART_FIELDS, "relationship": pairing.pk, "target_date": "2027-01-31"}
+    assert client.post(reverse("goals:new", args=[program.slug]), data).status_code == 302
+    goal = Goal.objects.get()
+    assert (goal.learner, goal.relationship, goal.created_by) == (
+        pairing.learner,
+        pairing,
+        pairing.guide,
+    )
+
+
+def test_a_guide_must_choose_one_of_their_pairings(client, program, pairing, director):
+    from dyad.relationships.factories import make_relationship
+
+    elsewhere = make_relationship(program=program, acting_user=director)
+    client.force_login(pairing.guide)
+    for choice in ("", elsewhere.pk):
+        data = {**SMART_FIELDS, "relationship": choice}
+        response = client.post(reverse("goals:new", args=[program.slug]), data)
+        assert response.status_code == 200
+        assert "Choose the pairing" in response.text or "valid choice" in response.text
+    assert not Goal.objects.exists()
+
+
+def test_the_service_refuses_a_goal_set_by_someone_outside_the_pairing(program, pairing, faculty):
+    from dyad.goals import services
+
+    with pytest.raises(ValidationError, match="learner or their guide"):
+        services.goal_create(
+            program=program,
+            learner=pairing.learner,
+            relationship=pairing,
+            acting_user=faculty,
+            title="A goal set from outside",
+        )
