@@ -275,6 +275,7 @@ ROWS = {
         expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
     ),
     "goals:check_in": (goal_kw, "post", expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES)),
+    "goals:learner": (portfolio_kw, "get", expect(LEADERS)),
     "goals:portfolio": (portfolio_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
     "goals:achievement_add": (portfolio_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
     "accounts:login": (lambda w: {}, "get", {"anonymous": 200, **{p: 302 for p in PERSONAS[1:]}}),

@@ -43,7 +43,7 @@ def goal_counts(program) -> list[dict]:
     whatever the number of learners. No titles, no content."""
     rows = (
         Goal.objects.for_program(program)
-        .values("learner", "learner__first_name", "learner__last_name", "status")
+        .values("learner", "learner__uuid", "learner__first_name", "learner__last_name", "status")
         .annotate(n=Count("id"))
         .order_by("learner__last_name", "learner__first_name", "learner")
     )
@@ -53,6 +53,7 @@ def goal_counts(program) -> list[dict]:
             row["learner"],
             {
                 "name": f"{row['learner__first_name']} {row['learner__last_name']}",
+                "uuid": row["learner__uuid"],
                 **{status: 0 for status in GoalStatus.values},
             },
         )
@@ -94,3 +95,26 @@ def goal_page(viewer, goal: Goal) -> dict:
 
 def portfolio(program, learner):
     return Achievement.objects.for_learner(program, learner).select_related("goal", "recorded_by")
+
+
+def learner_goals_for_leader(viewer, learner) -> dict:
+    """One learner as leadership sees them: the counts by state of all their goals, and
+    the goals of the pairings whose consent in force covers goals (a few pairings per
+    learner, so a consent lookup each)."""
+    goals = list(
+        Goal.objects.for_program(viewer.program)
+        .filter(learner=learner)
+        .select_related("relationship__guide", "program")
+    )
+    counts = {status: 0 for status in GoalStatus.values}
+    consents: dict[int, frozenset[str]] = {}
+    shown = []
+    for goal in goals:
+        counts[goal.status] += 1
+        if goal.relationship_id is None:
+            continue
+        if goal.relationship_id not in consents:
+            consents[goal.relationship_id] = goal_consent(goal)
+        if policy.can_view_goal(viewer, goal, consents[goal.relationship_id]):
+            shown.append(goal)
+    return {"counts": counts, "shown": shown, "hidden": len(goals) - len(shown)}

@@ -15,6 +15,7 @@ urlpatterns = [
     path(G + "steps/", views.step_add, name="step_add"),
     path(G + "steps/<uuid:step_uuid>/toggle/", views.step_toggle, name="step_toggle"),
     path(G + "check-ins/", views.check_in, name="check_in"),
+    path(P + "goals/learners/<uuid:learner_uuid>/", views.learner, name="learner"),
     path(L, views.portfolio, name="portfolio"),
     path(L + "new/", views.achievement_add, name="achievement_add"),
 ]

@@ -239,6 +239,25 @@ def check_in(request, slug, goal_uuid):
     )
 
 
+@login_required
+def learner(request, slug, learner_uuid):
+    """One learner's goals as leadership sees them: counts by state; a goal's words only
+    where the learner consented, each reading recorded."""
+    viewer = get_program(request, slug, allow=policy.can_view_goal_counts)
+    person = get_object_or_404(
+        get_user_model().objects.filter(memberships__program=viewer.program).distinct(),
+        uuid=learner_uuid,
+    )
+    seen = selectors.learner_goals_for_leader(viewer, person)
+    for goal in seen["shown"]:
+        if not _is_participant(viewer, goal):
+            record_consent_read(
+                actor=request.user, program=viewer.program, target=goal, categories=["goals"]
+            )
+    ctx = {"viewer": viewer, "nav": "goals", "learner": person, **seen}
+    return TemplateResponse(request, "goals/learner.html", ctx)
+
+
 def _learner_of(viewer, learner_uuid, *, allow):
     """A member of the program whose portfolio is asked for: 404 for anyone who may not
     read it (whether a person is a learner here is not everyone's business)."""

@@ -124,7 +124,15 @@ def test_leaders_see_counts_and_no_content_without_consent(client, program, pair
     response = get(client, director, reverse("goals:index", args=[program.slug]))
     assert "GOAL-WORDS" not in response.text and "PRIVATE-WORDS" not in response.text
     counts = response.context["counts"]
-    assert counts == [{"name": pairing.learner.full_name, "open": 2, "achieved": 0, "dropped": 0}]
+    assert counts == [
+        {
+            "name": pairing.learner.full_name,
+            "uuid": pairing.learner.uuid,
+            "open": 2,
+            "achieved": 0,
+            "dropped": 0,
+        }
+    ]
     assert get(client, director, url("detail", goal)).status_code == 404
 
 
@@ -279,3 +287,40 @@ def test_the_service_refuses_a_goal_set_by_someone_outside_the_pairing(program, 
             acting_user=faculty,
             title="A goal set from outside",
         )
+
+
+def learner_page(client, leader, learner, program):
+    return get(client, leader, reverse("goals:learner", args=[program.slug, learner.uuid]))
+
+
+def test_a_leader_reads_a_learners_goals_only_where_consent_covers_them(
+    client, program, pairing, director
+):
+    from dyad.relationships.factories import make_relationship
+
+    coach = make_guide(program, "Cora", "Coach", offers={"coaching": 2})
+    coaching = make_relationship(
+        program=program, learner=pairing.learner, guide=coach, kind="coaching"
+    )
+    acknowledge_both(coaching)
+    shared = make_goal(relationship=pairing, title="SHARED-GOAL")
+    make_goal(relationship=coaching, title="COACHING-GOAL")
+    make_goal(program=program, learner=pairing.learner, title="PRIVATE-GOAL")
+    page = learner_page(client, director, pairing.learner, program)
+    assert "SHARED-GOAL" not in page.text and "COACHING-GOAL" not in page.text
+    assert page.context["counts"]["open"] == 3
+    assert not AuditEntry.objects.filter(action="consent.read").exists()
+
+    revise_agreement(pairing, pairing.learner, consent=["goals"])
+    acknowledge_both(pairing)
+    page = learner_page(client, director, pairing.learner, program)
+    assert "SHARED-GOAL" in page.text
+    assert "COACHING-GOAL" not in page.text and "PRIVATE-GOAL" not in page.text
+    read = AuditEntry.objects.get(action="consent.read", actor=director)
+    assert read.target_id == str(shared.uuid)
+
+
+def test_the_learner_page_of_someone_outside_the_program_is_not_found(
+    client, program, director, outsider
+):
+    assert learner_page(client, director, outsider, program).status_code == 404
