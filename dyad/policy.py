@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from dyad.accounts.models import User
     from dyad.audit.models import AuditEntry
+    from dyad.goals.models import Goal
     from dyad.matching.models import MatchRound
     from dyad.meetings.models import Meeting
     from dyad.profiles.models import GuideProfile, LearnerProfile
@@ -415,3 +416,92 @@ def can_mark_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
 def can_see_round_outcome(viewer: Viewer, match_round: MatchRound) -> bool:
     """A run's result reaches learners only once published, and only their own line."""
     return match_round.is_published and can_rank_in_round(viewer, match_round)
+
+
+# --- Goals and successes (SPEC M7, M11) --------------------------------------------------
+
+
+def _is_goal_guide(user: User, goal: Goal) -> bool:
+    """The guide of the goal's relationship, or of an open relationship the learner shared
+    the goal with. Being a guide of the learner in another relationship is not enough."""
+    from dyad.relationships.models import SEAT_HOLDING_STATES
+
+    if goal.relationship_id is not None and goal.relationship.guide_id == user.pk:
+        return True
+    return goal.shared_with.filter(guide=user, state__in=SEAT_HOLDING_STATES).exists()
+
+
+def can_set_goals(viewer: Viewer) -> bool:
+    """A learner sets goals (their own, or of a pairing); a guide, goals of the pairings
+    they guide, for and with the learner."""
+    return viewer.is_learner or viewer.is_guide
+
+
+def can_view_goal(viewer: Viewer, goal: Goal, consent: frozenset[str]) -> bool:
+    """Goal content: the learner; their guide for a relationship goal or a shared one;
+    leaders only for a relationship goal whose consent in force (`consent`) covers goals.
+    A personal goal never reaches leaders, and an evaluator gets nothing through that role."""
+    from dyad.relationships.models import ConsentCategory
+
+    if goal.program_id != viewer.program.pk:
+        return False
+    if goal.learner_id == viewer.user.pk or _is_goal_guide(viewer.user, goal):
+        return True
+    return (
+        goal.relationship_id is not None and viewer.is_leader and ConsentCategory.GOALS in consent
+    )
+
+
+def can_edit_goal(viewer: Viewer, goal: Goal) -> bool:
+    """Change the goal's wording: the learner, and the guide of its relationship."""
+    if not goal.is_open:
+        return False
+    return goal.learner_id == viewer.user.pk or (
+        goal.relationship_id is not None and goal.relationship.guide_id == viewer.user.pk
+    )
+
+
+def can_work_on_goal(viewer: Viewer, goal: Goal) -> bool:
+    """Add and tick milestones and action items, check in: the learner and any guide who
+    may read the goal; never a leader reading it by consent."""
+    return goal.is_open and (goal.learner_id == viewer.user.pk or _is_goal_guide(viewer.user, goal))
+
+
+def can_close_goal(viewer: Viewer, goal: Goal) -> bool:
+    """Whether a goal was achieved or dropped is the learner's call."""
+    return goal.is_open and goal.learner_id == viewer.user.pk
+
+
+def can_view_goal_counts(viewer: Viewer) -> bool:
+    """How many goals each learner has, by state: leadership, without their content."""
+    return viewer.is_leader
+
+
+def guides_learner(viewer: Viewer, learner: User) -> bool:
+    from dyad.relationships.models import Relationship
+
+    return (
+        Relationship.objects.for_program(viewer.program)
+        .holding_seats()
+        .filter(learner=learner, guide=viewer.user)
+        .exists()
+    )
+
+
+def can_view_portfolio(viewer: Viewer, learner: User) -> bool:
+    """A learner's successes: the learner, and the guides of their open relationships."""
+    return learner.pk == viewer.user.pk or guides_learner(viewer, learner)
+
+
+def can_record_achievement(viewer: Viewer, learner: User) -> bool:
+    """The learner, and their guides (a nomination the mentor made, a paper they wrote
+    together)."""
+    return can_view_portfolio(viewer, learner)
+
+
+def visible_meetings(viewer: Viewer, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Of `meetings`, those the viewer may know took place: their own, or any for a leader.
+    A guide shown a personal goal does not learn when the learner met their other guides."""
+    if viewer.is_leader:
+        return meetings.filter(relationship__program=viewer.program)
+    return meetings.for_party(viewer.user)

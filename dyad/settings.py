@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dyad.matching",
     "dyad.audit",
     "dyad.demo",
+    "dyad.goals",
 ]
 
 MIDDLEWARE = [

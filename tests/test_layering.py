@@ -22,6 +22,7 @@ LAYERS = [
     {"profiles"},
     {"relationships"},
     {"meetings", "questions", "reminders", "matching"},
+    {"goals"},
     {"home", "demo"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}

@@ -85,6 +85,14 @@ def run_kw(w):
     return {**round_kw(w), "number": w.match_run.number}
 
 
+def goal_kw(w):
+    return {"slug": w.program.slug, "goal_uuid": w.goals["goal"].uuid}
+
+
+def portfolio_kw(w):
+    return {"slug": w.program.slug, "learner_uuid": w.user("learner").uuid}
+
+
 # name: (kwargs, method, expected statuses)
 ROWS = {
     "programs:index": (
@@ -260,6 +268,24 @@ ROWS = {
     "matching:rank": (round_kw, "get", expect({"learner", "other_learner"})),
     "matching:marks": (round_kw, "get", expect({"guide", "other_guide", "evaluator"})),
     "matching:round_settings": (round_kw, "post", expect(LEADERS, ok_status=302)),
+    # Goals (SPEC M7): the world's pairing goal is seen by its two parties only (no consent
+    # for leadership); the learner alone closes it; successes by the learner and their guide.
+    "goals:index": (program_kw, "get", expect(MEMBERS)),
+    # Learners, and guides (a director guides too) for the pairings they guide.
+    "goals:new": (program_kw, "get", expect(MEMBERS - {"coordinator"})),
+    "goals:detail": (goal_kw, "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "goals:edit": (goal_kw, "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "goals:close": (goal_kw, "post", expect({"learner"}, ok_status=302, hidden=MEMBERS - PARTIES)),
+    "goals:step_add": (goal_kw, "post", expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES)),
+    "goals:step_toggle": (
+        lambda w: {**goal_kw(w), "step_uuid": w.goals["step"].uuid},
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "goals:check_in": (goal_kw, "post", expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES)),
+    "goals:learner": (portfolio_kw, "get", expect(LEADERS)),
+    "goals:portfolio": (portfolio_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "goals:achievement_add": (portfolio_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
     "accounts:login": (lambda w: {}, "get", {"anonymous": 200, **{p: 302 for p in PERSONAS[1:]}}),
     "accounts:logout": (lambda w: {}, "post", {p: 302 for p in PERSONAS}),
     "accounts:accept_invitation": (
@@ -280,6 +306,10 @@ CROSS_PROGRAM = {
     "relationships:agreement_edit": lambda w: {
         "slug": w.program.slug,
         "rel_uuid": w.other_relationship.uuid,
+    },
+    "goals:detail": lambda w: {
+        "slug": w.program.slug,
+        "goal_uuid": w.goals["other_program_goal"].uuid,
     },
 }
 
@@ -370,6 +400,9 @@ SECRETS = {
     "Find a research project in neonatology": PARTIES,  # the agreement's goals
     "We never find time.": {"learner", "coordinator", "director"},  # the rematch reason
     "Seemed exhausted and withdrawn": {"guide", "director"},  # the concern; director = contact
+    "RELATIONSHIP-GOAL-SECRET": PARTIES,
+    "PERSONAL-GOAL-SECRET": {"learner"},
+    "ACHIEVEMENT-SECRET": PARTIES,
 }
 GET_CASES = [
     (name, persona)

@@ -57,6 +57,7 @@ class World:
     match_run: MatchRun
     pair_rule: PairRule
     other_match_round: MatchRound
+    goals: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -181,6 +182,7 @@ def build_world() -> World:
         match_run=match_run,
         pair_rule=pair_rule,
         other_match_round=other_match_round,
+        goals=_goals(relationship, other_relationship),
     )
 
 
@@ -232,3 +234,28 @@ def _match_rounds(program, other_program, p, surgeon):
         deadline=timezone.now() + timedelta(days=7),
     )
     return match_round, match_run, pair_rule, other_match_round
+
+
+def _goals(relationship, other_relationship):
+    """A goal of the world's pairing with a step, a personal goal the learner keeps to
+    themself, a success, and a goal of the other program."""
+    from dyad.goals.factories import make_achievement, make_goal
+    from dyad.goals.services import step_add
+
+    goal = make_goal(relationship=relationship, title="RELATIONSHIP-GOAL-SECRET present a poster")
+    personal = make_goal(
+        program=relationship.program,
+        learner=relationship.learner,
+        title="PERSONAL-GOAL-SECRET run a half marathon",
+    )
+    return {
+        "goal": goal,
+        "personal": personal,
+        "step": step_add(goal=goal, acting_user=relationship.learner, text="Draft the abstract"),
+        "achievement": make_achievement(
+            program=relationship.program,
+            learner=relationship.learner,
+            title="ACHIEVEMENT-SECRET best poster award",
+        ),
+        "other_program_goal": make_goal(relationship=other_relationship),
+    }

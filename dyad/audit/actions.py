@@ -77,6 +77,12 @@ class AuditAction(models.TextChoices):
         "roster.invitations_requeued",
         "Invitations queued again (failed or never sent)",
     )
+    # Goals (SPEC M7)
+    GOAL_CREATED = "goal.created", "Goal set"
+    GOAL_UPDATED = "goal.updated", "Goal changed"
+    GOAL_CLOSED = "goal.closed", "Goal closed (achieved or dropped)"
+    GOAL_MILESTONE_DONE = "goal.milestone_done", "Goal milestone or action item done"
+    ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -107,4 +113,6 @@ FAMILIES = {
     "question_bank": "Question bank",
     "match_round": "Match rounds",
     "roster": "Roster",
+    "goal": "Goals",
+    "achievement": "Successes",
 }

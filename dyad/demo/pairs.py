@@ -281,9 +281,17 @@ def meeting_history(rel, habit, today, rng) -> list[Meeting]:
         at = time(rng.choice([7, 12, 16, 17]), 0)
         meetings.append(_meeting(rel, day, at, rng.choice([30, 45, 60]), mode, scheduled=False))
         count += 1
-        gap = 30 if count < 3 else rng.randint(40, 80)
-        day += timedelta(days=gap + rng.randint(-4, 4))
+        day = _next_meeting_day(rel, day, rng)
     return meetings
+
+
+def _next_meeting_day(rel, day, rng) -> date:
+    """Pairs meet as they agreed: advisors every three months or so, mentors and coaches
+    once in every calendar month (what "monthly" asks of them)."""
+    if rel.kind == GuidanceKind.ADVISING:
+        return day + timedelta(days=rng.randint(70, 85))
+    first_of_next_month = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_of_next_month + timedelta(days=rng.randint(2, 24))
 
 
 def _end_of_summer(today) -> date:
