@@ -418,3 +418,12 @@ def can_mark_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
 def can_see_round_outcome(viewer: Viewer, match_round: MatchRound) -> bool:
     """A run's result reaches learners only once published, and only their own line."""
     return match_round.is_published and can_rank_in_round(viewer, match_round)
+
+
+# --- Home pages (SPEC M5) -------------------------------------------------------------------
+
+
+def can_nudge_pair(viewer: Viewer, relationship: Relationship) -> bool:
+    """Remind a pair that they are behind on meeting: the program's leaders. The e-mail
+    says only that a meeting is due, which both parties know already."""
+    return viewer.is_leader and relationship.program_id == viewer.program.pk

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dyad.questions",
     "dyad.matching",
     "dyad.audit",
+    "dyad.home",
 ]
 
 MIDDLEWARE = [

@@ -71,6 +71,8 @@ class AuditAction(models.TextChoices):
     MATCH_ROUND_UNFORBIDDEN = "match_round.unforbidden", "Forbid removed in a match round"
     # Roster (SPEC M1)
     ROSTER_APPLIED = "roster.applied", "Roster imported"
+    # Home pages (SPEC M5)
+    RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":

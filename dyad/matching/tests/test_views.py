@@ -296,11 +296,11 @@ def test_the_home_page_invites_learners_and_guides_of_open_rounds(
     client, program, match_round, people
 ):
     client.force_login(people.ann)
-    text = client.get(reverse("programs:home", args=[program.slug])).content.decode()
+    text = client.get(reverse("home:home", args=[program.slug])).content.decode()
     assert f"“{match_round.name}” is open" in text
     assert reverse("matching:my_rounds", args=[program.slug]) in text
     client.force_login(people.gia)
-    text = client.get(reverse("programs:home", args=[program.slug])).content.decode()
+    text = client.get(reverse("home:home", args=[program.slug])).content.decode()
     assert f"You are in the pool of “{match_round.name}”" in text
 
 
