@@ -14,13 +14,14 @@ from html import escape
 
 __all__ = ["Bar", "Point", "bar_chart", "line_chart"]
 
-WIDTH = 640
-LABEL_WIDTH = 170
-ROW_HEIGHT = 30
+# Drawn at about the size a card shows them, so that the text stays legible.
+WIDTH = 420
+LABEL_WIDTH = 100
+ROW_HEIGHT = 28
 BAR_HEIGHT = 18
-VALUE_WIDTH = 90
-LINE_HEIGHT = 220
-PAD = 28
+VALUE_WIDTH = 104
+LINE_HEIGHT = 190
+PAD = 26
 
 
 @dataclass(frozen=True, slots=True)
