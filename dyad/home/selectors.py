@@ -123,7 +123,15 @@ def learner_part(viewer, data, now) -> dict:
         and next_meeting.starts_at - now <= PREPARE_AHEAD
         else None
     )
-    behind = next((p.relationship for p in mine if p.behind and p.next_meeting is None), None)
+    unplanned = [p for p in mine if p.result is not None and p.next_meeting is None]
+    behind = next((p.relationship for p in unplanned if p.behind), None) or next(
+        (p.relationship for p in unplanned if p.result.status == cadence.Status.DUE_SOON), None
+    )
+    upcoming_due = min(
+        (p for p in unplanned if p.result.next_due),
+        key=lambda p: p.result.next_due,
+        default=None,
+    )
     has_mentor = any(p.relationship.kind == GuidanceKind.MENTORING for p in mine)
     step = steps.next_step(
         to_acknowledge=acknowledge,
@@ -143,6 +151,7 @@ def learner_part(viewer, data, now) -> dict:
         "has_mentor": has_mentor,
         "can_choose": policy.learners_choose_guides(viewer.program),
         "step": step,
+        "upcoming_due": upcoming_due,
         "today": timezone.localdate(now),
     }
 

@@ -15,11 +15,11 @@ from html import escape
 __all__ = ["Bar", "Point", "bar_chart", "line_chart"]
 
 # Drawn at about the size a card shows them, so that the text stays legible.
-WIDTH = 420
-LABEL_WIDTH = 100
+WIDTH = 440
+LABEL_WIDTH = 124
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
-VALUE_WIDTH = 104
+VALUE_WIDTH = 118
 LINE_HEIGHT = 190
 PAD = 26
 

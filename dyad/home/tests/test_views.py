@@ -5,6 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from dyad.home import steps
 from dyad.home.models import Nudge
 from dyad.meetings import services as meeting_services
 from dyad.profiles.factories import GuideProfileFactory
@@ -460,3 +461,40 @@ def test_home_queries_do_not_grow_with_the_data(
         _grow(program, guide, learner, size)
         with django_assert_num_queries(queries):
             assert client.get(home_url(program)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_learner_due_soon_with_nothing_planned_is_asked_to_schedule(client, program, resident):
+    rel = make_active_relationship(program=program, learner=resident)
+    # 20 days on: the first meeting is due within 30 days of the start.
+    with time_machine.travel(timezone.now() + timedelta(days=20), tick=False):
+        client.force_login(resident)
+        response = client.get(home_url(program))
+    assert response.context["learner"]["step"] == steps.Step(steps.SCHEDULE, rel)
+    assert "is due by" in response.text
+
+
+@pytest.mark.django_db
+def test_up_to_date_learner_is_told_when_the_next_meeting_is_due(client, program, resident):
+    rel = make_active_relationship(program=program, learner=resident)
+    meeting_services.meeting_log(
+        relationship=rel,
+        acting_user=resident,
+        starts_at=timezone.now() - timedelta(minutes=5),
+        duration_minutes=45,
+        mode="in_person",
+    )
+    client.force_login(resident)
+    response = client.get(home_url(program))
+    learner = response.context["learner"]
+    assert learner["step"].kind == "up_to_date"
+    due = learner["upcoming_due"].result.next_due
+    assert f"is due by {due:%B} {due.day}" in response.text
+
+
+@pytest.mark.django_db
+def test_a_director_who_does_not_guide_sees_no_guide_part(client, program, director):
+    client.force_login(director)
+    response = client.get(home_url(program))
+    assert "guide" not in response.context
+    assert 'id="guide-h"' not in response.text
