@@ -418,7 +418,6 @@ def leader_charts(part: dict) -> dict[str, str]:
                 charts.Bar(row["label"], row["taken"], total=row["offered"])
                 for row in part["capacity"]
             ],
-            unit="places",
             empty="No guide offers places yet.",
         ),
     }
