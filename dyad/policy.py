@@ -505,3 +505,12 @@ def visible_meetings(viewer: Viewer, meetings: QuerySet[Meeting]) -> QuerySet[Me
     if viewer.is_leader:
         return meetings.filter(relationship__program=viewer.program)
     return meetings.for_party(viewer.user)
+
+
+# --- Home pages (SPEC M5) -------------------------------------------------------------------
+
+
+def can_nudge_pair(viewer: Viewer, relationship: Relationship) -> bool:
+    """Remind a pair that they are behind on meeting: the program's leaders. The e-mail
+    says only that a meeting is due, which both parties know already."""
+    return viewer.is_leader and relationship.program_id == viewer.program.pk

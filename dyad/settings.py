@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "dyad.audit",
     "dyad.demo",
     "dyad.goals",
+    "dyad.home",
 ]
 
 MIDDLEWARE = [

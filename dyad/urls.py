@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("dyad.questions.urls")),
     path("", include("dyad.matching.urls")),
     path("", include("dyad.goals.urls")),
+    path("", include("dyad.home.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -100,7 +100,6 @@ ROWS = {
         "get",
         {"anonymous": 302, "stranger": 200, **{p: 302 for p in PERSONAS[2:]}},
     ),
-    "programs:home": (program_kw, "get", expect(MEMBERS)),
     "programs:people": (program_kw, "get", expect(LEADERS)),
     "programs:roster_upload": (program_kw, "get", expect(LEADERS)),
     "programs:roster_preview": (import_kw, "get", expect(LEADERS)),
@@ -293,6 +292,10 @@ ROWS = {
         "get",
         {p: 200 for p in PERSONAS},
     ),
+    # Home pages: every member has one; only leaders remind a pair (the world's pair is not
+    # behind, so leaders are sent back with a message saying so).
+    "home:home": (program_kw, "get", expect(MEMBERS)),
+    "home:nudge": (rel_kw, "post", expect(LEADERS, ok_status=302, hidden=NOT_RELATED)),
 }
 
 # The same views asked for objects of another program through ours: nobody sees them.
@@ -429,7 +432,7 @@ def test_no_page_shows_a_secret_to_someone_it_is_not_for(db, client, world, name
 # other party (here the guide) reads only that it ended, on every page and in every e-mail.
 END_REASON = "No-fault rematch"
 END_REASON_READERS = {"learner", "coordinator", "director"}
-END_REASON_PAGES = ["relationships:detail", "relationships:mine", "programs:home"]
+END_REASON_PAGES = ["relationships:detail", "relationships:mine", "home:home"]
 END_CASES = [
     (name, persona)
     for name in END_REASON_PAGES

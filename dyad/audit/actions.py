@@ -83,6 +83,8 @@ class AuditAction(models.TextChoices):
     GOAL_CLOSED = "goal.closed", "Goal closed (achieved or dropped)"
     GOAL_MILESTONE_DONE = "goal.milestone_done", "Goal milestone or action item done"
     ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
+    # Home pages (SPEC M5)
+    RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":

@@ -74,7 +74,7 @@ class Program(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("programs:home", args=[self.slug])
+        return reverse("home:home", args=[self.slug])
 
 
 class MembershipQuerySet(models.QuerySet):

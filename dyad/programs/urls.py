@@ -5,7 +5,6 @@ from dyad.programs import roster_views, views
 app_name = "programs"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("p/<slug:slug>/", views.home, name="home"),
     path("p/<slug:slug>/people/", views.people, name="people"),
     path("p/<slug:slug>/roster/import/", roster_views.roster_upload, name="roster_upload"),
     path(

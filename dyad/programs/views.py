@@ -7,7 +7,6 @@ from dyad import policy
 from dyad.access import get_program
 from dyad.programs import selectors
 from dyad.programs.models import Role
-from dyad.relationships import selectors as relationship_selectors
 
 
 @login_required
@@ -16,38 +15,6 @@ def index(request):
     if len(programs) == 1:
         return redirect(programs[0])
     return TemplateResponse(request, "programs/index.html", {"programs": programs})
-
-
-@login_required
-def home(request, slug):
-    viewer = get_program(request, slug, allow=policy.can_view_program)
-    ctx = {"viewer": viewer, "nav": "home"}
-    program, user = viewer.program, request.user
-    if viewer.is_leader:
-        ctx["overview"] = selectors.program_overview(program)
-        ctx["pairing"] = relationship_selectors.overview_summary(program)
-        ctx["conflicts"] = relationship_selectors.flagged_conflicts(program).count()
-        ctx["pending_agreements"] = relationship_selectors.pending_agreements(program).count()
-        ctx["open_rematch"] = relationship_selectors.open_rematch_requests(program, user).count()
-        ctx["recent_imports"] = program.roster_imports.select_related("uploaded_by")[:5]
-        ctx["is_director"] = policy.is_director(viewer)
-    if policy.is_safety_contact(viewer):
-        ctx["concerns"] = relationship_selectors.concerns_for_contacts(program, user).count()
-    mine = list(
-        relationship_selectors.relationships_with_agreement(
-            relationship_selectors.relationships_for_user(user, program).holding_seats()
-        )
-    )
-    if viewer.is_guide:
-        ctx["guide_profile"] = getattr(user, "guide_profile", None)
-        ctx["my_learners"] = [r for r in mine if r.guide_id == user.pk]
-        ctx["waiting_requests"] = relationship_selectors.open_requests_for_guide(
-            user, program
-        ).count()
-    if viewer.is_learner:
-        ctx["learner_profile"] = getattr(user, "learner_profile", None)
-        ctx["my_guides"] = [r for r in mine if r.learner_id == user.pk]
-    return TemplateResponse(request, "programs/home.html", ctx)
 
 
 @login_required

@@ -296,11 +296,11 @@ def test_the_home_page_invites_learners_and_guides_of_open_rounds(
     client, program, match_round, people
 ):
     client.force_login(people.ann)
-    text = client.get(reverse("programs:home", args=[program.slug])).content.decode()
+    text = client.get(reverse("home:home", args=[program.slug])).content.decode()
     assert f"“{match_round.name}” is open" in text
     assert reverse("matching:my_rounds", args=[program.slug]) in text
     client.force_login(people.gia)
-    text = client.get(reverse("programs:home", args=[program.slug])).content.decode()
+    text = client.get(reverse("home:home", args=[program.slug])).content.decode()
     assert f"You are in the pool of “{match_round.name}”" in text
 
 
@@ -644,7 +644,7 @@ def test_the_home_page_does_not_invite_a_learner_left_out_for_having_a_mentor(
 
     make_relationship(program=program, learner=people.ann, guide=zoe)
     client.force_login(people.ann)
-    home = reverse("programs:home", args=[program.slug])
+    home = reverse("home:home", args=[program.slug])
     assert f"“{match_round.name}” is open" not in client.get(home).content.decode()
     services.round_settings_change(
         match_round=match_round, include_guided=True, acting_user=people.director

@@ -106,7 +106,7 @@ def test_publish_needs_post(client, program, director):
 @pytest.mark.django_db
 def test_leaders_home_links_to_the_pairing(client, program, director):
     client.force_login(director)
-    home = client.get(reverse("programs:home", args=[program.slug])).text
+    home = client.get(reverse("home:home", args=[program.slug])).text
     assert url(program) in home
 
 

@@ -219,7 +219,7 @@ def test_concerns_of_another_program_are_not_shown(client, program, other_progra
 def _pages_of(user, relationship):
     program = relationship.program
     pages = [
-        reverse("programs:home", args=[program.slug]),
+        reverse("home:home", args=[program.slug]),
         reverse("relationships:mine", args=[program.slug]),
         reverse("relationships:requests", args=[program.slug]),
         relationship.get_absolute_url(),

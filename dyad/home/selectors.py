@@ -1,0 +1,423 @@
+"""What each home page shows, read in a fixed number of queries whatever the data.
+
+Every part starts from the viewer: a party's own relationships for the guide and learner
+parts; for leaders, what dyad/policy.py lets them see of the program (that pairs exist and
+meet, counts, and only the rematch requests and concerns the policy lets them read).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from dyad import policy
+from dyad.home import steps
+from dyad.home.models import Nudge
+from dyad.home.services import BEHIND, NUDGE_INTERVAL
+from dyad.lib import cadence, charts
+from dyad.meetings.models import ActionItem, Meeting, MeetingStatus
+from dyad.meetings.selectors import cadence_of, policies_for
+from dyad.profiles.models import MeetingMode
+from dyad.programs.models import GuidanceKind, Membership
+from dyad.relationships import selectors as relationship_selectors
+from dyad.relationships.models import GuideRequest, Relationship, State
+
+# The kinds every learner is expected to be offered, for "learners without a guide".
+# Peer mentoring is for interns only, so a count over all learners would mislead.
+GUIDE_KINDS = (GuidanceKind.MENTORING, GuidanceKind.COACHING, GuidanceKind.ADVISING)
+# A request expiring within this many days is shown to leaders, who may chase the guide.
+EXPIRING_SOON = timedelta(days=3)
+# How far ahead the learner is asked to prepare for a meeting.
+PREPARE_AHEAD = timedelta(days=14)
+MONTHS = 12
+LIST_LIMIT = 20
+
+
+@dataclass
+class Pairing:
+    """One of the viewer's relationships, with what the home page says of it."""
+
+    relationship: Relationship
+    result: cadence.CadenceResult | None
+    next_meeting: Meeting | None = None
+    to_log: list[Meeting] = field(default_factory=list)
+    agreement_waits_for_me: bool = False
+
+    @property
+    def behind(self) -> bool:
+        return self.result is not None and self.result.status in BEHIND
+
+
+def party_data(viewer, now) -> dict:
+    """The viewer's open relationships on both sides, their cadence and their scheduled
+    meetings (upcoming, and past ones not marked held or missed): six queries."""
+    user, program = viewer.user, viewer.program
+    relationships = list(
+        relationship_selectors.relationships_with_agreement(
+            relationship_selectors.relationships_for_user(user, program).holding_seats()
+        )
+    )
+    active = [r for r in relationships if r.state == State.ACTIVE]
+    results = cadence_of(active, program, timezone.localdate(now)) if active else {}
+    meetings = (
+        Meeting.objects.filter(relationship__in=[r.pk for r in relationships])
+        .filter(status=MeetingStatus.SCHEDULED)
+        .select_related("preparation")
+        .order_by("starts_at")
+    )
+    pairings = {}
+    for rel in relationships:
+        latest = rel.agreements.all()[0] if rel.agreements.all() else None
+        waits = latest is not None and (
+            (latest.learner_ack_at is None and rel.learner_id == user.pk)
+            or (latest.guide_ack_at is None and rel.guide_id == user.pk)
+        )
+        pairings[rel.pk] = Pairing(rel, results.get(rel.pk), agreement_waits_for_me=waits)
+    for meeting in meetings if relationships else []:
+        pairing = pairings[meeting.relationship_id]
+        meeting.relationship = pairing.relationship
+        if meeting.starts_at < now:
+            pairing.to_log.append(meeting)
+        elif pairing.next_meeting is None:
+            pairing.next_meeting = meeting
+    items = (
+        list(
+            ActionItem.objects.filter(
+                owner=user,
+                done_at__isnull=True,
+                meeting__relationship__in=[r.pk for r in relationships],
+            )
+            .select_related("meeting__relationship__learner", "meeting__relationship__guide")
+            .order_by(F("due_date").asc(nulls_last=True), "created_at")[:LIST_LIMIT]
+        )
+        if relationships
+        else []
+    )
+    return {"pairings": list(pairings.values()), "items": items}
+
+
+def is_prepared(meeting: Meeting) -> bool:
+    preparation = getattr(meeting, "preparation", None)
+    return preparation is not None and bool(
+        (preparation.goals + preparation.progress + preparation.obstacles).strip()
+    )
+
+
+def learner_part(viewer, data, now) -> dict:
+    user = viewer.user
+    mine = [p for p in data["pairings"] if p.relationship.learner_id == user.pk]
+    upcoming = sorted((p.next_meeting for p in mine if p.next_meeting), key=lambda m: m.starts_at)
+    next_meeting = upcoming[0] if upcoming else None
+    to_log = sorted((m for p in mine for m in p.to_log), key=lambda m: m.starts_at)
+    items = [i for i in data["items"] if i.meeting.relationship.learner_id == user.pk]
+    acknowledge = next((p.relationship for p in mine if p.agreement_waits_for_me), None)
+    prepare = (
+        next_meeting
+        if next_meeting
+        and not is_prepared(next_meeting)
+        and next_meeting.starts_at - now <= PREPARE_AHEAD
+        else None
+    )
+    unplanned = [p for p in mine if p.result is not None and p.next_meeting is None]
+    behind = next((p.relationship for p in unplanned if p.behind), None) or next(
+        (p.relationship for p in unplanned if p.result.status == cadence.Status.DUE_SOON), None
+    )
+    upcoming_due = min(
+        (p for p in unplanned if p.result.next_due),
+        key=lambda p: p.result.next_due,
+        default=None,
+    )
+    has_mentor = any(p.relationship.kind == GuidanceKind.MENTORING for p in mine)
+    step = steps.next_step(
+        to_acknowledge=acknowledge,
+        to_log=to_log[0] if to_log else None,
+        to_prepare=prepare,
+        to_schedule=behind,
+        needs_mentor=not has_mentor,
+        action_item=items[0] if items else None,
+    )
+    return {
+        "pairings": mine,
+        "next_meeting": next_meeting,
+        "next_meeting_prepared": next_meeting is not None and is_prepared(next_meeting),
+        "to_log": to_log,
+        "items": items,
+        "to_acknowledge": [p.relationship for p in mine if p.agreement_waits_for_me],
+        "has_mentor": has_mentor,
+        "can_choose": policy.learners_choose_guides(viewer.program),
+        "step": step,
+        "upcoming_due": upcoming_due,
+        "today": timezone.localdate(now),
+    }
+
+
+def guide_part(viewer, data, now) -> dict:
+    user, program = viewer.user, viewer.program
+    mine = [p for p in data["pairings"] if p.relationship.guide_id == user.pk]
+    severity = {p.relationship.pk: p.result.status.severity if p.result else -1 for p in mine}
+    mine.sort(key=lambda p: (-severity[p.relationship.pk], p.relationship.learner.last_name))
+    requests = list(
+        relationship_selectors.open_requests_for_guide(user, program)
+        .filter(expires_at__gt=now)
+        .order_by("expires_at")
+    )
+    offers = list(
+        relationship_selectors.guide_load(program).filter(profile__user=user).order_by("kind")
+    )
+    for offer in offers:
+        offer.left = max(0, offer.capacity - offer.taken)
+    return {
+        "pairings": mine,
+        "to_log": sorted((m for p in mine for m in p.to_log), key=lambda m: m.starts_at),
+        "items": [i for i in data["items"] if i.meeting.relationship.guide_id == user.pk],
+        "requests": requests,
+        "offers": offers,
+        "today": timezone.localdate(now),
+    }
+
+
+# --- Leaders ---------------------------------------------------------------------------------
+
+
+def _month_ends(today: date, months: int = MONTHS) -> list[date]:
+    """The last day of each of the last `months` months, the current one cut at today."""
+    ends = [today]
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        last = first - timedelta(days=1)
+        ends.append(last)
+        first = last.replace(day=1)
+    return ends[::-1]
+
+
+def _history(program, today: date):
+    """Relationships that were active at some point of the last year, with their held
+    meetings as the cadence engine takes them: two queries."""
+    since = _month_ends(today)[0].replace(day=1)
+    relationships = list(
+        Relationship.objects.for_program(program)
+        .filter(state__in=[State.ACTIVE, State.ENDED], start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+        .select_related("learner", "guide", "program")
+    )
+    held = defaultdict(list)
+    rows = (
+        Meeting.objects.filter(relationship__in=[r.pk for r in relationships])
+        .filter(status=MeetingStatus.HELD)
+        .values_list("relationship_id", "starts_at", "mode")
+    )
+    for rel_id, starts_at, mode in rows if relationships else []:
+        held[rel_id].append(
+            cadence.Meeting(
+                date=timezone.localtime(starts_at).date(), in_person=mode == MeetingMode.IN_PERSON
+            )
+        )
+    return relationships, held
+
+
+def _compliant(status: cadence.Status) -> bool:
+    return status not in BEHIND
+
+
+def compliance_by_month(relationships, held, policies, today) -> list[tuple[date, int, int]]:
+    """(month end, pairs active that day, pairs not behind) for each of the last months,
+    each judged by the cadence engine as it stood on that day."""
+    out = []
+    for day in _month_ends(today):
+        active = [
+            r
+            for r in relationships
+            if r.start_date <= day and (r.end_date is None or r.end_date >= day)
+        ]
+        good = sum(
+            _compliant(
+                cadence.evaluate(policies[r.kind], r.start_date, held[r.pk], day, r.end_date).status
+            )
+            for r in active
+        )
+        out.append((day, len(active), good))
+    return out
+
+
+def first_meeting_days(relationships, held, today) -> dict[str, dict]:
+    """Per kind: the median days from the start of a pairing to its first held meeting,
+    over pairings started in the last year, and how many are still waiting."""
+    since = today - timedelta(days=365)
+    days, waiting = defaultdict(list), Counter()
+    for rel in relationships:
+        if rel.start_date < since:
+            continue
+        dates = [m.date for m in held[rel.pk] if m.date >= rel.start_date]
+        if dates:
+            days[rel.kind].append((min(dates) - rel.start_date).days)
+        elif rel.state == State.ACTIVE:
+            waiting[rel.kind] += 1
+    return {
+        kind: {
+            "label": label,
+            "median": statistics.median(days[kind]) if days[kind] else None,
+            "pairs": len(days[kind]),
+            "waiting": waiting[kind],
+        }
+        for kind, label in GuidanceKind.choices
+        if days[kind] or waiting[kind]
+    }
+
+
+def without_guide(program) -> list[dict]:
+    """Per kind: active learners of the program with no proposed or active pairing of it."""
+    open_rels = Relationship.objects.for_program(program).holding_seats()
+    counts = (
+        Membership.objects.active()
+        .filter(program=program)
+        .learners()
+        .aggregate(
+            total=Count("user", distinct=True),
+            **{
+                kind: Count(
+                    "user",
+                    distinct=True,
+                    filter=~Q(user__in=open_rels.filter(kind=kind).values("learner_id")),
+                )
+                for kind in GUIDE_KINDS
+            },
+        )
+    )
+    labels = dict(GuidanceKind.choices)
+    return [
+        {"kind": kind, "label": labels[kind], "n": counts[kind], "total": counts["total"]}
+        for kind in GUIDE_KINDS
+    ]
+
+
+def capacity_by_kind(program) -> list[dict]:
+    """Places offered by the program's guides and taken (proposed or active), per kind."""
+    offered, taken = Counter(), Counter()
+    for offer in relationship_selectors.guide_load(program).values_list(
+        "kind", "capacity", "taken"
+    ):
+        kind, capacity, used = offer
+        offered[kind] += capacity
+        taken[kind] += min(used, capacity)
+    return [
+        {"kind": kind, "label": label, "offered": offered[kind], "taken": taken[kind]}
+        for kind, label in GuidanceKind.choices
+        if offered[kind]
+    ]
+
+
+def leader_part(viewer, now) -> dict:
+    program, user = viewer.program, viewer.user
+    today = timezone.localdate(now)
+    policies = policies_for(program)
+    relationships, held = _history(program, today)
+    current = [r for r in relationships if r.state == State.ACTIVE]
+    results = {
+        r.pk: cadence.evaluate(policies[r.kind], r.start_date, held[r.pk], today, r.end_date)
+        for r in current
+    }
+    counts = Counter(result.status for result in results.values())
+    behind = sorted(
+        (r for r in current if results[r.pk].status in BEHIND),
+        key=lambda r: (-results[r.pk].status.severity, results[r.pk].next_due or today),
+    )
+    shown = behind[:LIST_LIMIT]
+    last_nudged = (
+        dict(
+            Nudge.objects.filter(relationship__in=[r.pk for r in shown])
+            .values("relationship_id")
+            .annotate(last=Max("sent_at"))
+            .values_list("relationship_id", "last")
+        )
+        if shown
+        else {}
+    )
+    rows = [
+        {
+            "relationship": r,
+            "result": results[r.pk],
+            "last_nudged": last_nudged.get(r.pk),
+            "can_nudge": last_nudged.get(r.pk) is None or now - last_nudged[r.pk] >= NUDGE_INTERVAL,
+        }
+        for r in shown
+    ]
+    expiring = (
+        GuideRequest.objects.pending()
+        .filter(program=program, expires_at__gt=now, expires_at__lte=now + EXPIRING_SOON)
+        .select_related("learner", "guide")
+        .order_by("expires_at")
+    )
+    concerns = None
+    if policy.is_safety_contact(viewer):
+        concerns = (
+            relationship_selectors.concerns_for_contacts(program, user)
+            .filter(acknowledged_at__isnull=True)
+            .count()
+        )
+    good = sum(counts[s] for s in cadence.Status if _compliant(s))
+    return {
+        "total": len(current),
+        "compliant": good,
+        "compliance": round(100 * good / len(current)) if current else None,
+        "counts": [(s, counts.get(s, 0)) for s in cadence.Status],
+        "by_month": compliance_by_month(relationships, held, policies, today),
+        "first_meeting": first_meeting_days(relationships, held, today),
+        "without_guide": without_guide(program),
+        "capacity": capacity_by_kind(program),
+        "behind": rows,
+        "behind_total": len(behind),
+        "expiring": list(expiring[:LIST_LIMIT]),
+        "open_rematch": relationship_selectors.open_rematch_requests(program, user).count(),
+        "concerns": concerns,
+        "pending_agreements": relationship_selectors.pending_agreements(program).count(),
+        "is_director": policy.is_director(viewer),
+        "today": today,
+    }
+
+
+def leader_charts(part: dict) -> dict[str, str]:
+    """The leaders' charts as SVG, from the figures of leader_part (the page shows the
+    same figures as tables for whoever cannot see the charts)."""
+    months = [
+        charts.Point(day.strftime("%b"), round(100 * good / n) if n else None)
+        for day, n, good in part["by_month"]
+    ]
+    return {
+        "by_month": charts.line_chart(
+            chart_id="chart-compliance",
+            title="Pairs on track, month by month (last 12 months)",
+            points=months,
+            empty="No active pairs in the last 12 months.",
+        ),
+        "without_guide": charts.bar_chart(
+            chart_id="chart-without-guide",
+            title="Learners without a guide, by kind",
+            bars=[charts.Bar(row["label"], row["n"]) for row in part["without_guide"]],
+            unit="learners",
+        ),
+        "first_meeting": charts.bar_chart(
+            chart_id="chart-first-meeting",
+            title="Median days from the start of a pairing to its first meeting",
+            bars=[
+                charts.Bar(row["label"], row["median"])
+                for row in part["first_meeting"].values()
+                if row["median"] is not None
+            ],
+            unit="days",
+            empty="No pairing started in the last 12 months has met yet.",
+        ),
+        "capacity": charts.bar_chart(
+            chart_id="chart-capacity",
+            title="Places taken of places offered, by kind",
+            bars=[
+                charts.Bar(row["label"], row["taken"], total=row["offered"])
+                for row in part["capacity"]
+            ],
+            empty="No guide offers places yet.",
+        ),
+    }

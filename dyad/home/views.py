@@ -1,0 +1,53 @@
+from django.contrib.auth.decorators import login_required
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from dyad import flow, policy
+from dyad.access import get_program, get_relationship
+from dyad.home import selectors, services
+
+
+@login_required
+def home(request, slug):
+    """What to do next, per role held in the program: the guide part first for someone
+    who also learns or leads (they act on it most days)."""
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    now = timezone.now()
+    ctx = {"viewer": viewer, "nav": "home"}
+    data = selectors.party_data(viewer, now)
+    if _shows_guide_part(viewer, data):
+        ctx["guide"] = selectors.guide_part(viewer, data, now)
+    if viewer.is_learner:
+        ctx["learner"] = selectors.learner_part(viewer, data, now)
+    if viewer.is_leader:
+        ctx["leader"] = selectors.leader_part(viewer, now)
+        # The SVG is built from numbers and escaped text by dyad.lib.charts.
+        ctx["charts"] = {
+            k: mark_safe(v)  # noqa: S308
+            for k, v in selectors.leader_charts(ctx["leader"]).items()
+        }
+    return TemplateResponse(request, "home/home.html", ctx)
+
+
+def _shows_guide_part(viewer, data) -> bool:
+    """Faculty always see it (it tells them how to be found); a leader or a senior
+    resident only once they guide someone or keep a guide profile, so that a director
+    who does not mentor is not shown an empty part."""
+    if any(p.relationship.guide_id == viewer.user.pk for p in data["pairings"]):
+        return True
+    return viewer.is_guide and (not viewer.is_leader or hasattr(viewer.user, "guide_profile"))
+
+
+@login_required
+@require_POST
+def nudge(request, slug, rel_uuid):
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    relationship = get_relationship(viewer, rel_uuid, allow=policy.can_nudge_pair)
+    return flow.act(
+        request,
+        lambda: services.relationship_nudge(relationship=relationship, acting_user=request.user),
+        success=f"Reminder sent to {relationship.learner} and {relationship.guide}.",
+        then=viewer.program,
+    )
