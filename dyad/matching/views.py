@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_pair_rule, get_program, get_round, get_run
 from dyad.matching import engine, selectors, services
 from dyad.matching.forms import (
@@ -48,31 +48,26 @@ def round_open(request, slug):
         kind = GuidanceKind.MENTORING
     offers = selectors.pool_candidates(viewer.program, kind)
     form = RoundOpenForm(request.POST or None, program=viewer.program, kind=kind, offers=offers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            match_round = services.round_open(
-                program=viewer.program,
-                acting_user=request.user,
-                name=data["name"],
-                kind=data["kind"],
-                learner_roles=data["learner_roles"],
-                pgy_levels=data["pgy_levels"],
-                guides=form.chosen_guides(),
-                deadline=data["deadline"],
-                solver=data["solver"],
-                max_ranks=data["max_ranks"],
-                weights=form.weights(),
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request,
-                f"“{match_round.name}” is open: {match_round.learners.count()} learners can rank "
-                f"guides until {match_round.deadline:%b %-d, %Y %H:%M}.",
-            )
-            return redirect(match_round)
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: services.round_open(
+            program=viewer.program,
+            acting_user=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            learner_roles=data["learner_roles"],
+            pgy_levels=data["pgy_levels"],
+            guides=form.chosen_guides(),
+            deadline=data["deadline"],
+            solver=data["solver"],
+            max_ranks=data["max_ranks"],
+            weights=form.weights(),
+        ),
+        success=_opened_message,
+        then=lambda match_round: match_round,
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "match",
@@ -82,6 +77,13 @@ def round_open(request, slug):
         "offers": offers,
     }
     return TemplateResponse(request, "matching/round_open.html", ctx)
+
+
+def _opened_message(match_round) -> str:
+    return (
+        f"“{match_round.name}” is open: {match_round.learners.count()} learners can rank "
+        f"guides until {match_round.deadline:%b %-d, %Y %H:%M}."
+    )
 
 
 @login_required

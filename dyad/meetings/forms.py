@@ -3,14 +3,15 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from dyad.fields import IntegerField, ModelMultipleChoiceField, OnceForm, SafeModelForm
 from dyad.meetings.models import CadencePolicy
 from dyad.profiles.models import ContentArea, MeetingMode
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(OnceForm, forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
-    duration_minutes = forms.IntegerField(
+    duration_minutes = IntegerField(
         label="Duration (minutes)", min_value=5, max_value=480, initial=45
     )
     mode = forms.ChoiceField(choices=MeetingMode.choices, initial=MeetingMode.IN_PERSON)
@@ -55,7 +56,7 @@ class SummaryForm(forms.Form):
     text = forms.CharField(
         label="Shared summary", required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         queryset=ContentArea.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -79,7 +80,7 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class CadencePolicyForm(forms.ModelForm):
+class CadencePolicyForm(SafeModelForm):
     class Meta:
         model = CadencePolicy
         fields = [

@@ -4,18 +4,21 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dyad import policy
+from dyad import flow, policy
 from dyad.access import get_program, get_roster_import
+from dyad.fields import OnceForm
 from dyad.programs import roster, services
 from dyad.programs.models import RosterImport
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(OnceForm, forms.Form):
     file = forms.FileField(
         label="Roster file (CSV)",
         error_messages={
@@ -29,21 +32,22 @@ class RosterUploadForm(forms.Form):
 @login_required
 def roster_upload(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_roster)
-    if request.method == "POST":
-        form = RosterUploadForm(request.POST, request.FILES)
-    else:
-        form = RosterUploadForm()
-    if form.is_bound and form.is_valid():
-        try:
-            roster_import = services.roster_import_create(
-                program=viewer.program,
-                uploaded_file=form.cleaned_data["file"],
-                acting_user=request.user,
-            )
-        except services.RosterFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("programs:roster_preview", viewer.program.slug, roster_import.uuid)
+    # Bound on every POST, even an empty one, so that a missing file is said to be missing.
+    form = (
+        RosterUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else RosterUploadForm()
+    )
+    if response := flow.submit(
+        request,
+        form,
+        lambda data: _import_create(viewer, data["file"], request.user),
+        success=None,
+        then=lambda roster_import: reverse(
+            "programs:roster_preview", args=[viewer.program.slug, roster_import.uuid]
+        ),
+    ):
+        return response
     ctx = {
         "viewer": viewer,
         "nav": "people",
@@ -54,6 +58,17 @@ def roster_upload(request, slug):
         "recent_imports": viewer.program.roster_imports.select_related("uploaded_by")[:5],
     }
     return TemplateResponse(request, "programs/roster_upload.html", ctx)
+
+
+def _import_create(viewer, uploaded_file, acting_user):
+    """The upload as an import to preview; a file that cannot be read is the file field's
+    error."""
+    try:
+        return services.roster_import_create(
+            program=viewer.program, uploaded_file=uploaded_file, acting_user=acting_user
+        )
+    except services.RosterFileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
 
 
 @login_required
