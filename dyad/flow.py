@@ -66,9 +66,16 @@ def submit(
     A form with a one-time key (`dyad.fields.OnceForm`) has its key claimed in the same
     transaction as the action: a second POST with the same key runs nothing and is sent to
     where the first one went, with a message saying it was already saved."""
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None
+    if earlier := _earlier_submission(request, form):
+        # Before validating: what the first POST created may make this one invalid.
+        return _already_saved(request, form, earlier.key)
+    if not form.is_valid():
         return None
     key = form.cleaned_data.pop(SUBMISSION_KEY, None)
+    if not request.user.is_authenticated:
+        key = None  # a key is claimed by someone; nobody signed in, nothing to claim
     try:
         with transaction.atomic():
             if key is not None and not _claim(request, key):
@@ -84,6 +91,17 @@ def submit(
         _add_errors(form, error)
         return None
     return redirect(url)
+
+
+def _earlier_submission(request: HttpRequest, form: forms.BaseForm) -> SubmissionKey | None:
+    """The user's earlier submission of this very form (same one-time key), if any."""
+    if SUBMISSION_KEY not in form.fields or not request.user.is_authenticated:
+        return None
+    try:
+        key = form.fields[SUBMISSION_KEY].clean(form[SUBMISSION_KEY].data)
+    except ValidationError:
+        return None
+    return key and SubmissionKey.objects.filter(key=key, user=request.user).first()
 
 
 def _claim(request: HttpRequest, key) -> bool:
