@@ -25,7 +25,7 @@ from django.db import models
 ID_MAX = 2**63 - 1
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
-_PLAIN_ID = re.compile(r"\d{1,19}")
+_PLAIN_ID = re.compile(r"[0-9]{1,19}")  # not \d: it takes any script's digits
 
 
 def refuse_nul(value) -> None:
@@ -52,7 +52,9 @@ class _RefusesImpossibleIds:
     """Shared by both choice fields: an impossible key is an unknown choice."""
 
     def _refuse_impossible(self, value) -> None:
-        if not _has_integer_key(self) or _is_possible_id(value):
+        """A NUL is in no key (PostgreSQL refuses it in a query); an integer key is plain
+        digits in the 64-bit range."""
+        if "\x00" not in str(value) and (not _has_integer_key(self) or _is_possible_id(value)):
             return
         raise forms.ValidationError(
             forms.ModelChoiceField.default_error_messages["invalid_choice"],
@@ -67,7 +69,6 @@ class ModelChoiceField(_RefusesImpossibleIds, forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        refuse_nul(value)
         if isinstance(value, self.queryset.model):
             return value
         self._refuse_impossible(value)
@@ -85,7 +86,6 @@ class ModelMultipleChoiceField(_RefusesImpossibleIds, forms.ModelMultipleChoiceF
         for item in value if isinstance(value, list | tuple) else ():
             if isinstance(item, self.queryset.model):
                 continue
-            refuse_nul(item)
             self._refuse_impossible(item)
         return super()._check_values(value)
 
@@ -113,9 +113,11 @@ def formfield_for(model_field, **kwargs):
 
 
 class SafeModelForm(forms.ModelForm):
-    """A ModelForm whose generated fields are those of this module."""
+    """A ModelForm whose generated fields are those of this module. Django reads the
+    callback from the form's own Meta only: a subclass writes `class Meta(SafeModelForm.Meta)`."""
 
-    formfield_callback = formfield_for
+    class Meta:
+        formfield_callback = formfield_for
 
 
 class SubmissionKeyField(forms.UUIDField):

@@ -358,3 +358,80 @@ def test_hostile_input_is_refused_without_a_server_error(db, client, site, name)
     assert not outcome.written_on_refusal, f"{name}: written although refused:\n" + "\n".join(
         outcome.written_on_refusal[:20]
     )
+
+
+# --- The fields themselves -------------------------------------------------------------------
+
+IMPOSSIBLE_IDS = [str(2**70), str(2**63), "-1", "1.5", "abc", "1\x00", " ", "١"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", IMPOSSIBLE_IDS)
+def test_an_impossible_id_is_an_unknown_choice_of_several(value):
+    from django import forms
+
+    from dyad.fields import ModelMultipleChoiceField
+    from dyad.profiles.models import ContentArea
+
+    field = ModelMultipleChoiceField(queryset=ContentArea.objects.all())
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean([str(ContentArea.objects.first().pk), value])
+    assert refused.value.messages[0].startswith("Select a valid choice.")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", IMPOSSIBLE_IDS)
+def test_an_impossible_id_is_an_unknown_choice_of_one(value):
+    from django import forms
+
+    from dyad.fields import ModelChoiceField
+    from dyad.profiles.models import ContentArea
+
+    field = ModelChoiceField(queryset=ContentArea.objects.all())
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean(value)
+    assert refused.value.messages[0].startswith("Select a valid choice.")
+
+
+@pytest.mark.django_db
+def test_the_largest_64_bit_id_is_looked_up_like_any_other():
+    from django import forms
+
+    from dyad.fields import ID_MAX, ModelMultipleChoiceField
+    from dyad.profiles.models import ContentArea
+
+    field = ModelMultipleChoiceField(queryset=ContentArea.objects.all())
+    with pytest.raises(forms.ValidationError, match="not one of the available choices"):
+        field.clean([str(ID_MAX)])
+    area = ContentArea.objects.first()
+    assert list(field.clean([str(area.pk)])) == [area]
+
+
+def test_a_whole_number_beyond_64_bits_is_out_of_range():
+    from django import forms
+
+    from dyad.fields import IntegerField
+
+    with pytest.raises(forms.ValidationError, match="less than or equal to"):
+        IntegerField().clean(str(2**70))
+    assert IntegerField(max_value=10).clean("10") == 10
+
+
+def test_a_model_form_gets_the_safe_fields():
+    from dyad import fields
+    from dyad.meetings.forms import CadencePolicyForm
+    from dyad.profiles.forms import LearnerProfileForm
+
+    assert isinstance(CadencePolicyForm.base_fields["max_gap_days"], fields.IntegerField)
+    assert isinstance(
+        LearnerProfileForm.base_fields["content_areas_sought"], fields.ModelMultipleChoiceField
+    )
+
+
+def test_a_nul_in_a_list_typed_as_text_is_refused():
+    from django import forms
+
+    from dyad.profiles.forms import CommaSeparatedField
+
+    with pytest.raises(forms.ValidationError, match="Null characters are not allowed"):
+        CommaSeparatedField(required=False).clean("English, Span\x00ish")

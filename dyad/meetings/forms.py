@@ -81,7 +81,7 @@ class PrivateNoteForm(forms.Form):
 
 
 class CadencePolicyForm(SafeModelForm):
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = CadencePolicy
         fields = [
             "first_meeting_in_person",

@@ -93,7 +93,7 @@ class GuideProfileForm(SafeModelForm):
         label="Ways you can meet",
     )
 
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = GuideProfile
         fields = [
             "title",
@@ -178,7 +178,7 @@ class GuideProfileForm(SafeModelForm):
 class LearnerProfileForm(SafeModelForm):
     languages = _languages_field()
 
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = LearnerProfile
         fields = [
             "interests",
