@@ -435,3 +435,16 @@ def test_a_nul_in_a_list_typed_as_text_is_refused():
 
     with pytest.raises(forms.ValidationError, match="Null characters are not allowed"):
         CommaSeparatedField(required=False).clean("English, Span\x00ish")
+
+
+@pytest.mark.parametrize("run", ["²", str(2**70), "-3", "\x00"])
+def test_a_pair_rule_names_any_run_without_a_server_error(db, client, site, run):
+    """The run a leader came from is read from the POST beside the form."""
+    world = site.world
+    client.force_login(world.user("director"))
+    url = reverse("matching:rule_add", kwargs=ROWS["matching:rule_add"][0](world))
+    with transaction.atomic():
+        response = client.post(url, {"learner": "", "guide": "", "rule": "", "run": run})
+        transaction.set_rollback(True)
+    assert response.status_code == 302
+    assert response["Location"] == world.match_round.get_absolute_url()

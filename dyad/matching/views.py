@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dyad import flow, policy
 from dyad.access import get_pair_rule, get_program, get_round, get_run
+from dyad.fields import IntegerField
 from dyad.matching import engine, selectors, services
 from dyad.matching.forms import (
     KindForm,
@@ -233,8 +234,12 @@ def run_publish(request, slug, round_uuid, number):
 
 
 def _run_number(request) -> int | None:
-    value = request.POST.get("run", "")
-    return int(value) if value.isdigit() else None
+    """The run the leader came from, if the POST names one that can exist. (Not
+    `str.isdigit`: it takes "²", which `int` refuses.)"""
+    try:
+        return IntegerField(min_value=1).clean(request.POST.get("run", ""))
+    except ValidationError:
+        return None
 
 
 def _back(match_round, run_number):
