@@ -24,8 +24,12 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
+
+from dyad.accounts.models import SubmissionKey
+from dyad.fields import SUBMISSION_KEY
 
 T = TypeVar("T")
 
@@ -57,18 +61,69 @@ def submit(
     """On a valid POST, run `action(form.cleaned_data)`. A `ValidationError` from the action
     becomes the form's errors (per field where the service named one) and None is returned,
     so the view renders the form again with nothing written. Otherwise `success` is shown
-    and the user redirected to `then`. On GET, or an invalid form, None."""
-    if request.method != "POST" or not form.is_valid():
+    and the user redirected to `then`. On GET, or an invalid form, None.
+
+    A form with a one-time key (`dyad.fields.OnceForm`) has its key claimed in the same
+    transaction as the action: a second POST with the same key runs nothing and is sent to
+    where the first one went, with a message saying it was already saved."""
+    if request.method != "POST":
         return None
+    if earlier := _earlier_submission(request, form):
+        # Before validating: what the first POST created may make this one invalid.
+        return _already_saved(request, form, earlier.key)
+    if not form.is_valid():
+        return None
+    key = form.cleaned_data.pop(SUBMISSION_KEY, None)
+    if not request.user.is_authenticated:
+        key = None  # a key is claimed by someone; nobody signed in, nothing to claim
     try:
-        result = action(form.cleaned_data)
+        with transaction.atomic():
+            if key is not None and not _claim(request, key):
+                return _already_saved(request, form, key)
+            result = action(form.cleaned_data)
+            text = _resolve(success, result)
+            if text:
+                messages.success(request, text)
+            url = resolve_url(_target(then, result))  # after `success`: it may add messages
+            if key is not None:
+                SubmissionKey.objects.filter(key=key).update(result_url=url)
     except ValidationError as error:
         _add_errors(form, error)
         return None
-    text = _resolve(success, result)
-    if text:
-        messages.success(request, text)
-    return redirect(_target(then, result))
+    return redirect(url)
+
+
+def _earlier_submission(request: HttpRequest, form: forms.BaseForm) -> SubmissionKey | None:
+    """The user's earlier submission of this very form (same one-time key), if any."""
+    if SUBMISSION_KEY not in form.fields or not request.user.is_authenticated:
+        return None
+    try:
+        key = form.fields[SUBMISSION_KEY].clean(form[SUBMISSION_KEY].data)
+    except ValidationError:
+        return None
+    return key and SubmissionKey.objects.filter(key=key, user=request.user).first()
+
+
+def _claim(request: HttpRequest, key) -> bool:
+    """Claim the form's one-time key; False if it was claimed before. On PostgreSQL a
+    concurrent claim of the same key waits here until the first transaction ends."""
+    try:
+        with transaction.atomic():
+            SubmissionKey.objects.create(key=key, user=request.user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _already_saved(request: HttpRequest, form: forms.BaseForm, key) -> HttpResponse | None:
+    """The answer to a second POST of the same form: to the first one's result, or, if the
+    key is someone else's, the form again with a message (a key is never shared)."""
+    earlier = SubmissionKey.objects.filter(key=key, user=request.user).first()
+    if earlier is None:
+        form.add_error(None, "This form is out of date: reload the page and fill it in again.")
+        return None
+    messages.info(request, "This was already saved; nothing was added a second time.")
+    return redirect(earlier.result_url or request.path)
 
 
 def act(

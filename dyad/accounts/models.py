@@ -76,3 +76,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class SubmissionKey(models.Model):
+    """The one-time key of a create form, claimed in the same transaction as what the form
+    creates. Its uniqueness is what makes a second POST of the same page (a double click,
+    two tabs, a replayed request) create nothing: the second claim fails, and the user is
+    sent to what the first one made (`result_url`)."""
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="submission_keys")
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.key} of {self.user_id}"

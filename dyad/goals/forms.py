@@ -1,5 +1,6 @@
 from django import forms
 
+from dyad.fields import ModelChoiceField, ModelMultipleChoiceField, SafeModelForm
 from dyad.goals.models import (
     Achievement,
     AchievementKind,
@@ -22,19 +23,19 @@ def _pairing_label(relationship: Relationship, user=None) -> str:
     return f"{relationship.get_kind_display()} with {relationship.guide.full_name}"
 
 
-class PairingChoiceField(forms.ModelChoiceField):
+class PairingChoiceField(ModelChoiceField):
     user = None
 
     def label_from_instance(self, obj):
         return _pairing_label(obj, self.user)
 
 
-class PairingsField(forms.ModelMultipleChoiceField):
+class PairingsField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return _pairing_label(obj)
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(SafeModelForm):
     """A goal in the learner's words. A new goal may belong to one of `pairings` (the open
     relationships of `user`, as learner or as guide); only a learner (`personal`) may keep
     one to themself, and show it to the guides of `shares` (their own open pairings)."""
@@ -52,7 +53,7 @@ class GoalForm(forms.ModelForm):
         label="If it is just yours, show it to",
     )
 
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = Goal
         fields = ["title", "description", "measure", "target_date", "competency", "relevance"]
         labels = {
@@ -122,25 +123,25 @@ class CloseForm(forms.Form):
     )
 
 
-class StepForm(forms.ModelForm):
-    class Meta:
+class StepForm(SafeModelForm):
+    class Meta(SafeModelForm.Meta):
         model = Step
         fields = ["kind", "text", "due_date"]
         labels = {"kind": "Kind", "text": "Step", "due_date": "Due"}
         widgets = {"due_date": DATE}
 
 
-class MeetingChoiceField(forms.ModelChoiceField):
+class MeetingChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.starts_at:%b %-d, %Y} ({obj.get_status_display().lower()})"
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(SafeModelForm):
     meeting = MeetingChoiceField(
         queryset=None, required=False, empty_label="Not at a meeting", label="At meeting"
     )
 
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = CheckIn
         fields = ["note", "percent", "progress", "meeting"]
         labels = {"note": "Progress note", "percent": "Percent done", "progress": "Status"}
@@ -155,18 +156,18 @@ class CheckInForm(forms.ModelForm):
         self.fields["progress"].choices = [("", "— not said —"), *Progress.choices]
 
 
-class GoalChoiceField(forms.ModelChoiceField):
+class GoalChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.title
 
 
-class AchievementForm(forms.ModelForm):
+class AchievementForm(SafeModelForm):
     goal = GoalChoiceField(
         queryset=None, required=False, empty_label="No goal", label="Linked goal"
     )
     link = forms.URLField(required=False, assume_scheme="https", label="Link (optional)")
 
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = Achievement
         fields = ["kind", "title", "date", "description", "link", "goal"]
         labels = {"kind": "Kind of success", "link": "Link (optional)"}

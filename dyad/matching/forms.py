@@ -4,6 +4,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from dyad.fields import IntegerField, OnceForm
 from dyad.lib.matching.score import ScoreWeights, ordinal
 from dyad.matching.models import Mark, Rule, Solver
 from dyad.programs.models import GuidanceKind, Role
@@ -30,7 +31,7 @@ class KindForm(forms.Form):
     kind = forms.ChoiceField(choices=GuidanceKind.choices, initial=GuidanceKind.MENTORING)
 
 
-class RoundOpenForm(forms.Form):
+class RoundOpenForm(OnceForm, forms.Form):
     name = forms.CharField(max_length=200, help_text="e.g. Mentors for the incoming PGY-1 class")
     kind = forms.ChoiceField(choices=GuidanceKind.choices, widget=forms.HiddenInput)
     learner_roles = forms.MultipleChoiceField(
@@ -70,7 +71,7 @@ class RoundOpenForm(forms.Form):
     solver = forms.ChoiceField(
         choices=Solver.choices, widget=forms.RadioSelect, initial=Solver.STABLE
     )
-    max_ranks = forms.IntegerField(
+    max_ranks = IntegerField(
         label="Guides each learner may rank", min_value=1, max_value=20, initial=5
     )
     include_guided = forms.BooleanField(
@@ -104,7 +105,7 @@ class RoundOpenForm(forms.Form):
             [o.profile.user_id for o in offers if o.remaining > 0 and o.profile.accepting_new],
         )
         for weight in fields(ScoreWeights):
-            self.fields[f"w_{weight.name}"] = forms.IntegerField(
+            self.fields[f"w_{weight.name}"] = IntegerField(
                 label=WEIGHT_LABELS.get(weight.name, weight.name),
                 initial=weight.default,
                 min_value=-1000,
@@ -189,7 +190,7 @@ class MarksForm(forms.Form):
             self.fields[f"mark_{key}"] = forms.ChoiceField(
                 label=f"Your view of {row['user']}", choices=self.MARK_CHOICES, required=False
             )
-            self.fields[f"rank_{key}"] = forms.IntegerField(
+            self.fields[f"rank_{key}"] = IntegerField(
                 label=f"Your rank of {row['user']}", min_value=1, max_value=999, required=False
             )
             if mark is not None:

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -6,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dyad import flow, policy
 from dyad.access import get_pair_rule, get_program, get_round, get_run
+from dyad.fields import IntegerField
 from dyad.matching import engine, selectors, services
 from dyad.matching.forms import (
     KindForm,
@@ -269,8 +271,12 @@ def run_publish(request, slug, round_uuid, number):
 
 
 def _run_number(request) -> int | None:
-    value = request.POST.get("run", "")
-    return int(value) if value.isdigit() else None
+    """The run the leader came from, if the POST names one that can exist. (Not
+    `str.isdigit`: it takes "²", which `int` refuses.)"""
+    try:
+        return IntegerField(min_value=1).clean(request.POST.get("run", ""))
+    except ValidationError:
+        return None
 
 
 def _back(match_round, run_number) -> str:

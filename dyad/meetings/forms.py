@@ -4,14 +4,15 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from dyad.fields import IntegerField, OnceForm, SafeModelForm
 from dyad.meetings.models import CadencePolicy, MeetingStatus
 from dyad.profiles.models import ContentArea, MeetingMode
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(OnceForm, forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
-    duration_minutes = forms.IntegerField(
+    duration_minutes = IntegerField(
         label="Duration (minutes)", min_value=5, max_value=480, initial=45
     )
     mode = forms.ChoiceField(choices=MeetingMode.choices, initial=MeetingMode.IN_PERSON)
@@ -111,8 +112,8 @@ class OutcomeForm(forms.Form):
     )
 
 
-class CadencePolicyForm(forms.ModelForm):
-    class Meta:
+class CadencePolicyForm(SafeModelForm):
+    class Meta(SafeModelForm.Meta):
         model = CadencePolicy
         fields = [
             "first_meeting_in_person",

@@ -1,8 +1,15 @@
 from django import forms
-from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
+from dyad.fields import (
+    IntegerField,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    OnceForm,
+    SafeModelForm,
+    refuse_nul,
+)
 from dyad.profiles.models import ContentArea, GuideProfile, LearnerProfile, MeetingMode
 from dyad.profiles.services import MAX_CAPACITY
 from dyad.programs.models import GuidanceKind
@@ -41,41 +48,9 @@ class CommaSeparatedField(forms.CharField):
         return value
 
     def to_python(self, value) -> list[str]:
+        # The validators see the list, in which a NUL no longer shows: refuse it here.
+        refuse_nul(value)
         return parse_list(super().to_python(value) or "")
-
-
-# The range of a 64-bit signed integer, the widest id any of our databases stores.
-_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
-
-
-def _out_of_range_id(field, value) -> bool:
-    """Whether `value` is an integer no row of the field's queryset can have as its key.
-    Django answers such an id in a single lookup with "does not exist", but in the `__in`
-    lookup of a multiple choice SQLite refuses to bind it (OverflowError, a 500)."""
-    model = field.queryset.model
-    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
-    if not isinstance(key, models.IntegerField):
-        return False
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        return False  # not an integer: Django's own check says so
-    return not _ID_MIN <= number <= _ID_MAX
-
-
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """A choice of rows that answers an impossible id as an unknown choice, before
-    querying."""
-
-    def _check_values(self, value):
-        for item in value if isinstance(value, list | tuple) else ():
-            if isinstance(item, str | int) and _out_of_range_id(self, item):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": item},
-                )
-        return super()._check_values(value)
 
 
 class ContentAreaChoiceField(ModelMultipleChoiceField):
@@ -107,7 +82,7 @@ def _content_areas_field(areas, label: str, name_programs: bool) -> ContentAreaC
     return field
 
 
-class GuideProfileForm(forms.ModelForm):
+class GuideProfileForm(SafeModelForm):
     """A guide's profile and what they offer. The view saves it with guide_profile_update."""
 
     languages = _languages_field()
@@ -118,7 +93,7 @@ class GuideProfileForm(forms.ModelForm):
         label="Ways you can meet",
     )
 
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = GuideProfile
         fields = [
             "title",
@@ -166,7 +141,7 @@ class GuideProfileForm(forms.ModelForm):
             self.fields[f"offer_{kind}"] = forms.BooleanField(
                 required=False, label=f"I offer {kind.label.lower()}", initial=capacity > 0
             )
-            self.fields[f"capacity_{kind}"] = forms.IntegerField(
+            self.fields[f"capacity_{kind}"] = IntegerField(
                 required=False,
                 label=f"Learners in {kind.label.lower()}",
                 initial=capacity or DEFAULT_CAPACITY,
@@ -200,10 +175,10 @@ class GuideProfileForm(forms.ModelForm):
         return cleaned
 
 
-class LearnerProfileForm(forms.ModelForm):
+class LearnerProfileForm(SafeModelForm):
     languages = _languages_field()
 
-    class Meta:
+    class Meta(SafeModelForm.Meta):
         model = LearnerProfile
         fields = [
             "interests",
@@ -233,7 +208,7 @@ class DirectoryFilterForm(forms.Form):
     """The directory's search box and filters. Invalid values are ignored, not shown."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")
-    area = forms.ModelChoiceField(
+    area = ModelChoiceField(
         queryset=ContentArea.objects.none(),
         to_field_name="slug",
         required=False,
@@ -270,7 +245,7 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
-class ContentAreaForm(forms.Form):
+class ContentAreaForm(OnceForm, forms.Form):
     name = forms.CharField(
         max_length=100,
         label="New content area",

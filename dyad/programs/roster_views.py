@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_program_person, get_roster_import
+from dyad.fields import OnceForm
 from dyad.programs import invitations, roster, services
 from dyad.programs.models import RosterImport
 
@@ -18,7 +19,7 @@ from dyad.programs.models import RosterImport
 RESEND_LISTED = 50
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(OnceForm, forms.Form):
     file = forms.FileField(
         label="Roster file (CSV)",
         error_messages={

@@ -1,5 +1,6 @@
 from django import forms
 
+from dyad.fields import SUBMISSION_KEY, IntegerField, ModelMultipleChoiceField, OnceForm
 from dyad.programs.models import GuidanceKind
 from dyad.questions.models import MONTHS, Direction, Question, Stage, Topic
 
@@ -27,7 +28,7 @@ class BankFilterForm(forms.Form):
         return {name: self.cleaned_data.get(name, "") for name in self.fields}
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(OnceForm, forms.Form):
     text = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -58,7 +59,7 @@ class QuestionForm(forms.Form):
         label="Months of relevance",
         help_text="None: suggested in any month.",
     )
-    position = forms.IntegerField(
+    position = IntegerField(
         min_value=0,
         # Far beyond any real bank, and inside what every database stores as an integer.
         max_value=1_000_000,
@@ -77,6 +78,7 @@ class QuestionForm(forms.Form):
     def question_fields(self) -> dict:
         """Keyword arguments for the services, in the bank's own order of choices."""
         data = dict(self.cleaned_data)
+        data.pop(SUBMISSION_KEY, None)
         data["kinds"] = [k for k in GuidanceKind.values if k in data["kinds"]]
         data["stages"] = [s for s in Stage.values if s in data["stages"]]
         data["months"] = sorted(data["months"])
@@ -86,7 +88,7 @@ class QuestionForm(forms.Form):
 class AskedForm(forms.Form):
     """The questions of a suggested agenda that the pair discussed."""
 
-    question = forms.ModelMultipleChoiceField(
+    question = ModelMultipleChoiceField(
         queryset=Question.objects.none(),
         to_field_name="uuid",
         error_messages={"required": "Tick the questions you discussed."},

@@ -3,12 +3,13 @@
 from django import forms
 from django.utils import timezone
 
+from dyad.fields import OnceForm
 from dyad.relationships import evaluative_import
 from dyad.relationships.forms import PersonChoiceField
 from dyad.relationships.models import EvaluativeKind
 
 
-class EvaluativeRoleForm(forms.Form):
+class EvaluativeRoleForm(OnceForm, forms.Form):
     evaluator = PersonChoiceField(queryset=None)
     kind = forms.ChoiceField(choices=EvaluativeKind.choices, label="Role")
     learner = PersonChoiceField(
@@ -73,7 +74,7 @@ class EvaluativeImportUploadForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
-class EvaluativeImportApplyForm(forms.Form):
+class EvaluativeImportApplyForm(OnceForm, forms.Form):
     """The previewed file, carried back as text: it is parsed and checked again on apply."""
 
     csv_text = forms.CharField(

@@ -2,21 +2,22 @@ from django import forms
 from django.utils import timezone
 
 from dyad.accounts.models import User
+from dyad.fields import ModelChoiceField, OnceForm
 from dyad.profiles.models import ContentArea, MeetingMode
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import ConsentCategory, EndReason, Frequency, Scheduler
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.full_name or obj.email} ({obj.email})"
 
 
-class AssignForm(forms.Form):
+class AssignForm(OnceForm, forms.Form):
     learner = PersonChoiceField(queryset=User.objects.none())
     guide = PersonChoiceField(queryset=User.objects.none())
     kind = forms.ChoiceField(choices=GuidanceKind.choices)
-    focus_area = forms.ModelChoiceField(
+    focus_area = ModelChoiceField(
         queryset=ContentArea.objects.none(), required=False, empty_label="(none)"
     )
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

@@ -3,16 +3,17 @@
 from django import forms
 from django.utils.text import get_text_list
 
+from dyad.fields import ModelChoiceField, OnceForm
 from dyad.profiles.models import ContentArea
 
 
-class GuideRequestForm(forms.Form):
+class GuideRequestForm(OnceForm, forms.Form):
     kind = forms.ChoiceField(
         widget=forms.RadioSelect,
         label="What would you like from this guide?",
         error_messages={"required": "Choose what you are asking for."},
     )
-    focus_area = forms.ModelChoiceField(
+    focus_area = ModelChoiceField(
         queryset=ContentArea.objects.none(),
         required=False,
         empty_label="(no particular area)",

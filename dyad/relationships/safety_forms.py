@@ -2,10 +2,11 @@
 
 from django import forms
 
+from dyad.fields import ModelMultipleChoiceField, OnceForm
 from dyad.relationships.models import SafetyConcern
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(OnceForm, forms.Form):
     urgency = forms.ChoiceField(
         choices=SafetyConcern._meta.get_field("urgency").choices,
         initial="routine",
@@ -21,8 +22,8 @@ class ConcernForm(forms.Form):
     )
 
 
-class SafetyContactsForm(forms.Form):
-    contacts = forms.ModelMultipleChoiceField(
+class SafetyContactsForm(OnceForm, forms.Form):
+    contacts = ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
