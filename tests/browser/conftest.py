@@ -97,3 +97,33 @@ def _default_content_areas(request):
 
     for name in DEFAULT_CONTENT_AREAS:
         ContentArea.objects.get_or_create(program=None, slug=slugify(name), defaults={"name": name})
+
+
+@pytest.fixture
+def pair(db):
+    """A mentoring pair of the pediatrics program, both having acknowledged the agreement,
+    and the program's director."""
+    from dyad.profiles.factories import GuideProfileFactory
+    from dyad.programs.factories import MembershipFactory, ProgramFactory
+    from dyad.programs.models import GuidanceKind, Role
+    from dyad.relationships.factories import acknowledge_both, make_relationship
+
+    program = ProgramFactory(name="Pediatrics Residency", slug="peds")
+
+    def member(role, email, first, last, **kwargs):
+        return MembershipFactory(
+            program=program,
+            role=role,
+            user__email=email,
+            user__first_name=first,
+            user__last_name=last,
+            **kwargs,
+        ).user
+
+    guide = member(Role.FACULTY, "guide@example.org", "Grace", "Ibe")
+    GuideProfileFactory(user=guide, offers={GuidanceKind.MENTORING: 2})
+    learner = member(Role.RESIDENT, "learner@example.org", "Liam", "Chen", pgy=1)
+    director = member(Role.DIRECTOR, "director@example.org", "Dana", "Reyes")
+    rel = make_relationship(program=program, learner=learner, guide=guide, acting_user=director)
+    acknowledge_both(rel)
+    return {"rel": rel, "learner": learner, "guide": guide, "director": director}

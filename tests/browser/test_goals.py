@@ -8,39 +8,20 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dyad.goals.models import Goal
-from dyad.profiles.factories import GuideProfileFactory
-from dyad.programs.factories import MembershipFactory, ProgramFactory
-from dyad.programs.models import GuidanceKind, Role
-from dyad.relationships.factories import acknowledge_both, make_relationship
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+def open_from_menu(page, name):
+    """Follow a link of the main navigation, opening the Menu first on a phone."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") == "false":
+        menu.click()
+    page.get_by_role("link", name=name, exact=True).click()
+
+
 WIDTHS = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 800}}
-
-
-@pytest.fixture
-def pair(db):
-    program = ProgramFactory(name="Pediatrics Residency", slug="peds")
-
-    def member(role, email, first, last, **kwargs):
-        return MembershipFactory(
-            program=program,
-            role=role,
-            user__email=email,
-            user__first_name=first,
-            user__last_name=last,
-            **kwargs,
-        ).user
-
-    guide = member(Role.FACULTY, "guide@example.org", "Grace", "Ibe")
-    GuideProfileFactory(user=guide, offers={GuidanceKind.MENTORING: 2})
-    learner = member(Role.RESIDENT, "learner@example.org", "Liam", "Chen", pgy=1)
-    director = member(Role.DIRECTOR, "director@example.org", "Dana", "Reyes")
-    rel = make_relationship(program=program, learner=learner, guide=guide, acting_user=director)
-    acknowledge_both(rel)
-    return {"rel": rel, "learner": learner, "guide": guide}
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
@@ -50,7 +31,7 @@ def test_a_vague_goal_made_smart_planned_and_seen_by_the_mentor(
     learner = session_for(pair["learner"])
     learner.set_viewport_size(WIDTHS[width])
     learner.goto(f"{live_server.url}/p/peds/")
-    learner.get_by_role("link", name="Goals", exact=True).click()
+    open_from_menu(learner, "Goals")
     learner.get_by_role("link", name="Set a goal").click()
 
     learner.get_by_label("Whose goal is it?").select_option(label="Mentoring with Grace Ibe")
@@ -107,7 +88,7 @@ def test_a_vague_goal_made_smart_planned_and_seen_by_the_mentor(
     expect(mentor.locator(".message.success")).to_contain_text("Recorded in the portfolio")
     screenshot(mentor, f"goal-portfolio-{width}")
 
-    learner.get_by_role("link", name="Goals", exact=True).click()
+    open_from_menu(learner, "Goals")
     expect(learner.get_by_role("link", name=goal.title)).to_be_visible()
     screenshot(learner, f"goal-list-{width}")
     for page in (learner, mentor):

@@ -7,38 +7,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dyad.meetings.models import Meeting
-from dyad.profiles.factories import GuideProfileFactory
-from dyad.programs.factories import MembershipFactory, ProgramFactory
-from dyad.programs.models import GuidanceKind, Role
-from dyad.relationships.factories import acknowledge_both, make_relationship, revise_agreement
+from dyad.relationships.factories import acknowledge_both, revise_agreement
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def pair(db):
-    program = ProgramFactory(name="Pediatrics Residency", slug="peds")
-
-    def member(role, email, first, last, **kwargs):
-        return MembershipFactory(
-            program=program,
-            role=role,
-            user__email=email,
-            user__first_name=first,
-            user__last_name=last,
-            **kwargs,
-        ).user
-
-    guide = member(Role.FACULTY, "guide@example.org", "Grace", "Ibe")
-    GuideProfileFactory(user=guide, offers={GuidanceKind.MENTORING: 2})
-    learner = member(Role.RESIDENT, "learner@example.org", "Liam", "Chen", pgy=1)
-    director = member(Role.DIRECTOR, "director@example.org", "Dana", "Reyes")
-    rel = make_relationship(program=program, learner=learner, guide=guide, acting_user=director)
-    acknowledge_both(rel)
-    return {"rel": rel, "learner": learner, "guide": guide, "director": director}
 
 
 def test_schedule_prepare_log_and_keep_a_private_note(live_server, pair, session_for, screenshot):
