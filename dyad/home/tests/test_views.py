@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dyad.home import steps
 from dyad.home.models import Nudge
+from dyad.lib.dates import format_day
 from dyad.meetings import services as meeting_services
 from dyad.profiles.factories import GuideProfileFactory
 from dyad.programs.factories import MembershipFactory
@@ -224,7 +225,7 @@ def test_learner_sees_their_action_items_with_due_dates_not_the_guides(client, p
     response = client.get(home_url(program))
     learner_part = section(response.text, "learner-h")
     assert "Draft the abstract" in learner_part
-    assert f"due {due:%b} {due.day}" in learner_part
+    assert f"due {format_day(due)}" in learner_part
     assert "Ask the librarian" not in response.text
     assert response.context["learner"]["step"].kind == "action_item"
 
@@ -489,7 +490,7 @@ def test_up_to_date_learner_is_told_when_the_next_meeting_is_due(client, program
     learner = response.context["learner"]
     assert learner["step"].kind == "up_to_date"
     due = learner["upcoming_due"].result.next_due
-    assert f"is due by {due:%B} {due.day}" in response.text
+    assert f"is due by {format_day(due)}" in response.text
 
 
 @pytest.mark.django_db
