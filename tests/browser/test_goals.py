@@ -13,6 +13,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
 def open_from_menu(page, name):
     """Follow a link of the main navigation, opening the Menu first on a phone."""
     menu = page.get_by_role("button", name="Menu")
