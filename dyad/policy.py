@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from dyad.audit.models import AuditEntry
     from dyad.goals.models import Goal
     from dyad.matching.models import MatchRound
-    from dyad.meetings.models import Meeting
+    from dyad.meetings.models import Meeting, MeetingQuerySet
     from dyad.profiles.models import GuideProfile, LearnerProfile
     from dyad.programs.models import Program
     from dyad.relationships.models import GuideRequest, RematchRequest
@@ -426,7 +426,7 @@ def _is_goal_guide(user: User, goal: Goal) -> bool:
     the goal with. Being a guide of the learner in another relationship is not enough."""
     from dyad.relationships.models import SEAT_HOLDING_STATES
 
-    if goal.relationship_id is not None and goal.relationship.guide_id == user.pk:
+    if goal.relationship is not None and goal.relationship.guide_id == user.pk:
         return True
     return goal.shared_with.filter(guide=user, state__in=SEAT_HOLDING_STATES).exists()
 
@@ -457,7 +457,7 @@ def can_edit_goal(viewer: Viewer, goal: Goal) -> bool:
     if not goal.is_open:
         return False
     return goal.learner_id == viewer.user.pk or (
-        goal.relationship_id is not None and goal.relationship.guide_id == viewer.user.pk
+        goal.relationship is not None and goal.relationship.guide_id == viewer.user.pk
     )
 
 
@@ -499,7 +499,7 @@ def can_record_achievement(viewer: Viewer, learner: User) -> bool:
     return can_view_portfolio(viewer, learner)
 
 
-def visible_meetings(viewer: Viewer, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+def visible_meetings(viewer: Viewer, meetings: MeetingQuerySet) -> MeetingQuerySet:
     """Of `meetings`, those the viewer may know took place: their own, or any for a leader.
     A guide shown a personal goal does not learn when the learner met their other guides."""
     if viewer.is_leader:
