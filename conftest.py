@@ -8,6 +8,23 @@ from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import Role
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that commits for real (`transaction=True`) must also restore the migrated rows
+    (`serialized_rollback=True`). Mixing the two kinds makes the flush after one recreate
+    content types that the next one loads again, and PostgreSQL refuses the duplicates."""
+    wrong = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "transaction=True without serialized_rollback=True: " + ", ".join(wrong)
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

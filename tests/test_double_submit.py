@@ -292,7 +292,7 @@ def _post_at_once(world, form: CreateForm, times: int = 2) -> list[int]:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one at a time")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("name", ["log a meeting", "concern"])
 def test_two_identical_posts_at_once_create_one(name):
     world = build_world()

@@ -90,7 +90,7 @@ def test_only_leaders_nudge(behind):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_leaders_clicking_at_once_send_one_nudge(program, coordinator, director, mailoutbox):
     rel = make_active_relationship(program=program, start_date=START)
     barrier = threading.Barrier(2)
