@@ -399,18 +399,12 @@ def can_view_my_rankings(viewer: Viewer) -> bool:
 
 def can_rank_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
     """Keep a list of guides: the learners of the round's cohort, each their own."""
-    return (
-        match_round.program_id == viewer.program.pk
-        and match_round.learners.filter(pk=viewer.user.pk).exists()
-    )
+    return match_round.program_id == viewer.program.pk and match_round.has_learner(viewer.user)
 
 
 def can_mark_in_round(viewer: Viewer, match_round: MatchRound) -> bool:
     """Mark learners prefer / avoid: the guides of the round's pool, each their own."""
-    return (
-        match_round.program_id == viewer.program.pk
-        and match_round.guides.filter(pk=viewer.user.pk).exists()
-    )
+    return match_round.program_id == viewer.program.pk and match_round.has_guide(viewer.user)
 
 
 def can_see_round_outcome(viewer: Viewer, match_round: MatchRound) -> bool:

@@ -137,6 +137,14 @@ class MatchRound(models.Model):
     def is_published(self) -> bool:
         return self.state == RoundState.PUBLISHED
 
+    def has_learner(self, user) -> bool:
+        """In the round's cohort: one of the learners who rank."""
+        return self.learners.filter(pk=user.pk).exists()
+
+    def has_guide(self, user) -> bool:
+        """In the round's pool: one of the guides who may be ranked."""
+        return self.guides.filter(pk=user.pk).exists()
+
     @property
     def status_label(self) -> str:
         if self.state == RoundState.OPEN and self.deadline_passed:

@@ -110,14 +110,6 @@ def open_rounds_for(user, program, *, side):
     return rounds.for_guide(user)
 
 
-def is_in_cohort(match_round, user) -> bool:
-    return match_round.learners.filter(pk=user.pk).exists()
-
-
-def is_in_pool(match_round, user) -> bool:
-    return match_round.guides.filter(pk=user.pk).exists()
-
-
 # --- What a run needs ------------------------------------------------------------------
 
 

@@ -196,7 +196,7 @@ def ranking_save(*, match_round, learner, guides, acting_user) -> list[LearnerRa
         raise PermissionDenied("Only the learner keeps their list.")
     match_round = _locked(match_round)
     check_lists_open(match_round)
-    if not selectors.is_in_cohort(match_round, learner):
+    if not match_round.has_learner(learner):
         raise PermissionDenied("You are not in this round.")
     guides = list(guides)
     if len(guides) > match_round.max_ranks:
@@ -225,7 +225,7 @@ def guide_marks_save(*, match_round, guide, marks: dict, acting_user) -> list[Gu
         raise PermissionDenied("Only the guide keeps their marks.")
     match_round = _locked(match_round)
     check_lists_open(match_round)
-    if not selectors.is_in_pool(match_round, guide):
+    if not match_round.has_guide(guide):
         raise PermissionDenied("You are not in this round's pool.")
     cohort = set(match_round.learners.values_list("pk", flat=True))
     rows, ranks = [], {}
@@ -263,9 +263,7 @@ def pair_rule_add(*, match_round, learner, guide, rule: str, acting_user) -> Pai
     _check_changeable(match_round)
     if rule not in Rule.values:
         raise RoundError("Choose whether to pin or to forbid the pair.")
-    if not selectors.is_in_cohort(match_round, learner) or not selectors.is_in_pool(
-        match_round, guide
-    ):
+    if not match_round.has_learner(learner) or not match_round.has_guide(guide):
         raise RoundError(f"{learner} and {guide} are not both in this round.")
     existing = match_round.rules.filter(learner=learner).select_related("guide")
     for other in existing:
