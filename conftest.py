@@ -25,6 +25,14 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files(tmp_path_factory):
+    """Attachments written by tests go to a temporary folder, never the checkout's."""
+    from django.conf import settings
+
+    settings.PRIVATE_FILES_ROOT = tmp_path_factory.mktemp("private-files")
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -508,3 +508,21 @@ def can_nudge_pair(viewer: Viewer, relationship: Relationship) -> bool:
     """Remind a pair that they are behind on meeting: the program's leaders. The e-mail
     says only that a meeting is due, which both parties know already."""
     return viewer.is_leader and relationship.program_id == viewer.program.pk
+
+
+# --- Preparation attachments (SPEC M7) -----------------------------------------------------
+
+
+def can_attach_to_preparation(viewer: Viewer, meeting: Meeting) -> bool:
+    """Add or remove a file of a meeting's preparation: whoever writes the preparation."""
+    return can_edit_preparation(viewer, meeting)
+
+
+def can_read_attachment(viewer: Viewer, meeting: Meeting, consent: frozenset[str]) -> bool:
+    """A preparation file is preparation: the parties, and leaders only when the learner's
+    consent in force covers preparation."""
+    from dyad.relationships.models import ConsentCategory
+
+    return can_view_relationship_content(
+        viewer, meeting.relationship, ConsentCategory.PREPARATION, consent
+    )

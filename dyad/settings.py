@@ -202,6 +202,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DYAD_FROM_EMAIL", "Dyad <dyad@localhost>")
 # Largest roster file accepted, in bytes.
 DYAD_ROSTER_MAX_BYTES = env_int("DYAD_ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 
+# Files people attach (meeting preparation) are kept here, outside every served path; in
+# production a directory on storage that every application process shares.
+PRIVATE_FILES_ROOT = Path(os.environ.get("DYAD_PRIVATE_FILES_DIR", BASE_DIR / "private-files"))
+# Largest attachment, in megabytes, and how many files one meeting's preparation may hold.
+DYAD_ATTACHMENT_MAX_BYTES = env_int("DYAD_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+DYAD_ATTACHMENTS_PER_MEETING = env_int("DYAD_ATTACHMENTS_PER_MEETING", 5)
+
 HTTPS = env_bool("DYAD_HTTPS", not DEBUG)
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("DYAD_SSL_REDIRECT", True)

@@ -34,6 +34,7 @@ SHARED = {
     "access",
     "flow",
     "fields",
+    "files",
     "notifications",
     "settings",
     "checks",

@@ -66,6 +66,10 @@ def meeting_kw(w):
     return {"slug": w.program.slug, "meeting_uuid": w.meeting.uuid}
 
 
+def attachment_kw(w):
+    return {**meeting_kw(w), "attachment_uuid": w.attachment.uuid}
+
+
 def question_kw(w):
     return {"slug": w.program.slug, "question_uuid": Question.objects.default_bank().first().uuid}
 
@@ -201,6 +205,19 @@ ROWS = {
     "meetings:outcome": (meeting_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
     "meetings:preparation": (
         meeting_kw,
+        "post",
+        expect({"learner"}, ok_status=302, hidden=NOT_RELATED),
+    ),
+    # A preparation file: the learner adds and removes (an empty POST is refused with a
+    # message); the parties download it; leaders without consent do not learn it exists.
+    "meetings:attachment_add": (
+        meeting_kw,
+        "post",
+        expect({"learner"}, ok_status=302, hidden=NOT_RELATED),
+    ),
+    "meetings:attachment": (attachment_kw, "get", expect(PARTIES, hidden=NOT_RELATED | LEADERS)),
+    "meetings:attachment_remove": (
+        attachment_kw,
         "post",
         expect({"learner"}, ok_status=302, hidden=NOT_RELATED),
     ),
@@ -398,6 +415,8 @@ SECRETS = {
     "PRIVATE-NOTE-OF-LEARNER": {"learner"},
     "PRIVATE-NOTE-OF-GUIDE": {"guide"},
     "PREPARATION-SECRET": PARTIES,
+    "ATTACHMENT-SECRET": PARTIES,  # the file's name
+    "ATTACHMENT-CONTENT-SECRET": PARTIES,
     "SUMMARY-SECRET": PARTIES,
     "ACTION-SECRET": PARTIES,
     "Find a research project in neonatology": PARTIES,  # the agreement's goals
@@ -422,7 +441,8 @@ def test_no_page_shows_a_secret_to_someone_it_is_not_for(db, client, world, name
 
     kwargs, _, _ = ROWS[name]
     response = _client_for(client, world, persona).get(reverse(name, kwargs=kwargs(world)))
-    text = response.content.decode()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode()
     for secret, readers in SECRETS.items():
         if persona not in readers:
             assert secret not in text, f"{name} shows {secret!r} to {persona}"

@@ -4,6 +4,7 @@ and one object of every kind, built through the services as users would make the
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dyad.accounts.factories import UserFactory
@@ -11,7 +12,7 @@ from dyad.audit.models import AuditEntry
 from dyad.matching import services as matching_services
 from dyad.matching.models import MatchRound, MatchRun, PairRule, Rule
 from dyad.meetings import services as meeting_services
-from dyad.meetings.models import ActionItem, Meeting
+from dyad.meetings.models import ActionItem, Attachment, Meeting
 from dyad.profiles.factories import GuideProfileFactory
 from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import GuidanceKind, Program, Role, RosterImport
@@ -53,6 +54,7 @@ class World:
     audit_entry: AuditEntry
     meeting: Meeting
     action_item: ActionItem
+    attachment: Attachment
     match_round: MatchRound
     match_run: MatchRun
     pair_rule: PairRule
@@ -149,6 +151,11 @@ def build_world() -> World:
     meeting_services.summary_save(
         meeting=meeting, acting_user=p["guide"], text="SUMMARY-SECRET", topics=[]
     )
+    attachment = meeting_services.attachment_add(
+        meeting=meeting,
+        acting_user=p["learner"],
+        upload=SimpleUploadedFile("ATTACHMENT-SECRET-draft.txt", b"ATTACHMENT-CONTENT-SECRET"),
+    )
     action_item = meeting_services.action_item_add(
         meeting=meeting, acting_user=p["guide"], text="ACTION-SECRET", owner=p["learner"]
     )
@@ -178,6 +185,7 @@ def build_world() -> World:
         audit_entry=AuditEntry.objects.filter(program=program).first(),
         meeting=meeting,
         action_item=action_item,
+        attachment=attachment,
         match_round=match_round,
         match_run=match_run,
         pair_rule=pair_rule,

@@ -50,6 +50,8 @@ class AuditAction(models.TextChoices):
     MEETING_HELD = "meeting.held", "Meeting marked held"
     MEETING_MISSED = "meeting.missed", "Meeting marked missed"
     MEETING_PREPARATION_SAVED = "meeting.preparation_saved", "Meeting preparation saved"
+    MEETING_FILE_ATTACHED = "meeting.file_attached", "File attached to a preparation"
+    MEETING_FILE_REMOVED = "meeting.file_removed", "File removed from a preparation"
     MEETING_SUMMARY_SAVED = "meeting.summary_saved", "Meeting summary saved"
     MEETING_ACTION_ITEM_ADDED = "meeting.action_item_added", "Action item added"
     CADENCE_POLICY_SAVED = "cadence_policy.saved", "Cadence policy saved"

@@ -75,6 +75,18 @@ class PreparationForm(forms.Form):
     obstacles = _note("What got in the way")
 
 
+class AttachmentForm(forms.Form):
+    """What the file is and how big it may be is the service's judgement (it reads the
+    content); the form only asks that a file came."""
+
+    file = forms.FileField(
+        label="Attach a file",
+        help_text="PDF, Word, Excel, PowerPoint, plain text, PNG or JPEG. Your guide can open it "
+        "before you meet.",
+        error_messages={"required": "Choose a file to attach.", "empty": "The file is empty."},
+    )
+
+
 class SummaryForm(forms.Form):
     text = _note("Shared summary", rows=5)
     # Checked against the program's topics in Python: a made-up id never reaches a query.

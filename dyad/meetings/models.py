@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from dyad.files import private_storage
 from dyad.profiles.models import MeetingMode
 from dyad.programs.models import GuidanceKind, Program
 from dyad.relationships.models import Relationship
@@ -100,6 +101,43 @@ class Preparation(models.Model):
 
     def __str__(self):
         return f"Preparation for {self.meeting}"
+
+
+def _attachment_path(instance, filename):
+    # The name on disk says nothing about the file; the person's name for it is kept apart.
+    return f"preparation/{instance.uuid}"
+
+
+class Attachment(models.Model):
+    """A file the learner attached to a meeting's preparation (consent category:
+    preparation). Kept in private storage and served only through a view that asks the
+    policy."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=private_storage, max_length=200)
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:attachment",
+            kwargs={
+                "slug": self.meeting.relationship.program.slug,
+                "meeting_uuid": self.meeting.uuid,
+                "attachment_uuid": self.uuid,
+            },
+        )
 
 
 class Summary(models.Model):

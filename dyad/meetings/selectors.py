@@ -27,6 +27,7 @@ def meeting_record(meeting, show: dict) -> dict:
     return {
         "preparation": preparation,
         "summary": summary,
+        "attachments": list(meeting.attachments.all()) if show["preparation"] else [],
         "summary_text": summary.text if summary and show["summary"] else "",
         "topics": list(summary.topics.all()) if summary and show["topics"] else [],
         "action_items": list(meeting.action_items.select_related("owner"))

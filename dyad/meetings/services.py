@@ -1,6 +1,9 @@
 """Writes on meetings: each checks its rule, writes, audits and notifies in one
 transaction. Calendar invitations carry no confidential text (see calendar.py)."""
 
+import hashlib
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,9 +11,11 @@ from django.utils import timezone
 from dyad import policy
 from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
+from dyad.lib.filetypes import UnacceptableFile, clean_name, identify
 from dyad.meetings import calendar
 from dyad.meetings.models import (
     ActionItem,
+    Attachment,
     Meeting,
     MeetingStatus,
     Preparation,
@@ -26,6 +31,7 @@ class MeetingError(ValidationError):
 # Said when someone outside the pair reaches a service; views never let it happen.
 NOT_A_PARTY = "Only the two people of this relationship plan its meetings."
 NOT_THE_LEARNER = "The learner prepares the meeting."
+ENDED = "This relationship has ended: its meetings' preparation no longer changes."
 
 
 def _require_open(relationship):
@@ -162,6 +168,73 @@ def preparation_save(*, meeting, acting_user, goals, progress, obstacles) -> Pre
     )
     _audit(AuditAction.MEETING_PREPARATION_SAVED, meeting, acting_user)
     return preparation
+
+
+def _digest(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def attachment_add(*, meeting, acting_user, upload) -> Attachment:
+    """Attach a file to the meeting's preparation, if it is what its name says and within
+    the limits. The file is written before the row; if the row cannot be written the file
+    is removed again, so nothing is left half done."""
+    if not policy.can_prepare_meetings(acting_user, meeting.relationship):
+        raise PermissionDenied(NOT_THE_LEARNER)
+    if not meeting.relationship.is_open:
+        raise MeetingError(ENDED)
+    # One upload at a time per meeting, so two at once cannot both pass the count.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    attached = list(meeting.attachments.all())
+    limit = settings.DYAD_ATTACHMENTS_PER_MEETING
+    if len(attached) >= limit:
+        raise MeetingError(
+            f"This preparation already has {limit} files. Remove one before adding another."
+        )
+    name = clean_name(upload.name or "")
+    try:
+        kind = identify(name, upload, size=upload.size, max_size=settings.DYAD_ATTACHMENT_MAX_BYTES)
+    except UnacceptableFile as refusal:
+        raise MeetingError(str(refusal)) from refusal
+    sha256 = _digest(upload)
+    if any(a.sha256 == sha256 for a in attached):
+        raise MeetingError(f"“{name}” is attached already.")
+    attachment = Attachment(
+        meeting=meeting,
+        name=name,
+        content_type=kind.mime,
+        size=upload.size,
+        sha256=sha256,
+        uploaded_by=acting_user,
+    )
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+        # The file's name is preparation content: the audit log (read by leaders) keeps
+        # only that a file was attached.
+        _audit(AuditAction.MEETING_FILE_ATTACHED, meeting, acting_user)
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment, acting_user) -> None:
+    meeting = attachment.meeting
+    if not policy.can_prepare_meetings(acting_user, meeting.relationship):
+        raise PermissionDenied(NOT_THE_LEARNER)
+    if not meeting.relationship.is_open:
+        raise MeetingError(ENDED)
+    stored = attachment.file.name
+    attachment.delete()
+    _audit(AuditAction.MEETING_FILE_REMOVED, meeting, acting_user)
+    # Only once the row is gone for good: a rolled-back removal keeps its file.
+    transaction.on_commit(lambda: Attachment.file.field.storage.delete(stored))
 
 
 @transaction.atomic

@@ -13,6 +13,13 @@ urlpatterns = [
     path(M + "cancel/", views.cancel, name="cancel"),
     path(M + "outcome/", views.outcome, name="outcome"),
     path(M + "preparation/", views.preparation, name="preparation"),
+    path(M + "files/", views.attachment_add, name="attachment_add"),
+    path(M + "files/<uuid:attachment_uuid>/", views.attachment, name="attachment"),
+    path(
+        M + "files/<uuid:attachment_uuid>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path(M + "summary/", views.summary, name="summary"),
     path(M + "actions/", views.action_add, name="action_add"),
     path(M + "actions/<uuid:item_uuid>/toggle/", views.action_toggle, name="action_toggle"),

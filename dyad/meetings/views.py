@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -9,6 +11,7 @@ from dyad.access import get_meeting, get_program, get_relationship
 from dyad.meetings import selectors, services
 from dyad.meetings.forms import (
     ActionItemForm,
+    AttachmentForm,
     CadencePolicyForm,
     MeetingForm,
     OutcomeForm,
@@ -135,6 +138,11 @@ def detail(request, slug, meeting_uuid):
             },
         )
         ctx["action_form"] = ActionItemForm(prefix="action")
+        ctx["attachment_form"] = AttachmentForm(prefix="file")
+        ctx["attachment_limits"] = {
+            "megabytes": settings.DYAD_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "count": settings.DYAD_ATTACHMENTS_PER_MEETING,
+        }
     return TemplateResponse(request, "meetings/detail.html", ctx)
 
 
@@ -239,6 +247,63 @@ def preparation(request, slug, meeting_uuid):
         form=form,
         invalid=_errors_of(form),
     )
+
+
+@login_required
+@require_POST
+def attachment_add(request, slug, meeting_uuid):
+    _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_attach_to_preparation)
+    form = AttachmentForm(request.POST, request.FILES, prefix="file")
+    return flow.act(
+        request,
+        lambda: services.attachment_add(
+            meeting=meeting, acting_user=request.user, upload=form.cleaned_data["file"]
+        ),
+        success=lambda a: f"“{a.name}” attached. Your guide can open it from this meeting.",
+        then=meeting,
+        form=form,
+        invalid=_errors_of(form),
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request, slug, meeting_uuid, attachment_uuid):
+    _, meeting = _meeting_post(request, slug, meeting_uuid, policy.can_attach_to_preparation)
+    attachment = get_object_or_404(meeting.attachments, uuid=attachment_uuid)
+    return flow.act(
+        request,
+        lambda: services.attachment_remove(attachment=attachment, acting_user=request.user),
+        success=f"“{attachment.name}” removed.",
+        then=meeting,
+    )
+
+
+@login_required
+def attachment(request, slug, meeting_uuid, attachment_uuid):
+    """The file itself, to those who may read the preparation; to anyone else it does not
+    exist (its name is preparation content too)."""
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    meeting = get_meeting(viewer, meeting_uuid)
+    if not policy.can_read_attachment(viewer, meeting, consent_in_force(meeting.relationship)):
+        raise Http404("No such file")
+    attachment = get_object_or_404(meeting.attachments, uuid=attachment_uuid)
+    if not policy.is_party(request.user, meeting.relationship):
+        record_consent_read(
+            actor=request.user,
+            program=viewer.program,
+            target=meeting,
+            categories=[ConsentCategory.PREPARATION],
+        )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @login_required
