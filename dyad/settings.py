@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dyad.demo",
     "dyad.goals",
     "dyad.home",
+    "dyad.retention",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,12 @@ PRIVATE_FILES_ROOT = Path(os.environ.get("DYAD_PRIVATE_FILES_DIR", BASE_DIR / "p
 # Largest attachment, in megabytes, and how many files one meeting's preparation may hold.
 DYAD_ATTACHMENT_MAX_BYTES = env_int("DYAD_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 DYAD_ATTACHMENTS_PER_MEETING = env_int("DYAD_ATTACHMENTS_PER_MEETING", 5)
+
+# Private notes, goal check-ins and meeting preparation of a relationship are deleted this
+# many days after it ended (`manage.py purge_ended`, SPEC M11).
+DYAD_RETENTION_DAYS = env_int("DYAD_RETENTION_DAYS", 730)
+if DYAD_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("DYAD_RETENTION_DAYS must be at least 1 (days after a pairing ends)")
 
 HTTPS = env_bool("DYAD_HTTPS", not DEBUG)
 if HTTPS:

@@ -23,7 +23,7 @@ LAYERS = [
     {"relationships"},
     {"meetings", "questions", "reminders", "matching"},
     {"goals"},
-    {"home", "demo"},
+    {"home", "demo", "retention"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}
 
