@@ -526,3 +526,28 @@ def can_read_attachment(viewer: Viewer, meeting: Meeting, consent: frozenset[str
     return can_view_relationship_content(
         viewer, meeting.relationship, ConsentCategory.PREPARATION, consent
     )
+
+
+# --- Resource library (SPEC M9, M10) -------------------------------------------------------
+
+
+def resource_audiences(viewer: Viewer) -> frozenset[str]:
+    """Which of the library's audiences the viewer belongs to: leaders see it all."""
+    from dyad.resources.models import Audience
+
+    if viewer.is_leader:
+        return frozenset(Audience.values)
+    audiences = {Audience.EVERYONE.value}
+    if viewer.is_learner:
+        audiences.add(Audience.LEARNERS.value)
+    if viewer.is_guide:
+        audiences.add(Audience.GUIDES.value)
+    return frozenset(audiences)
+
+
+def can_view_resources(viewer: Viewer) -> bool:
+    return viewer.is_member
+
+
+def can_manage_resources(viewer: Viewer) -> bool:
+    return viewer.is_leader

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dyad.goals",
     "dyad.home",
     "dyad.retention",
+    "dyad.resources",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ PRIVATE_FILES_ROOT = Path(os.environ.get("DYAD_PRIVATE_FILES_DIR", BASE_DIR / "p
 # Largest attachment, in megabytes, and how many files one meeting's preparation may hold.
 DYAD_ATTACHMENT_MAX_BYTES = env_int("DYAD_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 DYAD_ATTACHMENTS_PER_MEETING = env_int("DYAD_ATTACHMENTS_PER_MEETING", 5)
+# Largest document of the resource library, in megabytes.
+DYAD_RESOURCE_MAX_BYTES = env_int("DYAD_RESOURCE_MAX_MB", 25) * 1024 * 1024
 
 # Private notes, goal check-ins and meeting preparation of a relationship are deleted this
 # many days after it ended (`manage.py purge_ended`, SPEC M11).

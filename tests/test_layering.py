@@ -21,7 +21,7 @@ LAYERS = [
     {"programs"},
     {"profiles"},
     {"relationships"},
-    {"meetings", "questions", "reminders", "matching"},
+    {"meetings", "questions", "reminders", "matching", "resources"},
     {"goals"},
     {"home", "demo", "retention"},
 ]

@@ -70,6 +70,10 @@ def attachment_kw(w):
     return {**meeting_kw(w), "attachment_uuid": w.attachment.uuid}
 
 
+def resource_kw(audience):
+    return lambda w: {"slug": w.program.slug, "uuid": w.resources[audience].uuid}
+
+
 def question_kw(w):
     return {"slug": w.program.slug, "question_uuid": Question.objects.default_bank().first().uuid}
 
@@ -79,6 +83,7 @@ def import_kw(w):
 
 
 NOT_RELATED = {"other_learner", "other_guide", "evaluator"}
+GUIDES = {"guide", "other_guide", "evaluator"}
 
 
 def round_kw(w):
@@ -234,6 +239,17 @@ ROWS = {
         expect(PARTIES, ok_status=302, hidden=NOT_RELATED),
     ),
     "meetings:compliance": (program_kw, "get", expect(LEADERS)),
+    # The resource library: every member reads what is for their audience; a document for
+    # learners does not exist for a guide, a link for guides does not for a learner.
+    "resources:index": (program_kw, "get", expect(MEMBERS)),
+    "resources:new": (program_kw, "get", expect(LEADERS)),
+    "resources:open": (
+        resource_kw("learners"),
+        "get",
+        expect({"learner", "other_learner"} | LEADERS, hidden=GUIDES),
+    ),
+    "resources:edit": (resource_kw("guides"), "get", expect(LEADERS)),
+    "resources:remove": (resource_kw("guides"), "post", expect(LEADERS, ok_status=302)),
     "questions:bank": (program_kw, "get", expect(LEADERS)),
     "questions:add": (program_kw, "get", expect(LEADERS)),
     "questions:customize": (program_kw, "post", expect(LEADERS, ok_status=302)),
@@ -417,6 +433,8 @@ SECRETS = {
     "PREPARATION-SECRET": PARTIES,
     "ATTACHMENT-SECRET": PARTIES,  # the file's name
     "ATTACHMENT-CONTENT-SECRET": PARTIES,
+    "RESOURCE-FOR-LEARNERS": {"learner", "other_learner"} | LEADERS,
+    "RESOURCE-FOR-GUIDES": GUIDES | LEADERS,
     "SUMMARY-SECRET": PARTIES,
     "ACTION-SECRET": PARTIES,
     "Find a research project in neonatology": PARTIES,  # the agreement's goals

@@ -55,6 +55,7 @@ class World:
     meeting: Meeting
     action_item: ActionItem
     attachment: Attachment
+    resources: dict
     match_round: MatchRound
     match_run: MatchRun
     pair_rule: PairRule
@@ -163,6 +164,7 @@ def build_world() -> World:
         meeting_services.private_note_save(
             meeting=meeting, author=p[persona], text=f"PRIVATE-NOTE-OF-{persona.upper()}"
         )
+    resources = _resources(program, p["director"])
     roster_import = RosterImport.objects.create(
         program=program,
         uploaded_by=p["coordinator"],
@@ -186,12 +188,35 @@ def build_world() -> World:
         meeting=meeting,
         action_item=action_item,
         attachment=attachment,
+        resources=resources,
         match_round=match_round,
         match_run=match_run,
         pair_rule=pair_rule,
         other_match_round=other_match_round,
         goals=_goals(relationship, other_relationship),
     )
+
+
+def _resources(program, director):
+    """The library: a document for the learners, a link for the guides."""
+    from dyad.resources.models import Audience
+    from dyad.resources.services import resource_add
+
+    common = {"program": program, "acting_user": director, "description": "", "kind": ""}
+    return {
+        "learners": resource_add(
+            **common,
+            title="RESOURCE-FOR-LEARNERS",
+            audience=Audience.LEARNERS,
+            upload=SimpleUploadedFile("orientation.txt", b"Welcome to mentoring."),
+        ),
+        "guides": resource_add(
+            **common,
+            title="RESOURCE-FOR-GUIDES",
+            audience=Audience.GUIDES,
+            link="https://example.org/mentor-orientation",
+        ),
+    }
 
 
 def _match_rounds(program, other_program, p, surgeon):

@@ -91,6 +91,10 @@ class AuditAction(models.TextChoices):
         "relationship.content_purged",
         "Private content deleted after the retention period",
     )
+    # Resource library (SPEC M9, M10)
+    RESOURCE_ADDED = "resource.added", "Resource added to the library"
+    RESOURCE_CHANGED = "resource.changed", "Resource changed"
+    RESOURCE_REMOVED = "resource.removed", "Resource removed from the library"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -123,4 +127,5 @@ FAMILIES = {
     "roster": "Roster",
     "goal": "Goals",
     "achievement": "Successes",
+    "resource": "Resource library",
 }

@@ -45,6 +45,7 @@ from dyad.profiles.models import (
     MeetingMode,
 )
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
+from dyad.resources.demo import seed_resources
 
 DEMO_SEED = 20260701
 DEMO_PASSWORD = personas.PASSWORD
@@ -1235,6 +1236,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         build_demo_meetings(demo.program, seed=seed, today=demo.today, habits=habits)
         build_demo_states(demo.program, today=demo.today)
         seed_goals(demo.program, demo.today)
+        seed_resources(demo.program, demo.today)
     return demo.program
 
 

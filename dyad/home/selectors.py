@@ -399,6 +399,7 @@ def leader_charts(part: dict) -> dict[str, str]:
             title="Learners without a guide, by kind",
             bars=[charts.Bar(row["label"], row["n"]) for row in part["without_guide"]],
             unit="learners",
+            unit_one="learner",
         ),
         "first_meeting": charts.bar_chart(
             chart_id="chart-first-meeting",
@@ -409,6 +410,7 @@ def leader_charts(part: dict) -> dict[str, str]:
                 if row["median"] is not None
             ],
             unit="days",
+            unit_one="day",
             empty="No pairing started in the last 12 months has met yet.",
         ),
         "capacity": charts.bar_chart(

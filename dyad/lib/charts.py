@@ -63,18 +63,28 @@ def _check(chart_id: str, title: str) -> None:
 
 
 def bar_chart(
-    *, chart_id: str, title: str, bars: Sequence[Bar], unit: str = "", empty: str = "No data."
+    *,
+    chart_id: str,
+    title: str,
+    bars: Sequence[Bar],
+    unit: str = "",
+    unit_one: str = "",
+    empty: str = "No data.",
 ) -> str:
-    """Horizontal bars, one per row, labelled on the left and valued on the right."""
+    """Horizontal bars, one per row, labelled on the left and valued on the right. `unit`
+    follows each value; `unit_one`, if given, follows a value (or a total) of exactly 1."""
     _check(chart_id, title)
     if any(bar.value < 0 or (bar.total is not None and bar.total < 0) for bar in bars):
         raise ValueError("bar values must not be negative")
-    suffix = f" {unit}" if unit else ""
+
+    def suffix(count: float) -> str:
+        word = unit_one if count == 1 and unit_one else unit
+        return f" {word}" if word else ""
 
     def said(bar: Bar) -> str:
         if bar.total is not None:
-            return f"{_fmt(bar.value)} of {_fmt(bar.total)}{suffix}"
-        return f"{_fmt(bar.value)}{suffix}"
+            return f"{_fmt(bar.value)} of {_fmt(bar.total)}{suffix(bar.total)}"
+        return f"{_fmt(bar.value)}{suffix(bar.value)}"
 
     desc = "; ".join(f"{bar.label}: {said(bar)}" for bar in bars) or empty
     height = max(1, len(bars)) * ROW_HEIGHT + 8

@@ -1,8 +1,6 @@
 """Writes on meetings: each checks its rule, writes, audits and notifies in one
 transaction. Calendar invitations carry no confidential text (see calendar.py)."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,7 +9,7 @@ from django.utils import timezone
 from dyad import policy
 from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
-from dyad.lib.filetypes import UnacceptableFile, clean_name, identify
+from dyad.files import accept_upload
 from dyad.meetings import calendar
 from dyad.meetings.models import (
     ActionItem,
@@ -170,14 +168,6 @@ def preparation_save(*, meeting, acting_user, goals, progress, obstacles) -> Pre
     return preparation
 
 
-def _digest(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 @transaction.atomic
 def attachment_add(*, meeting, acting_user, upload) -> Attachment:
     """Attach a file to the meeting's preparation, if it is what its name says and within
@@ -195,23 +185,18 @@ def attachment_add(*, meeting, acting_user, upload) -> Attachment:
         raise MeetingError(
             f"This preparation already has {limit} files. Remove one before adding another."
         )
-    name = clean_name(upload.name or "")
-    try:
-        kind = identify(name, upload, size=upload.size, max_size=settings.DYAD_ATTACHMENT_MAX_BYTES)
-    except UnacceptableFile as refusal:
-        raise MeetingError(str(refusal)) from refusal
-    sha256 = _digest(upload)
-    if any(a.sha256 == sha256 for a in attached):
-        raise MeetingError(f"“{name}” is attached already.")
+    accepted = accept_upload(upload, max_size=settings.DYAD_ATTACHMENT_MAX_BYTES)
+    if any(a.sha256 == accepted.sha256 for a in attached):
+        raise MeetingError(f"“{accepted.name}” is attached already.")
     attachment = Attachment(
         meeting=meeting,
-        name=name,
-        content_type=kind.mime,
-        size=upload.size,
-        sha256=sha256,
+        name=accepted.name,
+        content_type=accepted.kind.mime,
+        size=accepted.size,
+        sha256=accepted.sha256,
         uploaded_by=acting_user,
     )
-    attachment.file.save(name, upload, save=False)
+    attachment.file.save(accepted.name, upload, save=False)
     try:
         attachment.save()
         # The file's name is preparation content: the audit log (read by leaders) keeps

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_meeting, get_program, get_relationship
+from dyad.files import serve
 from dyad.meetings import selectors, services
 from dyad.meetings.forms import (
     ActionItemForm,
@@ -295,15 +296,7 @@ def attachment(request, slug, meeting_uuid, attachment_uuid):
             target=meeting,
             categories=[ConsentCategory.PREPARATION],
         )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return serve(attachment.file, name=attachment.name, content_type=attachment.content_type)
 
 
 @login_required

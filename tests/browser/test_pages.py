@@ -75,6 +75,8 @@ PAGES = {
     "reminders": ("reminders:preferences", _no_kwargs),
     "guide-profile-edit": ("profiles:edit_guide", _no_kwargs),
     "learner-profile-edit": ("profiles:edit_learner", _no_kwargs),
+    "resources": ("resources:index", program_kw),
+    "resource-form": ("resources:new", program_kw),
 }
 
 

@@ -91,3 +91,16 @@ def test_line_chart_without_any_value_says_so():
         chart_id="l", title="t", points=[Point("a", None)], empty="Nothing to measure."
     )
     assert re.search(r"<desc[^>]*>Nothing to measure\.</desc>", svg)
+
+
+def test_a_bar_of_one_says_its_unit_in_the_singular():
+    from dyad.lib.charts import Bar, bar_chart
+
+    svg = bar_chart(
+        chart_id="c",
+        title="Learners without a guide",
+        bars=[Bar("Mentoring", 1), Bar("Coaching", 2)],
+        unit="learners",
+        unit_one="learner",
+    )
+    assert "Mentoring: 1 learner;" in svg and "Coaching: 2 learners" in svg
