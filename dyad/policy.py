@@ -551,3 +551,16 @@ def can_view_resources(viewer: Viewer) -> bool:
 
 def can_manage_resources(viewer: Viewer) -> bool:
     return viewer.is_leader
+
+
+# --- Faculty development (SPEC M9) --------------------------------------------------------
+
+
+def can_manage_training(viewer: Viewer) -> bool:
+    """Modules, requirements and completions: the program's leaders."""
+    return viewer.is_leader
+
+
+def can_view_own_training(viewer: Viewer) -> bool:
+    """Where one stands on the program's training: anyone who guides, or may."""
+    return viewer.is_guide or viewer.is_leader

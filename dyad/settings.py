@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "dyad.home",
     "dyad.retention",
     "dyad.resources",
+    "dyad.training",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("dyad.goals.urls")),
     path("", include("dyad.home.urls")),
     path("", include("dyad.resources.urls")),
+    path("", include("dyad.training.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ LAYERS = [
     {"accounts", "audit"},
     {"programs"},
     {"profiles"},
+    {"training"},
     {"relationships"},
     {"meetings", "questions", "reminders", "matching", "resources"},
     {"goals"},

@@ -74,6 +74,10 @@ def resource_kw(audience):
     return lambda w: {"slug": w.program.slug, "uuid": w.resources[audience].uuid}
 
 
+def training_kw(w):
+    return {"slug": w.program.slug, "uuid": w.training_module.uuid}
+
+
 def question_kw(w):
     return {"slug": w.program.slug, "question_uuid": Question.objects.default_bank().first().uuid}
 
@@ -250,6 +254,13 @@ ROWS = {
     ),
     "resources:edit": (resource_kw("guides"), "get", expect(LEADERS)),
     "resources:remove": (resource_kw("guides"), "post", expect(LEADERS, ok_status=302)),
+    # Faculty development: guides see where they stand; leaders keep modules and records.
+    "training:index": (program_kw, "get", expect(GUIDES | LEADERS)),
+    "training:module_new": (program_kw, "get", expect(LEADERS)),
+    "training:module": (training_kw, "get", expect(LEADERS)),
+    # An empty form: leaders get the page back with its errors.
+    "training:record": (training_kw, "post", expect(LEADERS)),
+    "training:module_remove": (training_kw, "post", expect(LEADERS, ok_status=302)),
     "questions:bank": (program_kw, "get", expect(LEADERS)),
     "questions:add": (program_kw, "get", expect(LEADERS)),
     "questions:customize": (program_kw, "post", expect(LEADERS, ok_status=302)),

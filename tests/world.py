@@ -3,6 +3,7 @@ and one object of every kind, built through the services as users would make the
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -56,6 +57,7 @@ class World:
     action_item: ActionItem
     attachment: Attachment
     resources: dict
+    training_module: Any
     match_round: MatchRound
     match_run: MatchRun
     pair_rule: PairRule
@@ -165,6 +167,7 @@ def build_world() -> World:
             meeting=meeting, author=p[persona], text=f"PRIVATE-NOTE-OF-{persona.upper()}"
         )
     resources = _resources(program, p["director"])
+    training_module = _training(program, p["director"])
     roster_import = RosterImport.objects.create(
         program=program,
         uploaded_by=p["coordinator"],
@@ -189,6 +192,7 @@ def build_world() -> World:
         action_item=action_item,
         attachment=attachment,
         resources=resources,
+        training_module=training_module,
         match_round=match_round,
         match_run=match_run,
         pair_rule=pair_rule,
@@ -217,6 +221,20 @@ def _resources(program, director):
             link="https://example.org/mentor-orientation",
         ),
     }
+
+
+def _training(program, director):
+    """A module the program offers but does not require (the world's pairings predate it)."""
+    from dyad.training.services import module_save
+
+    return module_save(
+        program=program,
+        acting_user=director,
+        title="Mentor orientation",
+        description="",
+        valid_months=24,
+        required_for=[],
+    )
 
 
 def _match_rounds(program, other_program, p, surgeon):

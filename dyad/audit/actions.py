@@ -95,6 +95,10 @@ class AuditAction(models.TextChoices):
     RESOURCE_ADDED = "resource.added", "Resource added to the library"
     RESOURCE_CHANGED = "resource.changed", "Resource changed"
     RESOURCE_REMOVED = "resource.removed", "Resource removed from the library"
+    # Faculty development (SPEC M9)
+    TRAINING_MODULE_SAVED = "training.module_saved", "Training module saved"
+    TRAINING_MODULE_REMOVED = "training.module_removed", "Training module removed"
+    TRAINING_COMPLETED = "training.completed", "Training completion recorded"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -128,4 +132,5 @@ FAMILIES = {
     "goal": "Goals",
     "achievement": "Successes",
     "resource": "Resource library",
+    "training": "Faculty development",
 }

@@ -27,6 +27,7 @@ from dyad.notifications import send_notice
 from dyad.programs.models import GuidanceKind, Role
 from dyad.relationships.models import Origin
 from dyad.relationships.services import RelationshipError, relationship_create
+from dyad.training.selectors import training_refusal
 
 
 class RoundError(ValidationError):
@@ -82,6 +83,17 @@ def round_open(
         )
     if not guides:
         raise RoundError("Choose at least one guide for the pool.")
+    untrained = [
+        refusal
+        for g in guides
+        if (
+            refusal := training_refusal(
+                program=program, person=g, kind=kind, on=timezone.localdate()
+            )
+        )
+    ]
+    if untrained:
+        raise RoundError(" ".join(untrained))
     match_round = MatchRound.objects.create(
         program=program,
         name=name.strip() or f"{GuidanceKind(kind).label} match",

@@ -35,6 +35,7 @@ from dyad.relationships.models import (
     Scheduler,
     State,
 )
+from dyad.training.selectors import training_refusal
 
 # The meeting frequency an agreement starts with, per kind, until the program's cadence
 # policy says otherwise.
@@ -140,6 +141,8 @@ def _check_pairing(*, program, learner, guide, kind, start, acting_user, overrid
         raise RelationshipError(
             f"{learner} already has {guide} as their {GuidanceKind(kind).label.lower()} guide."
         )
+    if refusal := training_refusal(program=program, person=guide, kind=kind, on=start):
+        raise RelationshipError(refusal)
     conflicts = evaluative_conflicts(
         program=program, guide=guide, learner=learner, kind=kind, start=start
     )

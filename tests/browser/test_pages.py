@@ -21,6 +21,7 @@ from tests.test_permissions import (
     rel_kw,
     round_kw,
     run_kw,
+    training_kw,
 )
 from tests.world import build_world
 
@@ -77,6 +78,8 @@ PAGES = {
     "learner-profile-edit": ("profiles:edit_learner", _no_kwargs),
     "resources": ("resources:index", program_kw),
     "resource-form": ("resources:new", program_kw),
+    "training": ("training:index", program_kw),
+    "training-module": ("training:module", training_kw),
 }
 
 
