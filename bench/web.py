@@ -156,8 +156,15 @@ def main() -> int:
             sessions[persona] = Session(base)
             sessions[persona].login(users[persona].email)
         pages = [p for p in PAGES if not args.only or args.only in p.name]
-        errors = measure_pages(pages, ctx, users, sessions, n)
-        errors += mixed_load(base, ctx, users, args.clients, duration)
+        opened = sessions_opened()
+        errors, requests = measure_pages(pages, ctx, users, sessions, n)
+        errors_mixed, requests_mixed = mixed_load(base, ctx, users, args.clients, duration)
+        errors += errors_mixed
+        print(
+            f"\nPostgreSQL sessions opened while the server answered "
+            f"{requests + requests_mixed:,} requests: {sessions_opened() - opened:,} "
+            f"({workers} workers)"
+        )
         print_unmeasured()
     finally:
         server.terminate()
@@ -248,6 +255,16 @@ def print_environment(database: str, workers: int, built: str) -> None:
         f"workers; DEBUG {settings.DEBUG}, CONN_MAX_AGE {conn_age}; "
         f"database {urlsplit(database).path.lstrip('/')}"
     )
+
+
+def sessions_opened() -> int:
+    """Sessions PostgreSQL has opened on the database since its statistics were reset:
+    with persistent connections, one per worker rather than one per request."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
 
 
 def collect_static() -> None:
@@ -441,11 +458,12 @@ def count_queries(url: str, user) -> tuple[int, int]:
     return len(queries.captured_queries), response.status_code
 
 
-def measure_pages(pages, ctx, users, sessions, n) -> int:
-    """Fetch each page n times, each followed by the login page; print the table."""
+def measure_pages(pages, ctx, users, sessions, n) -> tuple[int, int]:
+    """Fetch each page n times, each followed by the login page; print the table. Returns
+    (failed requests, requests)."""
     trivial_url = url_of(TRIVIAL, ctx)
     anonymous = sessions["anonymous"]
-    rows, errors = [], 0
+    rows, errors, requests = [], 0, 0
     header = (
         f"{'page':<22} {'persona':<12} {'queries':>7} {'bytes':>10} {'p50 ms':>8} "
         f"{'p95 ms':>8} {'login p50':>9} {'x login':>8}"
@@ -460,6 +478,7 @@ def measure_pages(pages, ctx, users, sessions, n) -> int:
         url = url_of(page, ctx)
         session = sessions[page.persona]
         status, body, _ = session.get(url)  # warm the worker's caches
+        requests += 1 + 2 * n
         times, trivial_times = [], []
         for _ in range(n):
             status, body, elapsed = session.get(url)
@@ -488,10 +507,10 @@ def measure_pages(pages, ctx, users, sessions, n) -> int:
         for page, p50 in rows:
             if page not in (TRIVIAL, MINIMAL_AUTHENTICATED):
                 print(f"  {page.name:<22} {page.persona:<12} {p50 / minimal:>6.1f}x")
-    return errors
+    return errors, requests
 
 
-def mixed_load(base, ctx, users, clients: int, duration: float) -> int:
+def mixed_load(base, ctx, users, clients: int, duration: float) -> tuple[int, int]:
     """`clients` threads, each logged in with its own session as one of the personas in
     turn (the calendar feed and login page anonymously), fetching pages drawn by their mix
     weights for `duration` seconds."""
@@ -547,7 +566,7 @@ def mixed_load(base, ctx, users, clients: int, duration: float) -> int:
         )
     else:
         print(f"  no request succeeded; errors {errors}")
-    return errors
+    return errors, len(results)
 
 
 def print_unmeasured() -> None:
