@@ -1491,9 +1491,10 @@ def build_institution(
     APDs chosen among its faculty. A few faculty belong to a second program; a few senior
     residents are peer mentors. Residents have relationships of every kind over this
     academic year and the last (some ended, some proposed), with meetings, notes and goals
-    (see history.py). The first program, the largest, holds an open mentoring match round
-    of all its residents (up to `round_learners`, and at most 30% of the residents) with a
-    pool of up to `round_guides` mentors, lists filled in and run (dyad/matching/demo.py).
+    (see history.py). The first program holds an open mentoring match round of all its
+    residents (`round_learners` of them, or 30% of the residents if fewer, which makes it
+    the largest program) with a pool of up to `round_guides` mentors, lists filled in and
+    run (dyad/matching/demo.py).
     The caller checks that the database is empty. Returns counts of what was created.
     """
     rng = random.Random(seed)

@@ -16,9 +16,8 @@ SIZES = {"large": (40, 2000, 3000)}
 class Command(BaseCommand):
     help = (
         "Fill an empty database with the demo pediatrics residency, or with a large "
-        "synthetic institution (two years of history, a large match round) when --size large "
-        "or --programs "
-        "is given. Leaves a database that already has programs alone."
+        "synthetic institution (two years of history, a large match round) when --size "
+        "large or --programs is given. Leaves a database that already has programs alone."
     )
 
     def add_arguments(self, parser):
