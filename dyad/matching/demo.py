@@ -44,7 +44,10 @@ def seed_match_round(program, *, guides: int, seed: int) -> MatchRound | None:
         kind=GuidanceKind.MENTORING,
         learner_roles=[Role.RESIDENT],
         guides=pool,
-        deadline=timezone.now() + timedelta(days=21),
+        # Three weeks from now, at the end of a working day.
+        deadline=(timezone.localtime() + timedelta(days=21)).replace(
+            hour=17, minute=0, second=0, microsecond=0
+        ),
         include_guided=True,
     )
     learners = list(match_round.learners.order_by("pk"))
