@@ -2,7 +2,8 @@
 
 Development defaults are safe (SQLite, DEBUG on, localhost only). Production sets
 DYAD_DEBUG=0, DYAD_SECRET_KEY, DYAD_ALLOWED_HOSTS and DATABASE_URL; HTTPS settings then
-follow from DYAD_HTTPS (on by default when DEBUG is off).
+follow from DYAD_HTTPS (on by default when DEBUG is off), and database connections are
+kept between requests (DYAD_DB_CONN_MAX_AGE).
 """
 
 import os
@@ -127,10 +128,33 @@ TEMPLATES = [
     },
 ]
 
+
+def env_conn_max_age(name: str, *, debug: bool) -> int | None:
+    """Seconds a worker keeps its database connection for the next requests: 0 closes it
+    after each request, "unlimited" never. Persistent (10 minutes) by default in
+    production, closed after each request in development."""
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return 0 if debug else 600
+    if value == "unlimited":
+        return None
+    seconds = env_int(name, 0)
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 or more seconds or unlimited, not {value!r}")
+    return seconds
+
+
+# Persistent connections rather than psycopg's pool: gunicorn's sync workers serve one
+# request at a time each, so a pool per worker would hold one useful connection, which is
+# what CONN_MAX_AGE keeps, with no extra dependency; the server sees one connection per
+# worker. Health checks replace a connection the server closed (a restart, a failover)
+# before a request uses it. Behind PgBouncer in transaction mode, set it to 0.
+DB_CONN_MAX_AGE = env_conn_max_age("DYAD_DB_CONN_MAX_AGE", debug=DEBUG)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DYAD_DB_CONN_MAX_AGE", 0),
+        conn_max_age=DB_CONN_MAX_AGE,
+        conn_health_checks=DB_CONN_MAX_AGE != 0,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -38,6 +38,7 @@ from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
 from dyad.demo.training import seed_training
 from dyad.goals.demo import seed_goals
+from dyad.matching.demo import seed_match_round
 from dyad.profiles.models import (
     ContentArea,
     GuideOffer,
@@ -61,6 +62,9 @@ PROGRAM_AREA = "Child advocacy & policy"
 DEMO_LOGINS = [(persona.email, persona.label) for persona in personas.PERSONAS]
 
 BATCH_SIZE = 1000
+# The institution's match round: learners of the round's program and guides in its pool.
+ROUND_LEARNERS = 600
+ROUND_GUIDES = 380
 
 
 # --- Names -------------------------------------------------------------------------------
@@ -1476,15 +1480,26 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 
 def build_institution(
-    *, programs: int, residents: int, faculty: int, seed: int = DEMO_SEED, today: date | None = None
+    *,
+    programs: int,
+    residents: int,
+    faculty: int,
+    seed: int = DEMO_SEED,
+    today: date | None = None,
+    round_learners: int = ROUND_LEARNERS,
+    round_guides: int = ROUND_GUIDES,
 ) -> dict[str, int]:
     """Create `programs` programs sharing `residents` residents and `faculty` faculty.
 
     Each program also gets a coordinator (one more person), and a director and up to two
     APDs chosen among its faculty. A few faculty belong to a second program; a few senior
-    residents are peer mentors. Most residents have a mentor and meetings since their
-    pairing began (see history.py). The caller checks that the database is empty. Returns
-    counts of what was created.
+    residents are peer mentors. Residents have relationships of every kind over this
+    academic year and the last (some ended, some proposed), with meetings, notes and goals
+    (see history.py). The first program holds an open mentoring match round of all its
+    residents (`round_learners` of them, or 30% of the residents if fewer, which makes it
+    the largest program) with a pool of up to `round_guides` mentors, lists filled in and
+    run (dyad/matching/demo.py).
+    The caller checks that the database is empty. Returns counts of what was created.
     """
     rng = random.Random(seed)
     year_start = academic_year_start(today or timezone.localdate())
@@ -1494,7 +1509,12 @@ def build_institution(
         areas = _default_areas()
         people: list[PersonSpec] = []
         faculty_by_program = []
-        sizes = zip(_spread(rng, residents, programs), _spread(rng, faculty, programs), strict=True)
+        sizes = zip(
+            _round_program_first(rng, residents, programs, round_learners, 3 / 10),
+            # Some faculty offer no mentoring: a fifth more than the pool, to fill it.
+            _round_program_first(rng, faculty, programs, round_guides * 6 // 5, 3 / 20),
+            strict=True,
+        )
         for program, (n_residents, n_faculty) in zip(program_objs, sizes, strict=True):
             divisions = _specialty_divisions(program)
             guides = [
@@ -1513,8 +1533,13 @@ def build_institution(
         ids = random.Random(f"ids-{seed}")
         _save_people(people, password=make_password(DEMO_PASSWORD), ids=ids)
         history = build_institution_history(
-            program_objs, seed=seed, today=today or timezone.localdate(), ids=ids
+            program_objs,
+            seed=seed,
+            today=today or timezone.localdate(),
+            ids=ids,
+            round_program=program_objs[0],
         )
+        match_round = seed_match_round(program_objs[0], guides=round_guides, seed=seed)
     return {
         "programs": len(program_objs),
         "users": len(people),
@@ -1522,7 +1547,23 @@ def build_institution(
         "guide profiles": sum(1 for p in people if p.guide),
         "learner profiles": sum(1 for p in people if p.learner),
         **history,
+        "round learners": match_round.learners.count() if match_round else 0,
+        "round guides": match_round.guides.count() if match_round else 0,
+        "ranks": match_round.learner_ranks.count() if match_round else 0,
+        "guide marks": match_round.guide_marks.count() if match_round else 0,
+        "runs": match_round.runs.count() if match_round else 0,
     }
+
+
+def _round_program_first(
+    rng: random.Random, total: int, parts: int, wanted: int, most: float
+) -> list[int]:
+    """Split `total` over `parts` with the first part (the match-round program) given
+    `wanted`, or the `most` share of the total if less, and the rest spread unevenly."""
+    if parts == 1:
+        return [total]
+    first = min(wanted, int(total * most))
+    return [first, *_spread(rng, total - first, parts - 1)]
 
 
 def _spread(rng: random.Random, total: int, parts: int) -> list[int]:

@@ -285,20 +285,64 @@ def test_institution_pairs_residents_within_capacity_and_gives_them_meetings():
     from dyad.relationships.models import Relationship
 
     counts = demo.build_institution(programs=3, residents=60, faculty=40, seed=3, today=TODAY)
-    pairs = Relationship.objects.filter(state="active", kind=GuidanceKind.MENTORING)
-    assert counts["relationships"] == pairs.count() >= 30
-    assert all(r.current_agreement().is_acknowledged for r in pairs)
-    assert not pairs.exclude(learner__memberships__program=models.F("program")).exists()
-    capacity = dict(
-        GuideOffer.objects.filter(kind=GuidanceKind.MENTORING).values_list(
-            "profile__user_id", "capacity"
+    relationships = Relationship.objects.all()
+    assert counts["relationships"] == relationships.count()
+    assert relationships.filter(state="active", kind=GuidanceKind.MENTORING).count() >= 20
+    active = relationships.filter(state="active")
+    assert all(r.current_agreement().is_acknowledged for r in active)
+    assert not relationships.exclude(learner__memberships__program=models.F("program")).exists()
+    capacity = {
+        (user, kind): places
+        for user, kind, places in GuideOffer.objects.values_list(
+            "profile__user_id", "kind", "capacity"
         )
-    )
-    per_guide = Counter(pairs.values_list("guide_id", flat=True))
-    assert all(n <= capacity[guide] for guide, n in per_guide.items())
+    }
+    per_place = Counter(relationships.holding_seats().values_list("guide_id", "kind"))
+    assert all(n <= capacity[place] for place, n in per_place.items())
     assert counts["meetings"] == Meeting.objects.count() > counts["relationships"]
     first = Meeting.objects.order_by("starts_at").first().starts_at.date()
-    assert first < date(2025, 9, 15)  # seniors' pairs began in their intern year
+    assert first < date(2025, 9, 15)  # pairs go back to the last academic year
+    assert not Meeting.objects.filter(relationship__state="proposed").exists()
+
+
+@pytest.mark.django_db
+def test_institution_has_relationships_of_every_kind_and_state_with_notes_and_goals():
+    from dyad.goals.models import Goal
+    from dyad.meetings.models import Meeting, Preparation, Summary
+    from dyad.relationships.models import Relationship
+
+    counts = demo.build_institution(programs=3, residents=90, faculty=60, seed=3, today=TODAY)
+    relationships = Relationship.objects.all()
+    assert set(relationships.values_list("kind", flat=True)) == set(GuidanceKind.values)
+    assert set(relationships.values_list("state", flat=True)) == {"proposed", "active", "ended"}
+    ended = relationships.filter(state="ended")
+    assert not ended.filter(models.Q(end_date__isnull=True) | models.Q(seat__isnull=False))
+    assert not Meeting.objects.filter(
+        relationship__state="ended", starts_at__date__gt=models.F("relationship__end_date")
+    ).exists()
+    assert Summary.objects.count() == counts["summaries"] > 0
+    assert Preparation.objects.count() == counts["preparations"] > 0
+    assert Goal.objects.count() == counts["goals"] > 0
+    assert Meeting.objects.filter(status="scheduled", starts_at__date__gt=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_institution_has_an_open_match_round_with_lists_and_runs():
+    from dyad.matching.models import MatchRound
+
+    counts = demo.build_institution(
+        programs=3, residents=60, faculty=60, seed=3, today=TODAY, round_learners=12,
+        round_guides=6,
+    )  # fmt: skip
+    match_round = MatchRound.objects.get()
+    assert match_round.lists_open and match_round.program.slug == "internal-medicine"
+    assert counts["round learners"] == match_round.learners.count() == 12
+    assert counts["round guides"] == match_round.guides.count() == 6
+    assert match_round.learner_ranks.count() == 12 * 5
+    assert match_round.guide_marks.exists()
+    runs = list(match_round.runs.order_by("number"))
+    assert [run.filled for run in runs] == [False, True]
+    assert runs[-1].pairs.exists()
 
 
 @pytest.mark.django_db

@@ -10,14 +10,14 @@ from dyad.programs.models import Program
 SHOWS = {persona.email: persona.shows for persona in PERSONAS}
 
 # An institution-scale dataset for performance work: (programs, residents, faculty).
-SIZES = {"large": (30, 3000, 1000)}
+SIZES = {"large": (40, 2000, 3000)}
 
 
 class Command(BaseCommand):
     help = (
         "Fill an empty database with the demo pediatrics residency, or with a large "
-        "synthetic institution (with a year of meetings) when --size large or --programs "
-        "is given. Leaves a database that already has programs alone."
+        "synthetic institution (two years of history, a large match round) when --size "
+        "large or --programs is given. Leaves a database that already has programs alone."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +25,8 @@ class Command(BaseCommand):
             "--size",
             choices=["demo", *SIZES],
             default="demo",
-            help="large: 30 programs, 3,000 residents, 1,000 faculty, a year of meetings.",
+            help="large: 40 programs, 2,000 residents, 3,000 faculty, two academic years of "
+            "relationships and meetings, and an open 600 x 380 match round.",
         )
         parser.add_argument(
             "--programs",
@@ -66,9 +67,11 @@ class Command(BaseCommand):
         if programs < 1 or residents < 0 or faculty < 0:
             raise CommandError("Give at least one program and no negative counts.")
         started = time.perf_counter()
-        counts = demo.build_institution(
-            programs=programs, residents=residents, faculty=faculty, seed=seed
-        )
+        # The match round's notices go to fictional people too.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            counts = demo.build_institution(
+                programs=programs, residents=residents, faculty=faculty, seed=seed
+            )
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Created {summary} in {elapsed:.1f} s."))
