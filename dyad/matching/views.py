@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -198,11 +199,46 @@ def _stat_rows(stats: dict) -> list[tuple[str, str]]:
 
 
 def _guide_options(guides) -> str:
-    """The pool as <option>s, rendered once: every unmatched learner's pin form repeats it,
-    and a large pool rendered per row would cost seconds."""
+    """The pool as <option>s, rendered once for the pin forms that show it."""
     return format_html_join(
         "", '<option value="{}">{}</option>', ((g.uuid, g.full_name or g.email) for g in guides)
     )
+
+
+# Rows per page of a run's pairs and of the guides' load: a round of hundreds of learners
+# is read a page at a time, and the page stays tens of kilobytes whatever the round's size.
+PREVIEW_PAGE_SIZE = 50
+# Up to this many guides, every unmatched learner's row has its pin select; above, a row
+# shows it when the leader asks for it ("Choose a guide", a plain link: no script needed),
+# so that the page never carries the whole pool once per unmatched learner.
+PIN_SELECT_MAX = 30
+
+
+def _page(request, items, param: str, per_page: int = PREVIEW_PAGE_SIZE):
+    """One page of `items` by the query parameter `param`, with `previous_query` and
+    `next_query` (the current query string with the other page) for its links."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    query.pop("pin", None)
+    page.param = param
+    page.previous_query = page.next_query = ""
+    if page.has_previous():
+        query[param] = page.previous_page_number()
+        page.previous_query = query.urlencode()
+    if page.has_next():
+        query[param] = page.next_page_number()
+        page.next_query = query.urlencode()
+    return page
+
+
+def _pin_choices(request, unmatched, guides) -> str:
+    """Mark the unmatched rows whose pin select is shown (`pin_open`): all of them with a
+    small pool, else the one the leader chose. Returns the pool's options, or "" when no
+    row shows them."""
+    chosen = request.GET.get("pin", "")
+    for row in unmatched:
+        row.pin_open = len(guides) <= PIN_SELECT_MAX or str(row.learner.uuid) == chosen
+    return _guide_options(guides) if any(row.pin_open for row in unmatched) else ""
 
 
 @login_required
@@ -227,8 +263,9 @@ def run_preview(request, slug, round_uuid, number):
         "view": view,
         "run": run,
         "stat_rows": rows,
-        "guides": guides,
-        "guide_options": _guide_options(guides) if view.unmatched else "",
+        "pairs_page": _page(request, view.pairs, "page"),
+        "load_page": _page(request, view.load, "load_page"),
+        "guide_options": _pin_choices(request, view.unmatched, guides),
         "rules": rules,
         "reasons": UnmatchedReason,
         "can_change": not match_round.is_published,
