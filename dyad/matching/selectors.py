@@ -334,8 +334,9 @@ def participation(match_round):
         .annotate(n=Count("id"))
         .values_list("guide_id", "n")
     )
-    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
-    guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
+    by_name = ("last_name", "first_name", "email")
+    learners = list(match_round.learners.only(*NAME_FIELDS).order_by(*by_name))
+    guides = list(match_round.guides.only(*NAME_FIELDS).order_by(*by_name))
     guided = current_guides(match_round)
     for user in learners:
         user.ranked = ranked.get(user.pk, 0)
