@@ -216,14 +216,9 @@ def _history(program, today: date, policies):
         .select_related("learner", "guide", "program")
     )
     held = defaultdict(list)
-    here = timezone.get_current_timezone()  # once: localtime() per meeting costs more
     rows = held_meetings([r.pk for r in relationships], window)
-    for rel_id, starts_at, mode in rows if relationships else []:
-        held[rel_id].append(
-            cadence.Meeting(
-                date=starts_at.astimezone(here).date(), in_person=mode == MeetingMode.IN_PERSON
-            )
-        )
+    for rel_id, day, mode in rows if relationships else []:
+        held[rel_id].append(cadence.Meeting(date=day, in_person=mode == MeetingMode.IN_PERSON))
     for meetings in held.values():
         meetings.sort(key=attrgetter("date"))
     return relationships, held

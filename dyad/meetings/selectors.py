@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
 from django.db.models import CharField, Max, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from dyad.accounts.models import User
@@ -109,18 +110,23 @@ def cadence_window(relationships, policies, today) -> date:
 
 
 def held_meetings(relationship_ids, since: date):
-    """(relationship id, starts_at, mode) of the held meetings from `since` on, and of the
-    last held meeting before it of each relationship, in one query: a long history costs
-    one row, not one per meeting."""
+    """(relationship id, local date, mode) of the held meetings from `since` on, and of
+    the last held meeting before it of each relationship, in one query: a long history
+    costs one row, not one per meeting. Dates come from the database in the current time
+    zone, cheaper to read than times."""
     held = Meeting.objects.filter(relationship__in=relationship_ids, status=MeetingStatus.HELD)
     start = timezone.make_aware(datetime.combine(since, time.min))
-    recent = held.filter(starts_at__gte=start).values_list("relationship_id", "starts_at", "mode")
+    recent = (
+        held.filter(starts_at__gte=start)
+        .annotate(day=TruncDate("starts_at"))
+        .values_list("relationship_id", "day", "mode")
+    )
     last_before = (
         held.filter(starts_at__lt=start)
         .order_by()
         .values("relationship_id")
-        .annotate(last=Max("starts_at"), no_mode=Value("", output_field=CharField()))
-        .values_list("relationship_id", "last", "no_mode")
+        .annotate(day=TruncDate(Max("starts_at")), no_mode=Value("", output_field=CharField()))
+        .values_list("relationship_id", "day", "no_mode")
     )
     return recent.order_by().union(last_before, all=True)
 
@@ -134,11 +140,10 @@ def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult
     terms = agreed_terms([r.pk for r in relationships])
     held = defaultdict(list)
     since = cadence_window(relationships, policies, today)
-    here = timezone.get_current_timezone()  # once: localtime() per meeting costs more
-    for rel_id, starts_at, mode in held_meetings([r.pk for r in relationships], since):
+    for rel_id, day, mode in held_meetings([r.pk for r in relationships], since):
         held[rel_id].append(
             cadence.Meeting(
-                date=starts_at.astimezone(here).date(),
+                date=day,
                 in_person=mode == MeetingMode.IN_PERSON,
                 held=True,
             )
