@@ -20,6 +20,15 @@ from dyad.relationships.forms import (
 )
 from dyad.relationships.models import ConsentCategory, Origin, State
 
+# The side lists of the overview show this many rows and the count of all: at an
+# institution's scale, hundreds of guides may be full.
+SIDE_LIST_LIMIT = 20
+
+
+def _head(queryset) -> dict:
+    rows, total = list(queryset[:SIDE_LIST_LIMIT]), queryset.count()
+    return {"rows": rows, "total": total, "more": total - len(rows)}
+
 
 @login_required
 def overview(request, slug):
@@ -33,8 +42,8 @@ def overview(request, slug):
         "page": page,
         "rows": rows,
         "summary": selectors.overview_summary(viewer.program),
-        "guides_full": selectors.guides_at_capacity(viewer.program),
-        "pending_agreements": selectors.pending_agreements(viewer.program),
+        "guides_full": _head(selectors.guides_at_capacity(viewer.program)),
+        "pending_agreements": _head(selectors.pending_agreements(viewer.program)),
         "conflicts": selectors.flagged_conflicts(viewer.program),
         "open_rematch": selectors.open_rematch_requests(viewer.program, request.user).count(),
     }
