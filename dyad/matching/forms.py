@@ -167,7 +167,6 @@ class RankForm(forms.Form):
                     required=False,
                     max_length=400,
                     widget=forms.TextInput(attrs={"list": "pool-names", "autocomplete": "off"}),
-                    help_text="Type a name: the pool's guides are suggested.",
                 )
             else:
                 self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
