@@ -4,7 +4,16 @@ Every function costs a fixed number of queries, whatever the size of the round."
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -435,11 +444,9 @@ def pool_for_learner(match_round, learner):
     lists or marks."""
     guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
     guide_ids = [g.pk for g in guides]
+    # Content areas are read for the cards shown (see show_pool_cards), not for the pool.
     profiles_by_user = {
-        p.user_id: p
-        for p in GuideProfile.objects.filter(user__in=guide_ids)
-        .select_related("user")
-        .prefetch_related("content_areas")
+        p.user_id: p for p in GuideProfile.objects.filter(user__in=guide_ids).select_related("user")
     }
     places = places_left(match_round, guide_ids)
     blocked = _visible_sources(forbidden_reasons(match_round, [learner.pk], guide_ids))
@@ -470,6 +477,11 @@ def pool_for_learner(match_round, learner):
             }
         )
     return rows
+
+
+def show_pool_cards(rows) -> None:
+    """Read the content areas of the guides whose cards are shown: one query."""
+    prefetch_related_objects([row["profile"] for row in rows if row["profile"]], "content_areas")
 
 
 def _visible_sources(reasons: dict) -> dict:

@@ -433,6 +433,8 @@ def rank(request, slug, round_uuid):
     position = {guide: i for i, guide in enumerate(current, start=1)}
     for row in rows:
         row["position"] = position.get(row["user"].pk)
+    page = _page(request, rows, "page", per_page=POOL_PAGE_SIZE)
+    selectors.show_pool_cards(page.object_list)
     left_out_by = selectors.left_out_for(match_round, request.user)
     outcome = None
     if policy.can_see_round_outcome(viewer, match_round) and not left_out_by:
@@ -442,7 +444,7 @@ def rank(request, slug, round_uuid):
         "nav": "rankings",
         "round": match_round,
         "rows": rows,
-        "page": _page(request, rows, "page", per_page=POOL_PAGE_SIZE),
+        "page": page,
         "form": form,
         "my_list": [
             row for row in sorted(rows, key=lambda r: r["position"] or 0) if row["position"]
