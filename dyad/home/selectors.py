@@ -8,9 +8,11 @@ meet, counts, and only the rematch requests and concerns the policy lets them re
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
@@ -21,7 +23,7 @@ from dyad.home.models import Nudge
 from dyad.home.services import BEHIND, NUDGE_INTERVAL
 from dyad.lib import cadence, charts
 from dyad.meetings.models import ActionItem, Meeting, MeetingStatus
-from dyad.meetings.selectors import cadence_of, policies_for
+from dyad.meetings.selectors import cadence_of, held_meetings, policies_for
 from dyad.profiles.models import MeetingMode
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships import selectors as relationship_selectors
@@ -36,6 +38,20 @@ EXPIRING_SOON = timedelta(days=3)
 PREPARE_AHEAD = timedelta(days=14)
 MONTHS = 12
 LIST_LIMIT = 20
+# What the leaders' figures read of each relationship, and the list of pairs behind shows.
+HISTORY_FIELDS = (
+    "uuid",
+    "program_id",
+    "kind",
+    "state",
+    "start_date",
+    "end_date",
+    *(
+        f"{who}__{field}"
+        for who in ("learner", "guide")
+        for field in ("email", "first_name", "last_name")
+    ),
+)
 
 
 @dataclass
@@ -195,29 +211,51 @@ def _month_ends(today: date, months: int = MONTHS) -> list[date]:
     return ends[::-1]
 
 
-def _history(program, today: date):
+def _history(program, today: date, policies):
     """Relationships that were active at some point of the last year, with their held
-    meetings as the cadence engine takes them: two queries."""
-    since = _month_ends(today)[0].replace(day=1)
+    meetings as the cadence engine takes them, by date: two queries. Only the meetings
+    the figures need are read: from the start of the earliest academic year the months
+    are judged in (or a year back, for first meetings), and each relationship's last one
+    before."""
+    first = _month_ends(today)[0]
+    since = first.replace(day=1)
+    window = min(
+        [today - timedelta(days=365)]
+        + [cadence.academic_year_start(first, p.year_start_month) for p in policies.values()]
+    )
     relationships = list(
         Relationship.objects.for_program(program)
         .filter(state__in=[State.ACTIVE, State.ENDED], start_date__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
-        .select_related("learner", "guide", "program")
+        .select_related("learner", "guide")
+        # Hundreds of rows for the figures, twenty shown: the columns those use.
+        .only(*HISTORY_FIELDS)
     )
     held = defaultdict(list)
-    rows = (
-        Meeting.objects.filter(relationship__in=[r.pk for r in relationships])
-        .filter(status=MeetingStatus.HELD)
-        .values_list("relationship_id", "starts_at", "mode")
-    )
-    for rel_id, starts_at, mode in rows if relationships else []:
-        held[rel_id].append(
-            cadence.Meeting(
-                date=timezone.localtime(starts_at).date(), in_person=mode == MeetingMode.IN_PERSON
-            )
-        )
+    rows = held_meetings([r.pk for r in relationships], window)
+    for rel_id, day, mode in rows if relationships else []:
+        held[rel_id].append(cadence.Meeting(date=day, in_person=mode == MeetingMode.IN_PERSON))
+    for meetings in held.values():
+        meetings.sort(key=attrgetter("date"))
     return relationships, held
+
+
+class _Judge:
+    """Each relationship's status on a given day, from its held meetings by date: only
+    the meetings that day's judgement reads (the academic year up to the day, and the
+    last one before it) are passed to the engine, which scans all it is given."""
+
+    def __init__(self, held, policies):
+        self.held, self.policies = held, policies
+        self.dates = {pk: [m.date for m in meetings] for pk, meetings in held.items()}
+
+    def status(self, r, day: date) -> cadence.Status:
+        policy = self.policies[r.kind]
+        dates = self.dates.get(r.pk, [])
+        year_start = cadence.academic_year_start(day, policy.year_start_month)
+        low = max(bisect_left(dates, year_start) - 1, 0)
+        meetings = self.held.get(r.pk, [])[low : bisect_right(dates, day)]
+        return cadence.evaluate(policy, r.start_date, meetings, day, r.end_date).status
 
 
 def _compliant(status: cadence.Status) -> bool:
@@ -228,18 +266,14 @@ def compliance_by_month(relationships, held, policies, today) -> list[tuple[date
     """(month end, pairs active that day, pairs not behind) for each of the last months,
     each judged by the cadence engine as it stood on that day."""
     out = []
+    judge = _Judge(held, policies)
     for day in _month_ends(today):
         active = [
             r
             for r in relationships
             if r.start_date <= day and (r.end_date is None or r.end_date >= day)
         ]
-        good = sum(
-            _compliant(
-                cadence.evaluate(policies[r.kind], r.start_date, held[r.pk], day, r.end_date).status
-            )
-            for r in active
-        )
+        good = sum(_compliant(judge.status(r, day)) for r in active)
         out.append((day, len(active), good))
     return out
 
@@ -315,7 +349,7 @@ def leader_part(viewer, now) -> dict:
     program, user = viewer.program, viewer.user
     today = timezone.localdate(now)
     policies = policies_for(program)
-    relationships, held = _history(program, today)
+    relationships, held = _history(program, today, policies)
     current = [r for r in relationships if r.state == State.ACTIVE]
     results = {
         r.pk: cadence.evaluate(policies[r.kind], r.start_date, held[r.pk], today, r.end_date)

@@ -1,3 +1,4 @@
+from collections import Counter
 from dataclasses import fields
 from datetime import timedelta
 
@@ -138,28 +139,61 @@ class RoundOpenForm(OnceForm, forms.Form):
 
 
 class RankForm(forms.Form):
-    """One select per position of the learner's list: works without JavaScript."""
+    """One field per position of the learner's list: works without JavaScript. Up to
+    SELECT_MAX guides, each position is a select of the pool; above, a text field that
+    suggests the pool's names from one list shared by every position (a <datalist>,
+    `suggestions`), rather than hundreds of options repeated per position. Either way the
+    field may also carry a guide's uuid."""
+
+    SELECT_MAX = 30
 
     def __init__(self, *args, rows, max_ranks, current, **kwargs):
         super().__init__(*args, **kwargs)
         self.by_uuid = {str(row["user"].uuid): row["user"] for row in rows}
-        choices = [("", "—")] + [
-            (str(row["user"].uuid), self.label(row)) for row in rows if not row["unavailable"]
-        ]
+        available = [row for row in rows if not row["unavailable"]]
+        self.available = {str(row["user"].uuid) for row in available}
+        labels = self.unique_labels(available)
+        self.by_label = {label: uuid for uuid, label in labels.items()}
+        self.suggest = len(available) > self.SELECT_MAX
+        self.suggestions = list(labels.values()) if self.suggest else []
+        choices = [("", "—")] + list(labels.items())
         by_pk = {row["user"].pk: row["user"] for row in rows}
         for position in range(1, max_ranks + 1):
             name = f"rank_{position}"
-            self.fields[name] = forms.ChoiceField(
-                label=f"{ordinal(position)} choice", choices=choices, required=False
-            )
+            label = f"{ordinal(position)} choice"
+            if self.suggest:
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=400,
+                    widget=forms.TextInput(attrs={"list": "pool-names", "autocomplete": "off"}),
+                )
+            else:
+                self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
             if position <= len(current) and current[position - 1] in by_pk:
-                self.initial[name] = str(by_pk[current[position - 1]].uuid)
+                uuid = str(by_pk[current[position - 1]].uuid)
+                self.initial[name] = labels.get(uuid, uuid) if self.suggest else uuid
 
     @staticmethod
     def label(row) -> str:
         user = row["user"]
         title = row["profile"].title if row["profile"] else ""
         return f"{user.full_name or user.email}{' — ' + title if title else ''}"
+
+    @classmethod
+    def unique_labels(cls, rows) -> dict[str, str]:
+        """uuid → label; two guides with the same label are told apart by e-mail."""
+        labels = [cls.label(row) for row in rows]
+        twice = {label for label, n in Counter(labels).items() if n > 1}
+        return {
+            str(row["user"].uuid): f"{label} ({row['user'].email})" if label in twice else label
+            for row, label in zip(rows, labels, strict=True)
+        }
+
+    def _guide_uuid(self, value: str) -> str | None:
+        value = value.strip()
+        uuid = self.by_label.get(value, value)
+        return uuid if uuid in self.available else None
 
     def clean(self):
         data = super().clean()
@@ -168,10 +202,14 @@ class RankForm(forms.Form):
             value = data.get(name)
             if not value:
                 continue
-            if value in seen:
+            uuid = self._guide_uuid(value)
+            if uuid is None:
+                self.add_error(name, "Choose a guide of this round: type a name from the list.")
+                continue
+            if uuid in seen:
                 self.add_error(name, "You chose this guide already, higher up.")
-            seen.add(value)
-            chosen.append(self.by_uuid[value])
+            seen.add(uuid)
+            chosen.append(self.by_uuid[uuid])
         data["guides"] = chosen
         return data
 

@@ -4,7 +4,16 @@ Every function costs a fixed number of queries, whatever the size of the round."
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,6 +38,19 @@ from dyad.relationships.models import (
     EvaluativeRole,
     Relationship,
 )
+
+# What the leaders' pages show of a person: a run's hundreds of pairs read these columns
+# of their two users, not the whole rows.
+NAME_FIELDS = ("uuid", "email", "first_name", "last_name")
+
+
+def _named(queryset, *relations):
+    """`queryset` with its `relations` (foreign keys to users) joined, names only."""
+    names = [f"{relation}__{field}" for relation in relations for field in NAME_FIELDS]
+    return queryset.select_related(*relations).only(
+        *(f.name for f in queryset.model._meta.concrete_fields), *names
+    )
+
 
 # --- Opening a round -------------------------------------------------------------------
 
@@ -73,13 +95,27 @@ def cohort(program, *, roles, pgy_levels=()):
 # --- Listing rounds --------------------------------------------------------------------
 
 
+def _count_of(queryset, field: str):
+    """A correlated count of `queryset`'s rows whose `field` is the outer round: one count
+    per round, where joining the learners, guides and runs at once would multiply them
+    (600 learners x 380 guides x runs rows for one round)."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def rounds_of_program(program):
     return (
         MatchRound.objects.for_program(program)
         .annotate(
-            n_learners=Count("learners", distinct=True),
-            n_guides=Count("guides", distinct=True),
-            n_runs=Count("runs", distinct=True),
+            n_learners=_count_of(MatchRound.learners.through.objects, "matchround"),
+            n_guides=_count_of(MatchRound.guides.through.objects, "matchround"),
+            n_runs=_count_of(MatchRun.objects, "round"),
         )
         .order_by("-created_at")
     )
@@ -119,11 +155,11 @@ def current_guides(match_round) -> dict[int, list]:
 
     Only the round's kind counts: a coach or an advisor is not a mentor."""
     found = defaultdict(list)
-    for relationship in (
+    for relationship in _named(
         Relationship.objects.filter(learner__in=match_round.learners.all(), kind=match_round.kind)
         .holding_seats()
-        .select_related("guide")
-        .order_by("guide__last_name", "guide__first_name", "guide__email")
+        .order_by("guide__last_name", "guide__first_name", "guide__email"),
+        "guide",
     ):
         found[relationship.learner_id].append(relationship.guide)
     return dict(found)
@@ -307,8 +343,9 @@ def participation(match_round):
         .annotate(n=Count("id"))
         .values_list("guide_id", "n")
     )
-    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
-    guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
+    by_name = ("last_name", "first_name", "email")
+    learners = list(match_round.learners.only(*NAME_FIELDS).order_by(*by_name))
+    guides = list(match_round.guides.only(*NAME_FIELDS).order_by(*by_name))
     guided = current_guides(match_round)
     for user in learners:
         user.ranked = ranked.get(user.pk, 0)
@@ -337,21 +374,27 @@ class RunView:
 def run_view(match_round, run, guides) -> RunView:
     """A run with its pairs and unmatched learners, each guide's load, and the changes
     since the previous run; and the pairs that would give a learner a second guide of the
-    kind, as things stand now. Six queries, whatever the number of pairs."""
-    pairs = list(run.pairs.select_related("learner", "guide"))
-    unmatched = list(run.unmatched.select_related("learner"))
+    kind, as things stand now. Seven queries, whatever the number of pairs: the previous
+    run is compared by ids, and only its pairs that changed are read whole."""
+    pairs = list(_named(run.pairs.all(), "learner", "guide"))
+    unmatched = list(_named(run.unmatched.all(), "learner"))
     second = second_guides(match_round, pairs, unmatched)
     previous = match_round.runs.filter(number__lt=run.number).order_by("-number").first()
     changes = {"added": [], "removed": [], "changed": []}
     if previous is not None:
-        before = {
-            p.learner_id: p
-            for p in RunPair.objects.filter(run=previous).select_related("learner", "guide")
-        }
         after = {p.learner_id: p for p in pairs}
         diff = engine.compare(
-            {u: p.guide_id for u, p in before.items()}, {u: p.guide_id for u, p in after.items()}
+            dict(RunPair.objects.filter(run=previous).values_list("learner_id", "guide_id")),
+            {u: p.guide_id for u, p in after.items()},
         )
+        # [0] rather than an empty list, which Django would answer without a query.
+        wanted = [*diff["removed"], *diff["changed"]] or [0]
+        before = {
+            p.learner_id: p
+            for p in _named(
+                RunPair.objects.filter(run=previous, learner_id__in=wanted), "learner", "guide"
+            )
+        }
         changes = {
             "added": [after[u] for u in diff["added"]],
             "removed": [before[u] for u in diff["removed"]],
@@ -401,11 +444,9 @@ def pool_for_learner(match_round, learner):
     lists or marks."""
     guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
     guide_ids = [g.pk for g in guides]
+    # Content areas are read for the cards shown (see show_pool_cards), not for the pool.
     profiles_by_user = {
-        p.user_id: p
-        for p in GuideProfile.objects.filter(user__in=guide_ids)
-        .select_related("user")
-        .prefetch_related("content_areas")
+        p.user_id: p for p in GuideProfile.objects.filter(user__in=guide_ids).select_related("user")
     }
     places = places_left(match_round, guide_ids)
     blocked = _visible_sources(forbidden_reasons(match_round, [learner.pk], guide_ids))
@@ -436,6 +477,11 @@ def pool_for_learner(match_round, learner):
             }
         )
     return rows
+
+
+def show_pool_cards(rows) -> None:
+    """Read the content areas of the guides whose cards are shown: one query."""
+    prefetch_related_objects([row["profile"] for row in rows if row["profile"]], "content_areas")
 
 
 def _visible_sources(reasons: dict) -> dict:

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -20,6 +21,35 @@ from dyad.matching.forms import (
 )
 from dyad.matching.models import Rule, UnmatchedReason
 from dyad.programs.models import GuidanceKind
+
+# Rows per page of a round's long lists (learners, guides, a run's pairs, the guides'
+# load): a round of hundreds of learners is read a page at a time, and its pages stay tens
+# of kilobytes whatever its size.
+PAGE_SIZE = 50
+# Up to this many guides, every unmatched learner's row has its pin select; above, a row
+# shows it when the leader asks for it ("Choose a guide", a plain link: no script needed),
+# so that the page never carries the whole pool once per unmatched learner.
+PIN_SELECT_MAX = 30
+# Guide cards per page of a learner's ranking page.
+POOL_PAGE_SIZE = 24
+
+
+def _page(request, items, param: str, per_page: int = PAGE_SIZE):
+    """One page of `items` by the query parameter `param`, with `previous_query` and
+    `next_query` (the current query string with the other page) for its links."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    query.pop("pin", None)
+    page.param = param
+    page.previous_query = page.next_query = ""
+    if page.has_previous():
+        query[param] = page.previous_page_number()
+        page.previous_query = query.urlencode()
+    if page.has_next():
+        query[param] = page.next_page_number()
+        page.next_query = query.urlencode()
+    return page
+
 
 # --- Leaders -------------------------------------------------------------------------------
 
@@ -110,6 +140,8 @@ def round_detail(request, slug, round_uuid):
         "run_form": RunForm(initial={"solver": match_round.solver, "fill": True}),
         "settings_form": RoundSettingsForm(initial={"include_guided": match_round.include_guided}),
         "left_out": [u for u in learners if u.left_out],
+        "learners_page": _page(request, learners, "learners_page"),
+        "guides_page": _page(request, guides, "guides_page"),
     }
     return TemplateResponse(request, "matching/round_detail.html", ctx)
 
@@ -198,11 +230,20 @@ def _stat_rows(stats: dict) -> list[tuple[str, str]]:
 
 
 def _guide_options(guides) -> str:
-    """The pool as <option>s, rendered once: every unmatched learner's pin form repeats it,
-    and a large pool rendered per row would cost seconds."""
+    """The pool as <option>s, rendered once for the pin forms that show it."""
     return format_html_join(
         "", '<option value="{}">{}</option>', ((g.uuid, g.full_name or g.email) for g in guides)
     )
+
+
+def _pin_choices(request, unmatched, guides) -> str:
+    """Mark the unmatched rows whose pin select is shown (`pin_open`): all of them with a
+    small pool, else the one the leader chose. Returns the pool's options, or "" when no
+    row shows them."""
+    chosen = request.GET.get("pin", "")
+    for row in unmatched:
+        row.pin_open = len(guides) <= PIN_SELECT_MAX or str(row.learner.uuid) == chosen
+    return _guide_options(guides) if any(row.pin_open for row in unmatched) else ""
 
 
 @login_required
@@ -227,8 +268,9 @@ def run_preview(request, slug, round_uuid, number):
         "view": view,
         "run": run,
         "stat_rows": rows,
-        "guides": guides,
-        "guide_options": _guide_options(guides) if view.unmatched else "",
+        "pairs_page": _page(request, view.pairs, "page"),
+        "load_page": _page(request, view.load, "load_page"),
+        "guide_options": _pin_choices(request, view.unmatched, guides),
         "rules": rules,
         "reasons": UnmatchedReason,
         "can_change": not match_round.is_published,
@@ -391,6 +433,8 @@ def rank(request, slug, round_uuid):
     position = {guide: i for i, guide in enumerate(current, start=1)}
     for row in rows:
         row["position"] = position.get(row["user"].pk)
+    page = _page(request, rows, "page", per_page=POOL_PAGE_SIZE)
+    selectors.show_pool_cards(page.object_list)
     left_out_by = selectors.left_out_for(match_round, request.user)
     outcome = None
     if policy.can_see_round_outcome(viewer, match_round) and not left_out_by:
@@ -400,6 +444,7 @@ def rank(request, slug, round_uuid):
         "nav": "rankings",
         "round": match_round,
         "rows": rows,
+        "page": page,
         "form": form,
         "my_list": [
             row for row in sorted(rows, key=lambda r: r["position"] or 0) if row["position"]
@@ -419,25 +464,36 @@ def marks(request, slug, round_uuid):
     if request.method == "POST" and not match_round.lists_open:
         return _refuse_closed(request, match_round, here)
     rows = selectors.cohort_for_guide(match_round, request.user)
-    form = MarksForm(request.POST or None, rows=rows)
+    # A page of the cohort at a time: the form holds that page's learners, and saving it
+    # keeps the marks the guide gave on the other pages.
+    page = _page(request, rows, "page")
+    form = MarksForm(request.POST or None, rows=page.object_list)
+    shown = {row["user"].pk for row in page.object_list}
+    kept = {
+        row["user"]: (row["mark"].mark, row["mark"].rank)
+        for row in rows
+        if row["mark"] is not None and row["user"].pk not in shown
+    }
     if response := flow.submit(
         request,
         form,
         lambda data: services.guide_marks_save(
             match_round=match_round,
             guide=request.user,
-            marks=form.marks(),
+            marks={**kept, **form.marks()},
             acting_user=request.user,
         ),
         success="Your marks are saved. You can change them until the deadline.",
-        then=here,
+        then=here + (f"?page={page.number}" if page.number > 1 else ""),
     ):
         return response
     ctx = {
         "viewer": viewer,
         "nav": "rankings",
         "round": match_round,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "marked": len(kept) + sum(1 for row in page.object_list if row["mark"] is not None),
         "form": form,
     }
     return TemplateResponse(request, "matching/marks.html", ctx)

@@ -1,8 +1,13 @@
+import uuid
 from collections import Counter, defaultdict
+from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
+from django.db.models import CharField, Max, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from dyad.accounts.models import User
 from dyad.lib import cadence
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
 from dyad.profiles.models import MeetingMode
@@ -91,23 +96,55 @@ def agreed_meeting_initial(relationship) -> dict:
     return {"mode": modes[0]} if modes else {}
 
 
+def cadence_window(relationships, policies, today) -> date:
+    """The first day whose held meetings the cadence counts one by one: the start of the
+    earliest academic year any of `relationships` is judged in. Before it, only each
+    relationship's last meeting matters (for "no meeting since")."""
+    days = [
+        cadence.academic_year_start(
+            r.end_date if r.end_date is not None and r.end_date < today else today,
+            policies[r.kind].year_start_month,
+        )
+        for r in relationships
+    ]
+    return min(days, default=today)
+
+
+def held_meetings(relationship_ids, since: date):
+    """(relationship id, local date, mode) of the held meetings from `since` on, and of
+    the last held meeting before it of each relationship, in one query: a long history
+    costs one row, not one per meeting. Dates come from the database in the current time
+    zone, cheaper to read than times."""
+    held = Meeting.objects.filter(relationship__in=relationship_ids, status=MeetingStatus.HELD)
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    recent = (
+        held.filter(starts_at__gte=start)
+        .annotate(day=TruncDate("starts_at"))
+        .values_list("relationship_id", "day", "mode")
+    )
+    last_before = (
+        held.filter(starts_at__lt=start)
+        .order_by()
+        .values("relationship_id")
+        .annotate(day=TruncDate(Max("starts_at")), no_mode=Value("", output_field=CharField()))
+        .values_list("relationship_id", "day", "no_mode")
+    )
+    return recent.order_by().union(last_before, all=True)
+
+
 def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult]:
     """Evaluate the cadence of many relationships in three queries: the program's rules
-    made stricter by each pair's agreement (see cadence.with_agreement)."""
+    made stricter by each pair's agreement (see cadence.with_agreement). Only the meetings
+    of the academic year being judged are read, and each relationship's last one before."""
     relationships = list(relationships)
     policies = policies_for(program)
     terms = agreed_terms([r.pk for r in relationships])
     held = defaultdict(list)
-    rows = (
-        Meeting.objects.filter(relationship__in=[r.pk for r in relationships])
-        .filter(status=MeetingStatus.HELD)
-        .order_by("starts_at")
-        .values_list("relationship_id", "starts_at", "mode")
-    )
-    for rel_id, starts_at, mode in rows:
+    since = cadence_window(relationships, policies, today)
+    for rel_id, day, mode in held_meetings([r.pk for r in relationships], since):
         held[rel_id].append(
             cadence.Meeting(
-                date=timezone.localtime(starts_at).date(),
+                date=day,
                 in_person=mode == MeetingMode.IN_PERSON,
                 held=True,
             )
@@ -124,47 +161,60 @@ def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult
     }
 
 
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
 def compliance_page(program, params, *, today=None, per_page=50) -> dict:
     """The leaders' compliance table: every active relationship with its status, filtered
-    and paginated, in a fixed number of queries whatever their number."""
+    and paginated, in a fixed number of queries whatever their number. The filters other
+    than status run in the database; the status of each relationship comes from its
+    meetings of the year being judged (see cadence_of); only the page's rows are read
+    whole, with their people."""
     today = today or timezone.localdate()
-    relationships = list(
-        Relationship.objects.for_program(program)
-        .filter(state=State.ACTIVE)
-        .select_related("learner", "guide", "program")
-        .order_by("learner__last_name", "learner__first_name", "kind")
-    )
-    results = cadence_of(relationships, program, today)
-    pgy = dict(
-        Membership.objects.active()
-        .filter(program=program, pgy__isnull=False)
-        .values_list("user_id", "pgy")
-    )
-    rows = [
-        {"relationship": r, "result": results[r.pk], "pgy": pgy.get(r.learner_id)}
-        for r in relationships
-    ]
     kind = params.get("kind", "")
     guide = params.get("guide", "")
     level = params.get("pgy", "")
     status = params.get("status", "")
+    active = Relationship.objects.for_program(program).filter(state=State.ACTIVE)
+    members = Membership.objects.active().filter(program=program, pgy__isnull=False)
+    pgy = dict(members.values_list("user_id", "pgy"))
+    shown = active
     if kind in GuidanceKind.values:
-        rows = [row for row in rows if row["relationship"].kind == kind]
+        shown = shown.filter(kind=kind)
     if level.isdigit():
-        rows = [row for row in rows if row["pgy"] == int(level)]
+        shown = shown.filter(learner__in=members.filter(pgy=int(level)).values("user_id"))
     if guide:
-        rows = [row for row in rows if str(row["relationship"].guide.uuid) == guide]
-    counts = Counter(row["result"].status for row in rows)
+        shown = shown.filter(guide__uuid=_uuid(guide)) if _uuid(guide) else shown.none()
+    relationships = list(
+        shown.only("id", "kind", "start_date", "end_date", "learner_id").order_by(
+            "learner__last_name", "learner__first_name", "kind"
+        )
+    )
+    results = cadence_of(relationships, program, today)
+    counts = Counter(results[r.pk].status for r in relationships)
     if status in {s.value for s in cadence.Status}:
-        rows = [row for row in rows if row["result"].status.value == status]
-    guides = sorted({r.guide for r in relationships}, key=lambda u: (u.last_name, u.first_name))
+        relationships = [r for r in relationships if results[r.pk].status.value == status]
+    page = Paginator(relationships, per_page).get_page(params.get("page"))
+    # [0] rather than no id, which Django would answer without a query.
+    whole = Relationship.objects.select_related("learner", "guide", "program").in_bulk(
+        [r.pk for r in page] or [0]
+    )
+    page.object_list = [
+        {"relationship": whole[r.pk], "result": results[r.pk], "pgy": pgy.get(r.learner_id)}
+        for r in page
+    ]
+    guides = User.objects.filter(pk__in=active.values("guide")).order_by("last_name", "first_name")
     return {
-        "page": Paginator(rows, per_page).get_page(params.get("page")),
+        "page": page,
         "counts": [(s, counts.get(s, 0)) for s in cadence.Status],
         "total": sum(counts.values()),
         "filters": {"kind": kind, "guide": guide, "pgy": level, "status": status},
         "kinds": GuidanceKind.choices,
-        "guides": guides,
+        "guides": list(guides),
         "levels": sorted({p for p in pgy.values()}),
         "statuses": list(cadence.Status),
         "today": today,

@@ -20,6 +20,16 @@ from dyad.relationships.forms import (
 )
 from dyad.relationships.models import ConsentCategory, Origin, State
 
+MEETINGS_PER_PAGE = 20
+# The side lists of the overview show this many rows and the count of all: at an
+# institution's scale, hundreds of guides may be full.
+SIDE_LIST_LIMIT = 20
+
+
+def _head(queryset) -> dict:
+    rows, total = list(queryset[:SIDE_LIST_LIMIT]), queryset.count()
+    return {"rows": rows, "total": total, "more": total - len(rows)}
+
 
 @login_required
 def overview(request, slug):
@@ -33,8 +43,8 @@ def overview(request, slug):
         "page": page,
         "rows": rows,
         "summary": selectors.overview_summary(viewer.program),
-        "guides_full": selectors.guides_at_capacity(viewer.program),
-        "pending_agreements": selectors.pending_agreements(viewer.program),
+        "guides_full": _head(selectors.guides_at_capacity(viewer.program)),
+        "pending_agreements": _head(selectors.pending_agreements(viewer.program)),
         "conflicts": selectors.flagged_conflicts(viewer.program),
         "open_rematch": selectors.open_rematch_requests(viewer.program, request.user).count(),
     }
@@ -174,7 +184,10 @@ def detail(request, slug, rel_uuid):
             for r in relationship.rematch_requests.select_related("requested_by", "relationship")
             if r.requested_by_id != request.user.pk and policy.can_view_rematch_request(viewer, r)
         ],
-        "meetings": meeting_selectors.meetings_of(relationship),
+        # Newest first, a page at a time: a relationship of several years has hundreds.
+        "meetings": Paginator(
+            meeting_selectors.meetings_of(relationship), MEETINGS_PER_PAGE
+        ).get_page(request.GET.get("meetings_page")),
         "cadence": meeting_selectors.cadence_of([relationship], viewer.program, today)[
             relationship.pk
         ]

@@ -323,3 +323,32 @@ def test_my_pairings_still_lists_a_leaders_own_pairings(client, program, directo
     client.force_login(guide)
     page = client.get(reverse("relationships:mine", args=["peds"])).text
     assert "My learners" in page and "You have no pairings" not in page
+
+
+def test_a_long_history_is_shown_and_read_a_page_of_meetings_at_a_time(client, rel, resident):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from dyad.meetings.models import Meeting, MeetingStatus
+    from dyad.relationships.views import MEETINGS_PER_PAGE
+
+    now = timezone.now()
+    Meeting.objects.bulk_create(
+        Meeting(relationship=rel, starts_at=now - timedelta(days=7 * n), mode="video")
+        for n in range(1, 3 * MEETINGS_PER_PAGE + 1)
+    )
+    Meeting.objects.filter(relationship=rel).update(status=MeetingStatus.HELD)
+    client.force_login(resident)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(rel.get_absolute_url())
+    page = response.context["meetings"]
+    assert len(page.object_list) == MEETINGS_PER_PAGE
+    assert page.paginator.count == 3 * MEETINGS_PER_PAGE
+    listed = [q["sql"] for q in ctx.captured_queries if 'FROM "meetings_meeting"' in q["sql"]]
+    # The list: a count and one page; the cadence: this academic year, and one row before.
+    assert all("LIMIT" in sql or "COUNT(" in sql or "starts_at" in sql for sql in listed)
+    oldest = client.get(rel.get_absolute_url() + "?meetings_page=3").context["meetings"]
+    assert oldest.object_list[-1].starts_at == now - timedelta(days=7 * 3 * MEETINGS_PER_PAGE)
