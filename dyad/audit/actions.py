@@ -85,6 +85,14 @@ class AuditAction(models.TextChoices):
     ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
     # Home pages (SPEC M5)
     RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
+    # ILP, the Individualized Learning Plan (SPEC M7)
+    ILP_STARTED = "ilp.started", "Learning plan started"
+    ILP_UPDATED = "ilp.updated", "Learning plan changed"
+    ILP_SHARING_CHANGED = "ilp.sharing_changed", "Learner changed who reads their learning plan"
+    ILP_SUBMITTED = "ilp.submitted", "Learning plan shared for review"
+    ILP_GOAL_ADDED = "ilp.goal_added", "Learning goal added to a learning plan"
+    ILP_REVIEWED = "ilp.reviewed", "Learning plan reviewed (version kept)"
+    ILP_COMPLETED = "ilp.completed", "Learning plan completed for the year"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -117,4 +125,5 @@ FAMILIES = {
     "roster": "Roster",
     "goal": "Goals",
     "achievement": "Successes",
+    "ilp": "Learning plans (ILP)",
 }
