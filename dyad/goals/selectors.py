@@ -212,6 +212,8 @@ def snapshot_lines(key: str, value) -> list[str]:
     """One section of a snapshot as lines of text, for the version page and its diff."""
     from datetime import date
 
+    from dyad.lib.dates import format_day
+
     if not value:
         return []
     if key == "competency_notes":
@@ -220,14 +222,14 @@ def snapshot_lines(key: str, value) -> list[str]:
         return [
             f"{g['title']} — {g['competency'] or 'no competency'} ({g['status'].lower()}"
             + (
-                f", by {date.fromisoformat(g['target_date']):%b %-d, %Y})"
+                f", by {format_day(date.fromisoformat(g['target_date']))})"
                 if g["target_date"]
                 else ")"
             )
             for g in value
         ]
     if key == "review_dates":
-        return [f"{date.fromisoformat(d):%b %-d, %Y}" for d in value]
+        return [format_day(date.fromisoformat(d)) for d in value]
     return str(value).splitlines()
 
 
