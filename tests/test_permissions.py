@@ -340,6 +340,10 @@ CROSS_PROGRAM = {
         "slug": w.program.slug,
         "goal_uuid": w.goals["other_program_goal"].uuid,
     },
+    "goals:ilp_detail": lambda w: {
+        "slug": w.program.slug,
+        "ilp_uuid": w.goals["other_program_ilp"].uuid,
+    },
 }
 
 

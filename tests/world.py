@@ -259,7 +259,20 @@ def _goals(relationship, other_relationship):
         ),
         "other_program_goal": make_goal(relationship=other_relationship),
         "ilp": _ilp(relationship),
+        "other_program_ilp": _other_program_ilp(other_relationship),
     }
+
+
+def _other_program_ilp(relationship):
+    from dyad.goals import services as goal_services
+    from dyad.goals.selectors import current_year
+
+    return goal_services.ilp_start(
+        program=relationship.program,
+        learner=relationship.learner,
+        year=current_year(relationship.program),
+        acting_user=relationship.learner,
+    )
 
 
 def _ilp(relationship):

@@ -260,9 +260,11 @@ def completion(request, slug):
     if not 2000 <= year <= current + 1:
         year = current
     rows = selectors.ilp_completion(viewer.program, year)
+    not_started_only = request.GET.get("only") == "not_started"
     ctx = _ctx(
         viewer,
-        rows=rows,
+        rows=[row for row in rows if row["ilp"] is None] if not_started_only else rows,
+        not_started_only=not_started_only,
         counts=selectors.completion_counts(rows),
         year=year,
         year_label=ilp_rules.year_label(year),

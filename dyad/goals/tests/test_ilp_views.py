@@ -279,3 +279,11 @@ def test_the_state_shown_follows_the_plan(client, plan, pairing):
     page = get(client, pairing.learner, url("ilp_detail", plan))
     assert 'aria-current="step" class="current">Reviewed' in page.text
     assert "Mark completed" in page.text
+
+
+def test_a_coordinator_lists_who_has_not_started(client, program, plan, coordinator):
+    make_learner(program, "Nia", "Notstarted")
+    address = reverse("goals:ilp_completion", args=[program.slug]) + "?only=not_started"
+    response = get(client, coordinator, address)
+    assert [row["learner"].last_name for row in response.context["rows"]] == ["Notstarted"]
+    assert response.context["counts"]["reviewed"] == 1
