@@ -287,3 +287,10 @@ def test_a_coordinator_lists_who_has_not_started(client, program, plan, coordina
     response = get(client, coordinator, address)
     assert [row["learner"].last_name for row in response.context["rows"]] == ["Notstarted"]
     assert response.context["counts"]["reviewed"] == 1
+
+
+def test_a_learning_goal_links_back_to_its_plan(client, plan, pairing):
+    goal = plan.goals.get()
+    for person in (pairing.learner, pairing.guide):
+        page = get(client, person, goal.get_absolute_url())
+        assert f'href="{plan.get_absolute_url()}"' in page.text
