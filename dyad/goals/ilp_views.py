@@ -92,7 +92,7 @@ def detail(request, slug, ilp_uuid):
         reviews=reviews,
         shared_with=list(ilp.shared_with.select_related("guide")),
         competencies=[c for c in ilp.competency_self_assessment() if c[2]],
-        next_review=ilp_rules.next_review(ilp.review_days, timezone.localdate()),
+        next_review=ilp.next_review_day,
         can_edit=policy.can_edit_ilp(viewer, ilp),
         can_review=policy.can_review_ilp(viewer, ilp),
         can_complete=policy.can_complete_ilp(viewer, ilp),

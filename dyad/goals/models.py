@@ -324,6 +324,15 @@ class Ilp(models.Model):
 
         return [date.fromisoformat(d) for d in self.review_dates]
 
+    @property
+    def next_review_day(self):
+        """The first review date from today on; None once the year's are past or done."""
+        from django.utils import timezone
+
+        if self.is_completed:
+            return None
+        return ilp_rules.next_review(self.review_days, timezone.localdate())
+
     def competency_self_assessment(self) -> list[tuple[str, str, str]]:
         """(code, label, text) for each competency, in the ACGME order."""
         return [

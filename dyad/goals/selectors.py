@@ -155,7 +155,12 @@ def current_year(program, today=None) -> int:
 
 
 def ilps_of_learner(program, learner):
-    return Ilp.objects.for_program(program).filter(learner=learner).order_by("-year")
+    return (
+        Ilp.objects.for_program(program)
+        .filter(learner=learner)
+        .select_related("program")
+        .order_by("-year")
+    )
 
 
 def ilps_for_guide(program, guide):
@@ -163,7 +168,7 @@ def ilps_for_guide(program, guide):
     return (
         Ilp.objects.for_program(program)
         .shared_with_guide(guide)
-        .select_related("learner")
+        .select_related("learner", "program")
         .order_by("-year", "learner__last_name", "learner__first_name")
     )
 

@@ -18,6 +18,7 @@ from dyad.goals.models import Ilp, IlpState
 from dyad.relationships.factories import (
     EvaluativeRoleFactory,
     acknowledge_both,
+    make_guide,
     make_learner,
     make_relationship,
     revise_agreement,
@@ -294,3 +295,25 @@ def test_a_learning_goal_links_back_to_its_plan(client, plan, pairing):
     for person in (pairing.learner, pairing.guide):
         page = get(client, person, goal.get_absolute_url())
         assert f'href="{plan.get_absolute_url()}"' in page.text
+
+
+def test_the_guides_list_of_plans_costs_the_same_whatever_their_number(client, program, director):
+    guide = make_guide(program, "Gus", "Many", offers={"mentoring": 10})
+
+    def share_plans(n):
+        for _ in range(n):
+            relationship = make_relationship(program=program, guide=guide, acting_user=director)
+            acknowledge_both(relationship)
+            make_ilp(program=program, learner=relationship.learner, shared_with=[relationship])
+
+    def queries():
+        client.force_login(guide)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("goals:ilp_index", args=[program.slug]))
+            assert response.status_code == 200
+        return len(captured), len(response.context["shared"])
+
+    share_plans(1)
+    few = queries()
+    share_plans(4)
+    assert queries() == (few[0], 5)
