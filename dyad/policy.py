@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from dyad.accounts.models import User
     from dyad.audit.models import AuditEntry
-    from dyad.goals.models import Goal
+    from dyad.goals.models import Goal, Ilp
     from dyad.matching.models import MatchRound
     from dyad.meetings.models import Meeting, MeetingQuerySet
     from dyad.profiles.models import GuideProfile, LearnerProfile
@@ -564,3 +564,78 @@ def can_manage_training(viewer: Viewer) -> bool:
 def can_view_own_training(viewer: Viewer) -> bool:
     """Where one stands on the program's training: anyone who guides, or may."""
     return viewer.is_guide or viewer.is_leader
+
+
+# --- ILP, the Individualized Learning Plan (SPEC M7, M11) ---------------------------------
+
+
+def is_ilp_guide(user: User, ilp: Ilp) -> bool:
+    """A guide of an open pairing of the learner with whom the learner shared the plan.
+    Guiding the learner in another pairing, or evaluating them, is not enough."""
+    from dyad.relationships.models import SEAT_HOLDING_STATES
+
+    return ilp.shared_with.filter(guide=user, state__in=SEAT_HOLDING_STATES).exists()
+
+
+def can_keep_ilp(viewer: Viewer) -> bool:
+    """Start and keep one's own plan: the program's learners."""
+    return viewer.is_learner
+
+
+def can_view_ilp(viewer: Viewer, ilp: Ilp, consent: frozenset[str]) -> bool:
+    """The plan's content: the learner; the guides they shared it with; leaders only when
+    the consent in force of a pairing it is shared with (`consent`) covers goals and ILP
+    content. An evaluator gets nothing through that role, nor does anyone else."""
+    from dyad.relationships.models import ConsentCategory
+
+    if ilp.program_id != viewer.program.pk:
+        return False
+    if ilp.learner_id == viewer.user.pk or is_ilp_guide(viewer.user, ilp):
+        return True
+    return viewer.is_leader and ConsentCategory.GOALS in consent
+
+
+def is_ilp_participant(viewer: Viewer, ilp: Ilp) -> bool:
+    """The learner or a guide it is shared with (not a leader reading it by consent)."""
+    return ilp.learner_id == viewer.user.pk or is_ilp_guide(viewer.user, ilp)
+
+
+def can_view_ilp_completion(viewer: Viewer) -> bool:
+    """Who has a plan, its state and dates, never its content: leadership, always."""
+    return viewer.is_leader
+
+
+def knows_ilp_exists(viewer: Viewer, ilp: Ilp) -> bool:
+    """That the plan exists and how far along it is: whoever may read it, and leaders."""
+    return ilp.program_id == viewer.program.pk and (
+        viewer.is_leader or is_ilp_participant(viewer, ilp)
+    )
+
+
+def can_edit_ilp(viewer: Viewer, ilp: Ilp) -> bool:
+    """The plan is written by its learner, until it is completed for the year."""
+    return ilp.learner_id == viewer.user.pk and not ilp.is_completed
+
+
+def can_share_ilp(viewer: Viewer, ilp: Ilp) -> bool:
+    """With whom the plan is shared is the learner's choice, pairing by pairing."""
+    return can_edit_ilp(viewer, ilp)
+
+
+def can_review_ilp(viewer: Viewer, ilp: Ilp) -> bool:
+    """Record a review (which keeps a dated version): a guide the plan is shared with,
+    once the learner has shared it for review. Never the learner, never a leader as such."""
+    from dyad.lib import ilp as rules
+
+    return (
+        ilp.learner_id != viewer.user.pk
+        and is_ilp_guide(viewer.user, ilp)
+        and rules.can_move(ilp.state, rules.REVIEWED)
+    )
+
+
+def can_complete_ilp(viewer: Viewer, ilp: Ilp) -> bool:
+    """Mark the plan completed for the year, once reviewed: the learner or a reviewing guide."""
+    from dyad.lib import ilp as rules
+
+    return rules.can_move(ilp.state, rules.COMPLETED) and is_ilp_participant(viewer, ilp)

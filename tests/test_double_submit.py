@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dyad.goals.models import Goal, Ilp
 from dyad.matching.models import MatchRound
 from dyad.meetings.models import Meeting
 from dyad.profiles.models import ContentArea
@@ -173,6 +174,21 @@ CREATE_FORMS = {
         page=lambda w: reverse("programs:roster_upload", kwargs=_program(w)),
         values=lambda w: {"file": _roster_file()},
         created=lambda w: RosterImport.objects.filter(program=w.program),
+    ),
+    "start a learning plan": CreateForm(
+        persona="other_learner",
+        page=lambda w: reverse("goals:ilp_index", kwargs=_program(w)),
+        posts_to=lambda w: reverse("goals:ilp_start", kwargs=_program(w)),
+        values=lambda w: {},
+        created=lambda w: Ilp.objects.filter(learner=w.user("other_learner")),
+    ),
+    "learning goal of a plan": CreateForm(
+        persona="learner",
+        page=lambda w: reverse(
+            "goals:ilp_goal_new", kwargs={"slug": w.program.slug, "ilp_uuid": w.goals["ilp"].uuid}
+        ),
+        values=lambda w: {"title": "Teach the sepsis pathway", "competency": "sbp"},
+        created=lambda w: Goal.objects.filter(ilp=w.goals["ilp"]),
     ),
 }
 

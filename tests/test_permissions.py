@@ -106,6 +106,10 @@ def portfolio_kw(w):
     return {"slug": w.program.slug, "learner_uuid": w.user("learner").uuid}
 
 
+def ilp_kw(w):
+    return {"slug": w.program.slug, "ilp_uuid": w.goals["ilp"].uuid}
+
+
 # name: (kwargs, method, expected statuses)
 ROWS = {
     "programs:index": (
@@ -340,6 +344,28 @@ ROWS = {
     # behind, so leaders are sent back with a message saying so).
     "home:home": (program_kw, "get", expect(MEMBERS)),
     "home:nudge": (rel_kw, "post", expect(LEADERS, ok_status=302, hidden=NOT_RELATED)),
+    # ILP (SPEC M7): the world's learner shared their plan with the guide, who reviewed it;
+    # the pairing's consent does not cover it, so leaders know it exists (403) and see its
+    # completion; an evaluator and anyone else does not know it exists (404).
+    "goals:ilp_index": (program_kw, "get", expect(MEMBERS)),
+    # The learner already has this year's plan (sent back with a message); the other
+    # learner starts one.
+    "goals:ilp_start": (program_kw, "post", expect({"learner", "other_learner"}, ok_status=302)),
+    "goals:ilp_completion": (program_kw, "get", expect(LEADERS)),
+    "goals:ilp_detail": (ilp_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "goals:ilp_edit": (ilp_kw, "get", expect({"learner"}, hidden=NOT_RELATED)),
+    "goals:ilp_share": (ilp_kw, "get", expect({"learner"}, hidden=NOT_RELATED)),
+    # A reviewed plan is not shared for review again: the learner is told so (302).
+    "goals:ilp_submit": (ilp_kw, "post", expect({"learner"}, ok_status=302, hidden=NOT_RELATED)),
+    "goals:ilp_goal_new": (ilp_kw, "get", expect({"learner"}, hidden=NOT_RELATED)),
+    "goals:ilp_review": (ilp_kw, "get", expect({"guide"}, hidden=NOT_RELATED)),
+    "goals:ilp_complete": (ilp_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
+    "goals:ilp_version": (
+        lambda w: {**ilp_kw(w), "number": 1},
+        "get",
+        expect(PARTIES, hidden=NOT_RELATED),
+    ),
+    "goals:ilp_pdf": (ilp_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
 }
 
 # The same views asked for objects of another program through ours: nobody sees them.
@@ -357,6 +383,10 @@ CROSS_PROGRAM = {
     "goals:detail": lambda w: {
         "slug": w.program.slug,
         "goal_uuid": w.goals["other_program_goal"].uuid,
+    },
+    "goals:ilp_detail": lambda w: {
+        "slug": w.program.slug,
+        "ilp_uuid": w.goals["other_program_ilp"].uuid,
     },
 }
 
@@ -454,6 +484,9 @@ SECRETS = {
     "RELATIONSHIP-GOAL-SECRET": PARTIES,
     "PERSONAL-GOAL-SECRET": {"learner"},
     "ACHIEVEMENT-SECRET": PARTIES,
+    "ILP-SECRET": PARTIES,
+    "ILP-GOAL-SECRET": PARTIES,
+    "ILP-REVIEW-SECRET": PARTIES,
 }
 GET_CASES = [
     (name, persona)
@@ -464,14 +497,25 @@ GET_CASES = [
 ]
 
 
+def _text_of(response) -> str:
+    """A page's text; a PDF's text as extracted from it (the ILP export)."""
+    if response.get("Content-Type") == "application/pdf":
+        from io import BytesIO
+
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode()
+
+
 @pytest.mark.parametrize(("name", "persona"), GET_CASES, ids=[f"{n}-{p}" for n, p in GET_CASES])
 def test_no_page_shows_a_secret_to_someone_it_is_not_for(db, client, world, name, persona):
     from django.urls import reverse
 
     kwargs, _, _ = ROWS[name]
     response = _client_for(client, world, persona).get(reverse(name, kwargs=kwargs(world)))
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    text = body.decode()
+    text = _text_of(response)
     for secret, readers in SECRETS.items():
         if persona not in readers:
             assert secret not in text, f"{name} shows {secret!r} to {persona}"

@@ -309,4 +309,47 @@ def _goals(relationship, other_relationship):
             title="ACHIEVEMENT-SECRET best poster award",
         ),
         "other_program_goal": make_goal(relationship=other_relationship),
+        "ilp": _ilp(relationship),
+        "other_program_ilp": _other_program_ilp(other_relationship),
     }
+
+
+def _other_program_ilp(relationship):
+    from dyad.goals import services as goal_services
+    from dyad.goals.selectors import current_year
+
+    return goal_services.ilp_start(
+        program=relationship.program,
+        learner=relationship.learner,
+        year=current_year(relationship.program),
+        acting_user=relationship.learner,
+    )
+
+
+def _ilp(relationship):
+    """The learner's learning plan for this year, shared with the world's guide, who
+    reviewed it once (version 1 kept): the pairing's consent does not cover it."""
+    from dyad.goals import services as goal_services
+    from dyad.goals.selectors import current_year
+
+    learner, guide = relationship.learner, relationship.guide
+    ilp = goal_services.ilp_start(
+        program=relationship.program,
+        learner=learner,
+        year=current_year(relationship.program),
+        acting_user=learner,
+    )
+    goal_services.ilp_update(
+        ilp=ilp, acting_user=learner, strengths="ILP-SECRET calm in codes", timeline="Oct: QI"
+    )
+    goal_services.ilp_goal_add(
+        ilp=ilp,
+        acting_user=learner,
+        title="ILP-GOAL-SECRET lead sign-out",
+        competency="ics",
+        measure="10 sign-outs observed",
+    )
+    goal_services.ilp_share(ilp=ilp, acting_user=learner, shared_with=[relationship])
+    goal_services.ilp_submit(ilp=ilp, acting_user=learner)
+    goal_services.ilp_review(ilp=ilp, acting_user=guide, note="ILP-REVIEW-SECRET on track")
+    return ilp

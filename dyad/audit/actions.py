@@ -99,6 +99,14 @@ class AuditAction(models.TextChoices):
     TRAINING_MODULE_SAVED = "training.module_saved", "Training module saved"
     TRAINING_MODULE_REMOVED = "training.module_removed", "Training module removed"
     TRAINING_COMPLETED = "training.completed", "Training completion recorded"
+    # ILP, the Individualized Learning Plan (SPEC M7)
+    ILP_STARTED = "ilp.started", "Learning plan started"
+    ILP_UPDATED = "ilp.updated", "Learning plan changed"
+    ILP_SHARING_CHANGED = "ilp.sharing_changed", "Learner changed who reads their learning plan"
+    ILP_SUBMITTED = "ilp.submitted", "Learning plan shared for review"
+    ILP_GOAL_ADDED = "ilp.goal_added", "Learning goal added to a learning plan"
+    ILP_REVIEWED = "ilp.reviewed", "Learning plan reviewed (version kept)"
+    ILP_COMPLETED = "ilp.completed", "Learning plan completed for the year"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -133,4 +141,5 @@ FAMILIES = {
     "achievement": "Successes",
     "resource": "Resource library",
     "training": "Faculty development",
+    "ilp": "Learning plans (ILP)",
 }

@@ -37,7 +37,7 @@ from dyad.demo.history import build_institution_history
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
 from dyad.demo.training import seed_training
-from dyad.goals.demo import seed_goals
+from dyad.goals.demo import seed_goals, seed_ilps
 from dyad.matching.demo import seed_match_round
 from dyad.profiles.models import (
     ContentArea,
@@ -1243,6 +1243,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         seed_goals(demo.program, demo.today)
         seed_resources(demo.program, demo.today)
         seed_training(demo.program, demo.today)
+        seed_ilps(demo.program, demo.today)
     return demo.program
 
 

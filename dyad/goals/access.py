@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 
 from dyad import policy
 from dyad.access import Allow
-from dyad.goals.models import Goal
-from dyad.goals.selectors import goal_consent
+from dyad.goals.models import Goal, Ilp
+from dyad.goals.selectors import goal_consent, ilp_consent
 from dyad.policy import Viewer
 
 
@@ -29,3 +29,20 @@ def get_goal(viewer: Viewer, goal_uuid: UUID, *, allow: Allow | None = None) -> 
     if allow is not None and not allow(viewer, goal):
         raise PermissionDenied
     return goal
+
+
+def get_ilp(viewer: Viewer, ilp_uuid: UUID, *, allow: Allow | None = None) -> Ilp:
+    """A learning plan of the program. Leaders know every plan exists (its completion is
+    theirs to see): without the learner's consent they get a 403. Anyone else who may not
+    read it gets a 404, as an outsider would; `allow` decides the action (403)."""
+    ilp = get_object_or_404(
+        Ilp.objects.for_program(viewer.program).select_related("learner", "program"),
+        uuid=ilp_uuid,
+    )
+    if not policy.can_view_ilp(viewer, ilp, ilp_consent(ilp)):
+        if policy.knows_ilp_exists(viewer, ilp):
+            raise PermissionDenied
+        raise Http404("No such plan")
+    if allow is not None and not allow(viewer, ilp):
+        raise PermissionDenied
+    return ilp

@@ -7,7 +7,7 @@ the services, so the audit log and the SMART feedback look as they would in real
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -179,4 +179,158 @@ def _achieve(goal, pair, success, today: date) -> None:
         title=success[1],
         date=min(today, timezone.localdate()) - timedelta(days=10),
         goal=goal,
+    )
+
+
+# --- Learning plans (ILP) -----------------------------------------------------------------
+
+# (strengths, growth areas, {competency: self-assessment}, strategies, resources, timeline)
+PLANS = [
+    (
+        "Calm and organised in resuscitations; families say I explain plans clearly.",
+        "Delivering bad news; closing notes the same day.",
+        {
+            Competency.ICS: "I avoid the hardest conversations; I want guided practice.",
+            Competency.PROFESSIONALISM: "Late notes keep me at the hospital late.",
+        },
+        "Shadow the palliative care team twice; SPIKES practice in simulation; pre-chart "
+        "the evening before clinic.",
+        "Palliative care fellow; simulation centre slots; note templates from my mentor.",
+        "Oct: palliative shadowing\nDec: first review\nFeb: lead a family meeting\nMay: review",
+    ),
+    (
+        "Strong fund of knowledge in neonatology; I enjoy teaching students.",
+        "Running the ward team as a senior; quality-improvement methods.",
+        {
+            Competency.PBLI: "I have never run a PDSA cycle from start to end.",
+            Competency.SBP: "I want to understand how discharge delays happen.",
+        },
+        "Join the discharge QI project; ask for feedback after each senior week.",
+        "QI curriculum modules; the hospital's discharge data analyst.",
+        "Sep: join the QI team\nJan: first PDSA cycle\nApr: present at the QI meeting",
+    ),
+    (
+        "Reliable, thorough histories; good rapport with adolescents.",
+        "Board preparation; procedural confidence (lumbar punctures).",
+        {
+            Competency.MEDICAL_KNOWLEDGE: "ITE below the 40th percentile in cardiology.",
+            Competency.PATIENT_CARE: "Two supervised LPs so far; I want ten by spring.",
+        },
+        "20 board questions a day outside nights; procedure clinic every other week.",
+        "Question bank; simulation lab LP trainer; my advisor's board study plan.",
+        "Oct: start question bank\nJan: ITE\nMar: 10 LPs signed off",
+    ),
+]
+
+# (title, competency, measure)
+PLAN_GOALS = [
+    ("Lead three family meetings on the wards", Competency.ICS, "3 meetings with feedback"),
+    ("Run one PDSA cycle on discharge delays", Competency.PBLI, "Cycle run, results shared"),
+    (
+        "Score at or above the 60th percentile on the in-training exam",
+        Competency.MEDICAL_KNOWLEDGE,
+        "ITE percentile in January",
+    ),
+    ("Perform ten supervised lumbar punctures", Competency.PATIENT_CARE, "10 LPs signed off"),
+]
+
+
+def seed_ilps(program, today: date) -> int:
+    """Learning plans for every other learner with an active pairing, at four stages: a
+    draft, shared for review, reviewed once (version 1 kept), and last year's plan
+    completed (this year's not started). Returns how many plans it made; does nothing when
+    the program already has plans."""
+    from dyad.goals.models import Ilp
+    from dyad.lib.cadence import academic_year_start
+
+    if Ilp.objects.filter(program=program).exists():
+        return 0
+    year = academic_year_start(today, program.academic_year_start_month).year
+    seen, pairs = set(), []
+    for pair in (
+        Relationship.objects.for_program(program)
+        .filter(state=State.ACTIVE)
+        .select_related("learner", "guide", "program")
+        .order_by("start_date", "id")
+    ):
+        if pair.learner_id not in seen:
+            seen.add(pair.learner_id)
+            pairs.append(pair)
+    made = 0
+    for index, pair in enumerate(pairs[::2]):
+        made += _plan_for(pair, index, year, today)
+    return made
+
+
+def _plan_for(pair, index: int, year: int, today: date) -> int:
+    stage = index % 4
+    if stage == 3:
+        _completed_last_year(pair, index, year - 1, today)
+        return 1
+    ilp = _written_plan(pair, index, year, goals=1 + stage)
+    if stage == 0:
+        return 1
+    services.ilp_share(ilp=ilp, acting_user=pair.learner, shared_with=[pair])
+    services.ilp_submit(ilp=ilp, acting_user=pair.learner)
+    if stage == 2:
+        services.ilp_review(
+            ilp=ilp,
+            acting_user=pair.guide,
+            note="Good self-assessment. We agreed to book the first steps before the next "
+            "review and to check the measures at each meeting.",
+            reviewed_on=min(today, timezone.localdate()),
+        )
+    return 1
+
+
+def _written_plan(pair, index: int, year: int, *, goals: int):
+    strengths, growth, notes, strategies, resources, timeline = PLANS[index % len(PLANS)]
+    ilp = services.ilp_start(
+        program=pair.program, learner=pair.learner, year=year, acting_user=pair.learner
+    )
+    ilp = services.ilp_update(
+        ilp=ilp,
+        acting_user=pair.learner,
+        strengths=strengths,
+        growth_areas=growth,
+        competency_notes={str(code): text for code, text in notes.items()},
+        strategies=strategies,
+        resources=resources,
+        timeline=timeline,
+    )
+    for offset in range(goals):
+        title, competency, measure = PLAN_GOALS[(index + offset) % len(PLAN_GOALS)]
+        services.ilp_goal_add(
+            ilp=ilp,
+            acting_user=pair.learner,
+            title=title,
+            competency=competency,
+            measure=measure,
+            target_date=date(year + 1, 5, 1),
+        )
+    return ilp
+
+
+def _completed_last_year(pair, index: int, year: int, today: date) -> None:
+    """Last year's plan: shared, reviewed at both review dates, completed. The services
+    stamp today's time; the dates are then set to when it happened."""
+    from dyad.goals.models import Ilp
+
+    ilp = _written_plan(pair, index, year, goals=2)
+    services.ilp_share(ilp=ilp, acting_user=pair.learner, shared_with=[pair])
+    services.ilp_submit(ilp=ilp, acting_user=pair.learner)
+    for number, reviewed_on in enumerate(ilp.review_days, start=1):
+        services.ilp_review(
+            ilp=ilp,
+            acting_user=pair.guide,
+            note="Mid-year: on track; keep the measures in view."
+            if number == 1
+            else "End of year: goals met or carried into next year's plan.",
+            reviewed_on=min(reviewed_on, today),
+        )
+    services.ilp_complete(ilp=ilp, acting_user=pair.learner)
+    days = ilp.review_days
+    Ilp.objects.filter(pk=ilp.pk).update(
+        shared_at=timezone.make_aware(datetime.combine(days[0] - timedelta(days=30), time(9))),
+        completed_at=timezone.make_aware(datetime.combine(days[-1] + timedelta(days=7), time(9))),
     )

@@ -42,3 +42,15 @@ def make_achievement(*, program, learner, acting_user=None, **fields):
     return services.achievement_record(
         program=program, learner=learner, acting_user=acting_user or learner, **values
     )
+
+
+def make_ilp(*, program, learner, year=2026, shared_with=(), **sections):
+    """A learner's plan for `year`, made through the services: sections given, shared with
+    the pairings given (and then shared for review, when there are any)."""
+    ilp = services.ilp_start(program=program, learner=learner, year=year, acting_user=learner)
+    if sections:
+        ilp = services.ilp_update(ilp=ilp, acting_user=learner, **sections)
+    if shared_with:
+        services.ilp_share(ilp=ilp, acting_user=learner, shared_with=list(shared_with))
+        ilp = services.ilp_submit(ilp=ilp, acting_user=learner)
+    return ilp

@@ -1,16 +1,19 @@
 from django import forms
 
-from dyad.fields import ModelChoiceField, ModelMultipleChoiceField, SafeModelForm
+from dyad.fields import ModelChoiceField, ModelMultipleChoiceField, OnceForm, SafeModelForm
 from dyad.goals.models import (
     Achievement,
     AchievementKind,
     CheckIn,
+    Competency,
     Goal,
     GoalStatus,
+    Ilp,
     Progress,
     Step,
 )
 from dyad.lib import smart
+from dyad.lib.ilp import MAX_REVIEW_DATES
 from dyad.relationships.models import Relationship
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -177,3 +180,116 @@ class AchievementForm(SafeModelForm):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals
         self.fields["kind"].choices = AchievementKind.choices
+
+
+# --- ILP (SPEC M7) ------------------------------------------------------------------------
+
+
+class IlpStartForm(OnceForm, forms.Form):
+    """Start this year's plan: a button, with the one-time key of a create form."""
+
+
+class IlpForm(SafeModelForm):
+    """The plan's sections, a self-assessment line per competency where it helps, and the
+    review dates (the program's two by default)."""
+
+    class Meta(SafeModelForm.Meta):
+        model = Ilp
+        fields = ["strengths", "growth_areas", "strategies", "resources", "timeline"]
+        labels = {
+            "strengths": "Strengths",
+            "growth_areas": "Areas for growth",
+            "strategies": "Strategies",
+            "resources": "Resources",
+            "timeline": "Timeline",
+        }
+        help_texts = {
+            "strengths": "What you do well: feedback you received, what you are proud of.",
+            "growth_areas": "What you want to get better at this year.",
+            "strategies": "How you will work on your goals: rotations, practice, feedback.",
+            "resources": "People, courses, reading, simulation, time you need.",
+            "timeline": "What happens when: one line per step, e.g. “Oct: submit abstract”.",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        notes = self.instance.competency_notes or {}
+        for code, label in Competency.choices:
+            self.fields[f"note_{code}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=1000,
+                initial=notes.get(code, ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        dates = self.instance.review_days
+        for n in range(1, MAX_REVIEW_DATES + 1):
+            self.fields[f"review_{n}"] = forms.DateField(
+                label=f"Review {n}",
+                required=False,
+                widget=DATE,
+                initial=dates[n - 1] if n <= len(dates) else None,
+            )
+
+    def competency_fields(self):
+        return [self[f"note_{code}"] for code in Competency.values]
+
+    def review_fields(self):
+        return [self[f"review_{n}"] for n in range(1, MAX_REVIEW_DATES + 1)]
+
+    def section_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **{name: data.get(name, "") for name in self.Meta.fields},
+            "competency_notes": {code: data.get(f"note_{code}", "") for code in Competency.values},
+            "review_dates": [data.get(f"review_{n}") for n in range(1, MAX_REVIEW_DATES + 1)],
+        }
+
+
+class IlpShareForm(forms.Form):
+    shared_with = PairingsField(
+        queryset=Relationship.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Share my plan with",
+    )
+
+    def __init__(self, *args, pairings, initial_shares=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with"].queryset = pairings.select_related("guide")
+        self.initial["shared_with"] = list(initial_shares)
+
+
+class IlpGoalForm(OnceForm, GoalForm):
+    """A learning goal of the plan: a goal like any other (the SMART feedback applies),
+    linked to one ACGME competency."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *args,
+            user=None,
+            pairings=Relationship.objects.none(),
+            shares=Relationship.objects.none(),
+            new=True,
+            personal=True,
+            **kwargs,
+        )
+        del self.fields["relationship"]
+        competency = self.fields["competency"]
+        competency.required = True
+        competency.choices = [("", "— choose one —"), *Competency.choices]
+        competency.error_messages["required"] = "Link the goal to one of the ACGME competencies."
+
+
+class IlpReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="Date of the review meeting", widget=DATE)
+    note = forms.CharField(
+        label="What you agreed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="Progress on the goals, what to change, what to do before the next review.",
+    )

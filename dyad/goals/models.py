@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from dyad.lib import ilp as ilp_rules
 from dyad.lib import smart
 from dyad.meetings.models import Meeting
 from dyad.programs.models import Program
@@ -86,6 +87,14 @@ class Goal(models.Model):
     reflection = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     meetings = models.ManyToManyField(Meeting, blank=True, related_name="goals")
+    ilp = models.ForeignKey(
+        "Ilp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="goals",
+        help_text="A learning goal of the learner's ILP for that year.",
+    )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -223,3 +232,140 @@ class Achievement(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- The Individualized Learning Plan (SPEC M7) -----------------------------------------
+
+
+class IlpState(models.TextChoices):
+    DRAFT = ilp_rules.DRAFT, "Draft"
+    SHARED = ilp_rules.SHARED, "Shared for review"
+    REVIEWED = ilp_rules.REVIEWED, "Reviewed"
+    COMPLETED = ilp_rules.COMPLETED, "Completed for the year"
+
+
+class IlpQuerySet(models.QuerySet):
+    def for_program(self, program):
+        return self.filter(program=program)
+
+    def shared_with_guide(self, user):
+        """Plans a learner shared with `user` through a pairing that is still open."""
+        return self.filter(
+            shared_with__guide=user, shared_with__state__in=["proposed", "active"]
+        ).distinct()
+
+
+class Ilp(models.Model):
+    """One learner's plan for one academic year of one program. Its learning goals are
+    `Goal`s linked to it (`goals`), each with an ACGME competency."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="ilps")
+    learner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ilps")
+    year = models.PositiveSmallIntegerField(
+        help_text="The academic year, by the calendar year it starts in (2026 for 2026–27)."
+    )
+    state = models.CharField(max_length=10, choices=IlpState.choices, default=IlpState.DRAFT)
+    strengths = models.TextField(blank=True)
+    growth_areas = models.TextField(blank=True)
+    competency_notes = models.JSONField(
+        default=dict, blank=True, help_text="Self-assessment per ACGME competency code."
+    )
+    strategies = models.TextField(blank=True)
+    resources = models.TextField(blank=True)
+    timeline = models.TextField(blank=True)
+    review_dates = models.JSONField(default=list, blank=True, help_text="ISO dates, in order.")
+    shared_with = models.ManyToManyField(
+        Relationship,
+        blank=True,
+        related_name="shared_ilps",
+        help_text="The learner's pairings whose guide may read and review the plan.",
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IlpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "ILP"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "learner", "year"], name="ilp_one_per_learner_and_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="completed") | Q(completed_at__isnull=False),
+                name="ilp_completed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"ILP {self.year_label}"
+
+    def get_absolute_url(self):
+        return reverse("goals:ilp_detail", args=[self.program.slug, self.uuid])
+
+    @property
+    def year_label(self) -> str:
+        return ilp_rules.year_label(self.year)
+
+    @property
+    def is_completed(self) -> bool:
+        return self.state == IlpState.COMPLETED
+
+    @property
+    def review_days(self) -> list:
+        from datetime import date
+
+        return [date.fromisoformat(d) for d in self.review_dates]
+
+    @property
+    def next_review_day(self):
+        """The first review date from today on; None once the year's are past or done."""
+        from django.utils import timezone
+
+        if self.is_completed:
+            return None
+        return ilp_rules.next_review(self.review_days, timezone.localdate())
+
+    def competency_self_assessment(self) -> list[tuple[str, str, str]]:
+        """(code, label, text) for each competency, in the ACGME order."""
+        return [
+            (code, label, self.competency_notes.get(code, "")) for code, label in Competency.choices
+        ]
+
+
+class IlpReview(models.Model):
+    """A review of the plan by a guide it is shared with, at a review meeting: the note,
+    who and when, and the plan as it stood then (`snapshot`), which never changes after."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ilp = models.ForeignKey(Ilp, on_delete=models.CASCADE, related_name="reviews")
+    number = models.PositiveSmallIntegerField()
+    reviewed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewer_name = models.CharField(
+        max_length=200, help_text="Kept as it was, should the account go."
+    )
+    reviewed_on = models.DateField()
+    note = models.TextField()
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ilp", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ilp", "number"], name="ilp_review_unique_number")
+        ]
+
+    def __str__(self):
+        return f"Version {self.number}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "goals:ilp_version", args=[self.ilp.program.slug, self.ilp.uuid, self.number]
+        )

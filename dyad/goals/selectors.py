@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from dyad import policy
-from dyad.goals.models import Achievement, Goal, GoalStatus
+from dyad.goals.models import Achievement, Competency, Goal, GoalStatus, Ilp, IlpState
 from dyad.lib import smart
 from dyad.relationships.services import consent_in_force
 
@@ -118,3 +118,178 @@ def learner_goals_for_leader(viewer, learner) -> dict:
         if policy.can_view_goal(viewer, goal, consents[goal.relationship_id]):
             shown.append(goal)
     return {"counts": counts, "shown": shown, "hidden": len(goals) - len(shown)}
+
+
+# --- ILP (SPEC M7) ------------------------------------------------------------------------
+
+# The sections of a plan as a version keeps them, in the order the pages show them.
+SNAPSHOT_LABELS = {
+    "strengths": "Strengths",
+    "growth_areas": "Areas for growth",
+    "competency_notes": "Self-assessment by competency",
+    "goals": "Learning goals",
+    "strategies": "Strategies",
+    "resources": "Resources",
+    "timeline": "Timeline",
+    "review_dates": "Review dates",
+}
+
+
+def ilp_consent(ilp) -> frozenset[str]:
+    """What leadership may see of the plan: what the consent in force of the open pairings
+    it is shared with allows (nothing for a plan shared with nobody)."""
+    from dyad.relationships.models import SEAT_HOLDING_STATES
+
+    consent: frozenset[str] = frozenset()
+    for relationship in ilp.shared_with.filter(state__in=SEAT_HOLDING_STATES):
+        consent |= consent_in_force(relationship)
+    return consent
+
+
+def current_year(program, today=None) -> int:
+    from dyad.lib.cadence import academic_year_start
+
+    return academic_year_start(
+        today or timezone.localdate(), program.academic_year_start_month
+    ).year
+
+
+def ilps_of_learner(program, learner):
+    return (
+        Ilp.objects.for_program(program)
+        .filter(learner=learner)
+        .select_related("program")
+        .order_by("-year")
+    )
+
+
+def ilps_for_guide(program, guide):
+    """Plans shared with `guide`, with their learner, newest year first."""
+    return (
+        Ilp.objects.for_program(program)
+        .shared_with_guide(guide)
+        .select_related("learner", "program")
+        .order_by("-year", "learner__last_name", "learner__first_name")
+    )
+
+
+def ilp_goals(ilp):
+    return ilp.goals.order_by("competency", "status", "target_date", "created_at")
+
+
+def ilp_snapshot(ilp) -> dict:
+    """The plan's content as a review keeps it: plain JSON, readable without the rows it
+    came from (goal titles and labels, not ids)."""
+    labels = dict(Competency.choices)
+    return {
+        "year": ilp.year,
+        "state": ilp.state,
+        "strengths": ilp.strengths,
+        "growth_areas": ilp.growth_areas,
+        "competency_notes": {
+            labels[code]: text
+            for code, text in sorted(ilp.competency_notes.items(), key=_competency_order)
+            if text and code in labels
+        },
+        "goals": [
+            {
+                "title": goal.title,
+                "competency": labels.get(goal.competency, ""),
+                "status": goal.get_status_display(),
+                "target_date": goal.target_date.isoformat() if goal.target_date else None,
+                "measure": goal.measure,
+            }
+            for goal in ilp_goals(ilp)
+        ],
+        "strategies": ilp.strategies,
+        "resources": ilp.resources,
+        "timeline": ilp.timeline,
+        "review_dates": list(ilp.review_dates),
+    }
+
+
+def _competency_order(item):
+    order = list(Competency.values)
+    return order.index(item[0]) if item[0] in order else len(order)
+
+
+def snapshot_lines(key: str, value) -> list[str]:
+    """One section of a snapshot as lines of text, for the version page and its diff."""
+    from datetime import date
+
+    from dyad.lib.dates import format_day
+
+    if not value:
+        return []
+    if key == "competency_notes":
+        return [f"{label}: {text}" for label, text in value.items()]
+    if key == "goals":
+        return [
+            f"{g['title']} — {g['competency'] or 'no competency'} ({g['status'].lower()}"
+            + (
+                f", by {format_day(date.fromisoformat(g['target_date']))})"
+                if g["target_date"]
+                else ")"
+            )
+            for g in value
+        ]
+    if key == "review_dates":
+        return [format_day(date.fromisoformat(d)) for d in value]
+    return str(value).splitlines()
+
+
+def snapshot_sections(snapshot: dict) -> list[dict]:
+    return [
+        {"key": key, "label": label, "lines": snapshot_lines(key, snapshot.get(key))}
+        for key, label in SNAPSHOT_LABELS.items()
+    ]
+
+
+def version_changes(review, previous) -> list[dict]:
+    """What changed in the plan between the previous version (if any) and this one."""
+    from dyad.lib.ilp import snapshot_changes
+
+    changes = snapshot_changes(
+        previous.snapshot if previous else None, review.snapshot, SNAPSHOT_LABELS
+    )
+    for change in changes:
+        before = set(snapshot_lines(change["key"], change["before"]))
+        after = snapshot_lines(change["key"], change["after"])
+        change["added"] = [line for line in after if line not in before]
+        change["removed"] = [line for line in sorted(before) if line not in set(after)]
+    return changes
+
+
+def ilp_completion(program, year: int) -> list[dict]:
+    """Every learner of the program and their plan for `year`: its state, when it was
+    shared, reviewed (how often, last) and completed. No content. Two queries, whatever
+    the number of learners."""
+    from django.db.models import Max
+
+    from dyad.accounts.models import User
+
+    learners = (
+        User.objects.filter(memberships__program=program, memberships__role__in=_learner_roles())
+        .distinct()
+        .order_by("last_name", "first_name", "id")
+    )
+    plans = {
+        plan.learner_id: plan
+        for plan in Ilp.objects.for_program(program)
+        .filter(year=year)
+        .annotate(review_count=Count("reviews"), last_review=Max("reviews__reviewed_on"))
+    }
+    return [{"learner": learner, "ilp": plans.get(learner.pk)} for learner in learners]
+
+
+def _learner_roles():
+    from dyad.programs.models import Role
+
+    return Role.learners()
+
+
+def completion_counts(rows: list[dict]) -> dict:
+    counts = {"none": 0, **{state: 0 for state in IlpState.values}}
+    for row in rows:
+        counts[row["ilp"].state if row["ilp"] else "none"] += 1
+    return counts

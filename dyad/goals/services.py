@@ -10,11 +10,25 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
-from dyad.goals.models import Achievement, CheckIn, Goal, GoalStatus, Step, StepKind
+from dyad.goals.models import (
+    Achievement,
+    CheckIn,
+    Competency,
+    Goal,
+    GoalStatus,
+    Ilp,
+    IlpReview,
+    IlpState,
+    Step,
+    StepKind,
+)
+from dyad.lib import ilp as ilp_rules
+from dyad.relationships.models import SEAT_HOLDING_STATES
 
 GOAL_FIELDS = ("title", "description", "measure", "target_date", "competency", "relevance")
 
@@ -234,3 +248,228 @@ def achievement_record(
         data={"kind": kind},
     )
     return achievement
+
+
+# --- ILP (SPEC M7) ------------------------------------------------------------------------
+# Audit entries name the plan by its id and carry no words of it, as for goals.
+
+ILP_FIELDS = ("strengths", "growth_areas", "strategies", "resources", "timeline")
+
+
+def _audit_ilp(action: AuditAction, ilp: Ilp, actor, **data) -> None:
+    audit_log(action=action, actor=actor, program=ilp.program, target=ilp, data=data)
+
+
+def _locked(ilp: Ilp) -> Ilp:
+    return Ilp.objects.select_for_update().select_related("program").get(pk=ilp.pk)
+
+
+def _require_not_completed(ilp: Ilp) -> None:
+    if ilp.is_completed:
+        raise ValidationError(
+            f"The plan for {ilp.year_label} is completed; start next year's plan instead."
+        )
+
+
+def _move(ilp: Ilp, to: str) -> None:
+    if not ilp_rules.can_move(ilp.state, to):
+        raise ValidationError(
+            f"A plan that is {ilp.get_state_display().lower()} cannot become "
+            f"{IlpState(to).label.lower()}."
+        )
+    ilp.state = to
+
+
+@transaction.atomic
+def ilp_start(*, program, learner, year: int, acting_user) -> Ilp:
+    """Start the learner's plan for the academic year `year`, with the program's default
+    review dates (two a year: mid-year and before the year ends)."""
+    if acting_user.pk != learner.pk:
+        raise ValidationError("A learner starts their own plan.")
+    if Ilp.objects.filter(program=program, learner=learner, year=year).exists():
+        raise ValidationError(f"You already have a plan for {ilp_rules.year_label(year)}.")
+    dates = ilp_rules.default_review_dates(year, program.academic_year_start_month)
+    ilp = Ilp.objects.create(
+        program=program,
+        learner=learner,
+        year=year,
+        review_dates=[d.isoformat() for d in dates],
+    )
+    _audit_ilp(AuditAction.ILP_STARTED, ilp, acting_user, year=year)
+    return ilp
+
+
+def _clean_review_dates(ilp: Ilp, dates) -> list[str]:
+    dates = sorted({d for d in dates if d is not None})
+    if len(dates) > ilp_rules.MAX_REVIEW_DATES:
+        raise ValidationError(
+            {"review_dates": f"Plan at most {ilp_rules.MAX_REVIEW_DATES} review dates."}
+        )
+    start_month = ilp.program.academic_year_start_month
+    outside = [d for d in dates if not ilp_rules.in_year(d, ilp.year, start_month)]
+    if outside:
+        raise ValidationError(
+            {
+                "review_dates": f"Review dates fall in the academic year {ilp.year_label}; "
+                f"{outside[0]:%b %-d, %Y} does not."
+            }
+        )
+    return [d.isoformat() for d in dates]
+
+
+@transaction.atomic
+def ilp_update(*, ilp: Ilp, acting_user, competency_notes=None, review_dates=None, **fields) -> Ilp:
+    """Change the plan's sections, per-competency self-assessment and review dates."""
+    ilp = _locked(ilp)
+    _require_not_completed(ilp)
+    changed = []
+    for name in ILP_FIELDS:
+        if name in fields and getattr(ilp, name) != (fields[name] or ""):
+            setattr(ilp, name, fields[name] or "")
+            changed.append(name)
+    if competency_notes is not None:
+        notes = {
+            code: text.strip()
+            for code, text in competency_notes.items()
+            if code in Competency.values and text and text.strip()
+        }
+        if notes != ilp.competency_notes:
+            ilp.competency_notes = notes
+            changed.append("competency_notes")
+    if review_dates is not None:
+        dates = _clean_review_dates(ilp, review_dates)
+        if dates != ilp.review_dates:
+            ilp.review_dates = dates
+            changed.append("review_dates")
+    ilp.full_clean()
+    ilp.save()
+    _audit_ilp(AuditAction.ILP_UPDATED, ilp, acting_user, fields=changed)
+    return ilp
+
+
+def _check_ilp_shares(ilp: Ilp, shared_with) -> None:
+    for relationship in shared_with:
+        if (
+            relationship.learner_id != ilp.learner_id
+            or relationship.program_id != ilp.program_id
+            or not relationship.is_open
+        ):
+            raise ValidationError(
+                {"shared_with": "Share your plan only with the guides of your open pairings."}
+            )
+
+
+@transaction.atomic
+def ilp_share(*, ilp: Ilp, acting_user, shared_with) -> Ilp:
+    """Choose the pairings whose guide may read the plan (and review it). The plan's
+    learning goals follow: they are shown to the same guides."""
+    ilp = _locked(ilp)
+    _require_not_completed(ilp)
+    if acting_user.pk != ilp.learner_id:
+        raise ValidationError("With whom the plan is shared is the learner's choice.")
+    shared_with = list(shared_with)
+    _check_ilp_shares(ilp, shared_with)
+    before = {r.uuid for r in ilp.shared_with.all()}
+    ilp.shared_with.set(shared_with)
+    for goal in ilp.goals.all():
+        goal.shared_with.set(shared_with)
+    after = {r.uuid for r in shared_with}
+    _audit_ilp(
+        AuditAction.ILP_SHARING_CHANGED,
+        ilp,
+        acting_user,
+        added=sorted(str(u) for u in after - before),
+        removed=sorted(str(u) for u in before - after),
+    )
+    return ilp
+
+
+@transaction.atomic
+def ilp_submit(*, ilp: Ilp, acting_user) -> Ilp:
+    """Draft → shared for review: the learner says the plan is ready to be reviewed."""
+    ilp = _locked(ilp)
+    if acting_user.pk != ilp.learner_id:
+        raise ValidationError("The learner shares their plan for review.")
+    if not ilp.shared_with.filter(state__in=SEAT_HOLDING_STATES).exists():
+        raise ValidationError(
+            "Choose first which of your guides the plan is shared with: they review it."
+        )
+    _move(ilp, IlpState.SHARED)
+    ilp.shared_at = timezone.now()
+    ilp.save()
+    _audit_ilp(AuditAction.ILP_SUBMITTED, ilp, acting_user)
+    return ilp
+
+
+@transaction.atomic
+def ilp_goal_add(*, ilp: Ilp, acting_user, **fields) -> Goal:
+    """A learning goal of the plan: a goal of the learner linked to the plan and to one of
+    the six ACGME competencies, shown to the guides the plan is shared with."""
+    ilp = _locked(ilp)
+    _require_not_completed(ilp)
+    if acting_user.pk != ilp.learner_id:
+        raise ValidationError("The learner sets the goals of their plan.")
+    if fields.get("competency") not in Competency.values:
+        raise ValidationError({"competency": "Link the goal to one of the ACGME competencies."})
+    goal = goal_create(
+        program=ilp.program,
+        learner=ilp.learner,
+        acting_user=acting_user,
+        shared_with=list(ilp.shared_with.filter(state__in=SEAT_HOLDING_STATES)),
+        **fields,
+    )
+    goal.ilp = ilp
+    goal.save(update_fields=["ilp"])
+    _audit_ilp(AuditAction.ILP_GOAL_ADDED, ilp, acting_user, goal=str(goal.uuid))
+    return goal
+
+
+@transaction.atomic
+def ilp_review(*, ilp: Ilp, acting_user, note: str, reviewed_on: date | None = None) -> IlpReview:
+    """A guide the plan is shared with records a review, at the review meeting: the plan
+    becomes reviewed and a version keeps it as it stands, with the note, who and when."""
+    from dyad.goals.selectors import ilp_snapshot
+
+    ilp = _locked(ilp)
+    if (
+        ilp.learner_id == acting_user.pk
+        or not ilp.shared_with.filter(guide=acting_user, state__in=SEAT_HOLDING_STATES).exists()
+    ):
+        raise ValidationError("A guide the plan is shared with records its review.")
+    if not note.strip():
+        raise ValidationError({"note": "Write what you agreed at the review."})
+    reviewed_on = reviewed_on or timezone.localdate()
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "Record a review once it has taken place."})
+    _move(ilp, IlpState.REVIEWED)
+    ilp.save()
+    number = (ilp.reviews.aggregate(n=Max("number"))["n"] or 0) + 1
+    review = IlpReview.objects.create(
+        ilp=ilp,
+        number=number,
+        reviewed_by=acting_user,
+        reviewer_name=acting_user.full_name or acting_user.email,
+        reviewed_on=reviewed_on,
+        note=note.strip(),
+        snapshot=ilp_snapshot(ilp),
+    )
+    _audit_ilp(AuditAction.ILP_REVIEWED, ilp, acting_user, version=number)
+    return review
+
+
+@transaction.atomic
+def ilp_complete(*, ilp: Ilp, acting_user) -> Ilp:
+    """Reviewed → completed for the year: the learner, or a guide who reviews it. The plan
+    is closed; leadership sees that (and when), never what it says without consent."""
+    ilp = _locked(ilp)
+    participant = (
+        ilp.learner_id == acting_user.pk
+        or ilp.shared_with.filter(guide=acting_user, state__in=SEAT_HOLDING_STATES).exists()
+    )
+    if not participant:
+        raise ValidationError("The learner or a guide reviewing the plan completes it.")
+    _move(ilp, IlpState.COMPLETED)
+    ilp.completed_at, ilp.completed_by = timezone.now(), acting_user
+    ilp.save()
+    _audit_ilp(AuditAction.ILP_COMPLETED, ilp, acting_user)
+    return ilp

@@ -15,6 +15,7 @@ from dyad.programs.models import Role
 from tests.test_permissions import (
     ROWS,
     guide_kw,
+    ilp_kw,
     import_kw,
     meeting_kw,
     program_kw,
@@ -80,6 +81,14 @@ PAGES = {
     "resource-form": ("resources:new", program_kw),
     "training": ("training:index", program_kw),
     "training-module": ("training:module", training_kw),
+    "ilp-index": ("goals:ilp_index", program_kw),
+    "ilp": ("goals:ilp_detail", ilp_kw),
+    "ilp-edit": ("goals:ilp_edit", ilp_kw),
+    "ilp-share": ("goals:ilp_share", ilp_kw),
+    "ilp-goal-new": ("goals:ilp_goal_new", ilp_kw),
+    "ilp-review": ("goals:ilp_review", ilp_kw),
+    "ilp-version": ("goals:ilp_version", lambda w: {**ilp_kw(w), "number": 1}),
+    "ilp-completion": ("goals:ilp_completion", program_kw),
 }
 
 

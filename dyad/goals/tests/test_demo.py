@@ -38,3 +38,22 @@ def test_demo_goals_are_made_once(program, director):
 
 def test_a_program_without_active_pairings_gets_no_goals(program):
     assert seed_goals(program, date(2026, 9, 1)) == 0
+
+
+def test_demo_plans_cover_every_stage_and_are_made_once(program, director):
+    from dyad.goals.demo import seed_ilps
+    from dyad.goals.models import Ilp, IlpState
+
+    _pairs(program, director, 8)
+    today = timezone.localdate()
+    made = seed_ilps(program, today)
+    plans = Ilp.objects.filter(program=program)
+    assert made == plans.count() == 4
+    assert {p.state for p in plans} == set(IlpState.values)
+    reviewed = plans.get(state=IlpState.REVIEWED)
+    assert reviewed.reviews.count() == 1 and reviewed.reviews.get().snapshot["goals"]
+    completed = plans.get(state=IlpState.COMPLETED)
+    assert completed.year == plans.get(state=IlpState.DRAFT).year - 1
+    assert completed.reviews.count() == 2 and completed.completed_at.date() < today
+    assert all(goal.competency for plan in plans for goal in plan.goals.all())
+    assert seed_ilps(program, today) == 0
