@@ -56,6 +56,7 @@ NO_FORM_ON_A_PAGE: dict[str, tuple[str, list[str]]] = {
     "meetings:outcome": ("the world has no past meeting left to log", ["outcome"]),
     "programs:invitation_resend": ("nobody in the world waits for an invitation", []),
     "programs:invitations_resend_all": ("nobody in the world waits for an invitation", []),
+    "coaching:values_share": ("no persona of the world has a coach", ["relationships"]),
 }
 
 

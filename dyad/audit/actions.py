@@ -85,6 +85,17 @@ class AuditAction(models.TextChoices):
     ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
     # Home pages (SPEC M5)
     RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
+    # Coaching (SPEC M7)
+    COACHING_SETTINGS_CHANGED = "coaching.settings_changed", "How coaching is offered changed"
+    COACHING_REFERRED = "coaching.referred", "Resident referred to coaching"
+    COACHING_ENGAGEMENT_STARTED = "coaching.engagement_started", "Coaching engagement started"
+    COACHING_ENGAGEMENT_ENDED = (
+        "coaching.engagement_ended",
+        "Coaching engagement completed or stopped",
+    )
+    COACHING_COACH_INVITED = "coaching.coach_invited", "External coach invited"
+    COACHING_VALUES_SHARED = "coaching.values_shared", "Values exercise shared with a coach"
+    COACHING_VALUES_UNSHARED = "coaching.values_unshared", "Values exercise no longer shared"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -117,4 +128,5 @@ FAMILIES = {
     "roster": "Roster",
     "goal": "Goals",
     "achievement": "Successes",
+    "coaching": "Coaching",
 }
