@@ -266,12 +266,15 @@ def _goals(relationship, other_relationship):
 
 
 def _coaching(program, p):
-    """The external coach (invited by the director, added to the people as a persona) and
-    a resident who is not a persona, referred by the director to coaching with them; the
+    """Coaching offered in all three ways; the external coach (invited by the director,
+    added to the people as a persona) and a resident who is not a persona, referred by the director to coaching with them; the
     resident shares their values with the coach."""
     from dyad.coaching import services as coaching_services
 
     director = p["director"]
+    coaching_services.coaching_settings_save(
+        program=program, program_wide=True, targeted=True, executive=True, acting_user=director
+    )
     p["external_coach"] = coaching_services.external_coach_invite(
         program=program,
         email="external.coach@example.org",

@@ -79,7 +79,9 @@ def engagements_for_leaders(program):
     queries whatever their number (the referral is joined)."""
     return (
         Engagement.objects.for_program(program)
-        .select_related("relationship__learner", "relationship__guide", "referral__referred_by")
+        .select_related(
+            "program", "relationship__learner", "relationship__guide", "referral__referred_by"
+        )
         .order_by("state", "-start_date", "-pk")
     )
 
@@ -89,7 +91,9 @@ def engagements_of(program, user):
     return (
         Engagement.objects.for_program(program)
         .for_party(user)
-        .select_related("relationship__learner", "relationship__guide", "referral__referred_by")
+        .select_related(
+            "program", "relationship__learner", "relationship__guide", "referral__referred_by"
+        )
         .order_by("state", "-start_date", "-pk")
     )
 

@@ -97,6 +97,7 @@ def engagement_start(
     planned_end: date | None,
     cadence: str,
     acting_user,
+    goals: str = "",
 ) -> Engagement:
     """Pair the coachee with the coach (the relationship service leaders' assignments use,
     with the agreed cadence as its agreement's frequency) and record the engagement."""
@@ -118,6 +119,7 @@ def engagement_start(
         acting_user=acting_user,
         start_date=start_date,
         meeting_frequency=cadence,
+        goals=goals,
     )
     engagement = Engagement.objects.create(
         program=program,
@@ -154,6 +156,7 @@ def referral_create(
     planned_end: date | None,
     cadence: str,
     acting_user,
+    goals: str = "",
 ) -> Referral:
     """A leader refers a resident to coaching. It records only that coaching happens, who
     referred and when; the resident and the coach are told, without any reason."""
@@ -166,6 +169,7 @@ def referral_create(
         planned_end=planned_end,
         cadence=cadence,
         acting_user=acting_user,
+        goals=goals,
     )
     referral = Referral.objects.create(engagement=engagement, referred_by=acting_user)
     audit_log(
