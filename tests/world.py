@@ -267,8 +267,8 @@ def _goals(relationship, other_relationship):
 
 def _coaching(program, p):
     """Coaching offered in all three ways; the external coach (invited by the director,
-    added to the people as a persona) and a resident who is not a persona, referred by the director to coaching with them; the
-    resident shares their values with the coach."""
+    added to the people as a persona) and a resident who is not a persona, referred by the
+    director to coaching with them; the resident shares their values with the coach."""
     from dyad.coaching import services as coaching_services
 
     director = p["director"]
