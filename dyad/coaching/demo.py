@@ -8,21 +8,29 @@ demo data that builds on it (360° feedback).
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.db import transaction
 
+from dyad.accounts.models import User
 from dyad.coaching import services
 from dyad.coaching.models import Engagement, EngagementType
 from dyad.coaching.selectors import coaches
 from dyad.demo import personas
 from dyad.lib.coaching import add_months
+from dyad.profiles.models import ContentArea
 from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.relationships import services as relationship_services
 from dyad.relationships.models import Relationship
 from dyad.relationships.services import RelationshipError, guide_capacity, seats_taken
 
-AGENCY_COACH = ("Morgan", "Reed", "morgan.reed@summit-coaching.example", "Summit Coaching")
+# The agency's coach has an account of the institution, as its contractors do.
+AGENCY_COACH = ("Morgan", "Reed", "morgan.reed@riverside.example", "Summit Coaching")
+AGENCY_COACH_BIO = (
+    "Certified executive coach with Summit Coaching. I coach physicians on leadership, "
+    "feedback conversations and finding a sustainable pace; I ask more than I tell."
+)
 GOALS = {
     EngagementType.PROGRAM_WIDE: "Set two SMART goals for the year and check in on them monthly.",
     EngagementType.TARGETED: "Find what gets in the way on busy days and try one change a month.",
@@ -98,6 +106,7 @@ def seed_coaching(program, today: date) -> int:
         capacity=3,
         acting_user=director,
     )
+    _complete_profile(coach, email)
     residents = _without_coach(program, Role.RESIDENT)
     chiefs = _without_coach(program, Role.CHIEF_RESIDENT)
     made = 0
@@ -146,6 +155,22 @@ def seed_coaching(program, today: date) -> int:
             program=program, acting_user=executive.learner, relationships=[executive]
         )
     return made
+
+
+def _complete_profile(coach, email: str) -> None:
+    """A stable identity (the demo is the same every run) and a profile a coachee can
+    read; the agency's coach gives no FTE effort to the program."""
+    User.objects.filter(pk=coach.pk).update(uuid=uuid.uuid5(uuid.NAMESPACE_URL, f"demo:{email}"))
+    profile = coach.guide_profile
+    profile.bio = AGENCY_COACH_BIO
+    profile.title = "Executive coach (Summit Coaching)"
+    profile.languages = ["English"]
+    profile.meeting_modes = ["video", "in_person"]
+    profile.save()
+    areas = ContentArea.objects.filter(
+        program=None, slug__in=["leadership", "wellness", "career-planning"]
+    )
+    profile.content_areas.set(areas)
 
 
 def executive_demo_relationship(program) -> Relationship | None:

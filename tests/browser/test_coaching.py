@@ -95,3 +95,23 @@ def test_a_referral_then_the_values_exercise_shared_with_the_coach(
     expect(reader.get_by_text("Teaching the new interns at night.")).to_be_visible()
     no_sideways_scroll(reader)
     shot(reader, f"values-shared-{width}")
+
+
+def test_every_page_of_the_external_coach_fits_a_phone_and_passes_axe(
+    live_server, session_for, screenshot
+):
+    """The external coach's pages (their home, their coachee's engagement and values),
+    as every other persona's are checked in test_pages."""
+    from tests.browser.test_pages import PHONE, check_page, pages_for
+    from tests.world import build_world
+
+    world = build_world()
+    page = session_for(world.user("external_coach"))
+    problems = []
+    for label, path in pages_for(world, "external_coach"):
+        page.set_viewport_size({"width": PHONE, "height": 900})
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, f"{label}: {response.status}"
+        problems += check_page(page, label, screenshot, "external_coach")
+        shot(page, f"external-coach-{label}")
+    assert not problems, "\n".join(problems)

@@ -14,6 +14,8 @@ from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import Role
 from tests.test_permissions import (
     ROWS,
+    coaching_rel_kw,
+    engagement_kw,
     guide_kw,
     import_kw,
     meeting_kw,
@@ -75,6 +77,15 @@ PAGES = {
     "reminders": ("reminders:preferences", _no_kwargs),
     "guide-profile-edit": ("profiles:edit_guide", _no_kwargs),
     "learner-profile-edit": ("profiles:edit_learner", _no_kwargs),
+    "coaching": ("coaching:overview", program_kw),
+    "coaching-settings": ("coaching:settings", program_kw),
+    "coaching-refer": ("coaching:refer", program_kw),
+    "coaching-new": ("coaching:engagement_new", program_kw),
+    "coaching-invite": ("coaching:coach_invite", program_kw),
+    "my-coaching": ("coaching:mine", program_kw),
+    "engagement": ("coaching:engagement", engagement_kw),
+    "values": ("coaching:values", program_kw),
+    "values-shared": ("coaching:values_shared", coaching_rel_kw),
 }
 
 
