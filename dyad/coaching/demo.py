@@ -17,7 +17,6 @@ from dyad.accounts.models import User
 from dyad.coaching import services
 from dyad.coaching.models import Engagement, EngagementType
 from dyad.coaching.selectors import coaches
-from dyad.demo import personas
 from dyad.lib.coaching import add_months
 from dyad.profiles.models import ContentArea
 from dyad.programs.models import GuidanceKind, Membership, Role
@@ -44,7 +43,9 @@ def _without_coach(program, role) -> list:
         Membership.objects.active()
         .filter(program=program, role=role)
         .exclude(user__in=coached.values("learner"))
-        .exclude(user__email__in=[p.email for p in personas.PERSONAS])
+        # The demo's logins (director@…, intern@…) keep the situations they are there to
+        # show; everyone else's address is firstname.lastname@….
+        .filter(user__email__regex=r"^[^@]+\.[^@]+@")
         .select_related("user")
         .order_by("pgy", "user__email")
     )

@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 
 from dyad.coaching.demo import executive_demo_relationship, seed_coaching
 from dyad.coaching.models import Engagement, EngagementType, Referral
@@ -10,6 +11,12 @@ from dyad.programs.models import Membership, Role
 from dyad.relationships.models import State
 
 TODAY = date(2026, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_today():
+    with time_machine.travel(datetime(2026, 9, 15, 12, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 @pytest.mark.django_db
