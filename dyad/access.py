@@ -43,7 +43,7 @@ def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bo
     """The program as the requesting user sees it, or 404 (outsider) / 403 (wrong role)."""
     program = get_object_or_404(Program, slug=slug)
     viewer = viewer_for(request.user, program)
-    if not viewer.is_member:
+    if not (viewer.is_member or viewer.is_external_coach):
         raise Http404("No such program")
     if not allow(viewer):
         raise PermissionDenied

@@ -38,7 +38,14 @@ class Viewer:
 
     @property
     def is_member(self) -> bool:
-        return bool(self.roles)
+        # An external coach is not a member of the program proper: see is_external_coach.
+        return bool(self.roles - {Role.EXTERNAL_COACH})
+
+    @property
+    def is_external_coach(self) -> bool:
+        """Holds only the external-coach role: reaches their own coachees and nothing of
+        the program (directory, roster, rounds, other residents)."""
+        return Role.EXTERNAL_COACH in self.roles and not self.is_member
 
     @property
     def is_leader(self) -> bool:
@@ -58,7 +65,9 @@ def _has_guide_profile(user: User) -> bool:
 
 
 def can_view_program(viewer: Viewer) -> bool:
-    return viewer.is_member
+    """The program's pages that start from the viewer (home, own pairings, meetings):
+    members, and external coaches for their own coachees."""
+    return viewer.is_member or viewer.is_external_coach
 
 
 def can_manage_roster(viewer: Viewer) -> bool:
@@ -639,3 +648,61 @@ def can_complete_ilp(viewer: Viewer, ilp: Ilp) -> bool:
     from dyad.lib import ilp as rules
 
     return rules.can_move(ilp.state, rules.COMPLETED) and is_ilp_participant(viewer, ilp)
+
+
+# --- Coaching (SPEC M7, M11) ---------------------------------------------------------------
+# That a resident is in coaching, and why the program offers it (targeted: a referral that
+# records no reason), is for the coachee, the coach and program leaders. An evaluator learns
+# nothing of it through that role; an external coach reaches only their own coachees.
+
+
+def can_manage_coaching(viewer: Viewer) -> bool:
+    """Choose how coaching is offered, refer, start and end engagements, invite external
+    coaches, see the counts: program leaders."""
+    return viewer.is_leader
+
+
+def can_view_engagement(viewer: Viewer, engagement: Any) -> bool:
+    """An engagement, its type, dates, cadence, state and referral (who referred, when):
+    the coachee and the coach, and the program's leaders; nobody else (404)."""
+    if engagement.program_id != viewer.program.pk:
+        return False
+    return is_party(viewer.user, engagement.relationship) or viewer.is_leader
+
+
+def can_end_engagement(viewer: Viewer, engagement: Any) -> bool:
+    return can_manage_coaching(viewer) and engagement.is_active
+
+
+def can_keep_values(viewer: Viewer) -> bool:
+    """The values exercise: a learner keeps their own (coachees are learners)."""
+    return viewer.is_learner
+
+
+def can_share_values_with(viewer: Viewer, relationship: Relationship) -> bool:
+    """A coachee shares their values with the coach of one of their open coaching
+    relationships, one relationship at a time."""
+    from dyad.programs.models import GuidanceKind
+
+    return (
+        relationship.learner_id == viewer.user.pk
+        and relationship.kind == GuidanceKind.COACHING
+        and relationship.is_open
+        and relationship.program_id == viewer.program.pk
+    )
+
+
+def can_view_values(viewer: Viewer, exercise: Any, relationship: Relationship | None) -> bool:
+    """The coachee's values: the coachee; the coach of `relationship` when the coachee
+    shared them there and it is still open. Never leaders or evaluators as such."""
+    if exercise.program_id != viewer.program.pk:
+        return False
+    if exercise.owner_id == viewer.user.pk:
+        return True
+    return (
+        relationship is not None
+        and relationship.guide_id == viewer.user.pk
+        and relationship.learner_id == exercise.owner_id
+        and relationship.is_open
+        and exercise.shares.filter(relationship=relationship).exists()
+    )

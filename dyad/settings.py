@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dyad.retention",
     "dyad.resources",
     "dyad.training",
+    "dyad.coaching",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("dyad.home.urls")),
     path("", include("dyad.resources.urls")),
     path("", include("dyad.training.urls")),
+    path("", include("dyad.coaching.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

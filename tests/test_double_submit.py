@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dyad.coaching.models import Referral
 from dyad.goals.models import Goal, Ilp
 from dyad.matching.models import MatchRound
 from dyad.meetings.models import Meeting
@@ -189,6 +190,18 @@ CREATE_FORMS = {
         ),
         values=lambda w: {"title": "Teach the sepsis pathway", "competency": "sbp"},
         created=lambda w: Goal.objects.filter(ilp=w.goals["ilp"]),
+    ),
+    "coaching referral": CreateForm(
+        persona="director",
+        page=lambda w: reverse("coaching:refer", kwargs=_program(w)),
+        values=lambda w: {
+            "learner": str(w.user("other_learner").pk),
+            "coach": str(w.user("external_coach").pk),
+            "start_date": timezone.localdate().isoformat(),
+            "planned_end": (timezone.localdate() + timedelta(days=90)).isoformat(),
+            "cadence": "monthly",
+        },
+        created=lambda w: Referral.objects.filter(engagement__program=w.program),
     ),
 }
 

@@ -24,6 +24,7 @@ LAYERS = [
     {"relationships"},
     {"meetings", "questions", "reminders", "matching", "resources"},
     {"goals"},
+    {"coaching"},
     {"home", "demo", "retention"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}

@@ -34,6 +34,9 @@ def expect(ok: set, *, ok_status=200, forbidden=frozenset(), hidden=frozenset(),
     for persona in PERSONAS[1:]:
         if persona in ok:
             table[persona] = ok_status
+        elif persona == "external_coach" and hidden:
+            # Beyond their own coachees, an external coach may not know that anything exists.
+            table[persona] = 404
         elif persona in hidden or persona in NOT_MEMBERS:
             table[persona] = 404
         else:
@@ -108,6 +111,14 @@ def portfolio_kw(w):
 
 def ilp_kw(w):
     return {"slug": w.program.slug, "ilp_uuid": w.goals["ilp"].uuid}
+
+
+def engagement_kw(w):
+    return {"slug": w.program.slug, "engagement_uuid": w.coaching["engagement"].uuid}
+
+
+def coaching_rel_kw(w):
+    return {"slug": w.program.slug, "rel_uuid": w.coaching["engagement"].relationship.uuid}
 
 
 # name: (kwargs, method, expected statuses)
@@ -366,7 +377,49 @@ ROWS = {
         expect(PARTIES, hidden=NOT_RELATED),
     ),
     "goals:ilp_pdf": (ilp_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    # Coaching (SPEC M7): the world's targeted engagement is a resident who is no persona,
+    # referred by the director to the external coach. Nobody else learns that it exists.
+    "coaching:overview": (program_kw, "get", expect(LEADERS)),
+    "coaching:settings": (program_kw, "get", expect(LEADERS)),
+    "coaching:refer": (program_kw, "get", expect(LEADERS)),
+    "coaching:engagement_new": (program_kw, "get", expect(LEADERS)),
+    "coaching:coach_invite": (program_kw, "get", expect(LEADERS)),
+    "coaching:mine": (program_kw, "get", expect(MEMBERS | {"external_coach"})),
+    "coaching:engagement": (
+        engagement_kw,
+        "get",
+        expect(LEADERS | {"external_coach"}, hidden=MEMBERS - LEADERS),
+    ),
+    "coaching:engagement_end": (
+        engagement_kw,
+        "post",
+        expect(LEADERS, ok_status=302, hidden=MEMBERS - LEADERS),
+    ),
+    # Each learner keeps their own values; an empty share form shares with nobody.
+    "coaching:values": (program_kw, "get", expect({"learner", "other_learner"})),
+    "coaching:values_share": (
+        program_kw,
+        "post",
+        expect({"learner", "other_learner"}, ok_status=302),
+    ),
+    # The coachee shared their values with the coach: never leaders, never anyone else.
+    "coaching:values_shared": (coaching_rel_kw, "get", expect({"external_coach"}, hidden=MEMBERS)),
 }
+
+# An external coach reaches only their own coachees: the pages that start from the viewer
+# show them nothing else (their pairings, requests, goals, home), anything program-wide is a
+# 403 and any object that is not their coachee's a 404 (see `expect`).
+EXTERNAL_COACH_OWN_PAGES = {
+    "relationships:mine",
+    "relationships:requests",
+    "goals:index",
+    "goals:new",
+    "home:home",
+}
+for _name in EXTERNAL_COACH_OWN_PAGES:
+    ROWS[_name][2]["external_coach"] = 200
+# Their coachee's engagement: they see it, but only leaders end it.
+ROWS["coaching:engagement_end"][2]["external_coach"] = 403
 
 # The same views asked for objects of another program through ours: nobody sees them.
 CROSS_PROGRAM = {
@@ -487,6 +540,9 @@ SECRETS = {
     "ILP-SECRET": PARTIES,
     "ILP-GOAL-SECRET": PARTIES,
     "ILP-REVIEW-SECRET": PARTIES,
+    # That the world's referred resident is in coaching, with whom: leaders and the coach.
+    "Erin Outside-Coach": LEADERS | {"external_coach"},
+    "VALUES-REFLECTION-SECRET": {"external_coach"},  # shared by the coachee with the coach
 }
 GET_CASES = [
     (name, persona)

@@ -38,6 +38,7 @@ PERSONAS = [
     "evaluator",
     "coordinator",
     "director",
+    "external_coach",
 ]
 
 
@@ -63,6 +64,7 @@ class World:
     pair_rule: PairRule
     other_match_round: MatchRound
     goals: dict | None = None
+    coaching: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -177,6 +179,7 @@ def build_world() -> World:
     match_round, match_run, pair_rule, other_match_round = _match_rounds(
         program, other_program, p, surgeon
     )
+    coaching = _coaching(program, p)
     return World(
         program=program,
         other_program=other_program,
@@ -198,6 +201,7 @@ def build_world() -> World:
         pair_rule=pair_rule,
         other_match_round=other_match_round,
         goals=_goals(relationship, other_relationship),
+        coaching=coaching,
     )
 
 
@@ -353,3 +357,47 @@ def _ilp(relationship):
     goal_services.ilp_submit(ilp=ilp, acting_user=learner)
     goal_services.ilp_review(ilp=ilp, acting_user=guide, note="ILP-REVIEW-SECRET on track")
     return ilp
+
+
+def _coaching(program, p):
+    """Coaching offered in all three ways; the external coach (invited by the director,
+    added to the people as a persona) and a resident who is not a persona, referred by the
+    director to coaching with them; the resident shares their values with the coach."""
+    from dyad.coaching import services as coaching_services
+
+    director = p["director"]
+    coaching_services.coaching_settings_save(
+        program=program, program_wide=True, targeted=True, executive=True, acting_user=director
+    )
+    p["external_coach"] = coaching_services.external_coach_invite(
+        program=program,
+        email="external.coach@example.org",
+        first_name="Erin",
+        last_name="Outside-Coach",
+        agency="Summit Coaching",
+        capacity=3,
+        acting_user=director,
+    )
+    p["external_coach"].set_password("correct-horse-battery")
+    p["external_coach"].save()
+    coachee = _member(program, Role.RESIDENT, "coachee@example.org", pgy=2)
+    referral = coaching_services.referral_create(
+        program=program,
+        learner=coachee,
+        coach=p["external_coach"],
+        start_date=timezone.localdate(),
+        planned_end=timezone.localdate() + timedelta(days=120),
+        cadence="biweekly",
+        acting_user=director,
+    )
+    relationship = referral.engagement.relationship
+    coaching_services.values_save(
+        program=program,
+        acting_user=coachee,
+        ranked=["Integrity", "Curiosity"],
+        reflections={"lived": "VALUES-REFLECTION-SECRET"},
+    )
+    coaching_services.values_share_set(
+        program=program, acting_user=coachee, relationships=[relationship]
+    )
+    return {"coachee": coachee, "referral": referral, "engagement": referral.engagement}

@@ -107,6 +107,17 @@ class AuditAction(models.TextChoices):
     ILP_GOAL_ADDED = "ilp.goal_added", "Learning goal added to a learning plan"
     ILP_REVIEWED = "ilp.reviewed", "Learning plan reviewed (version kept)"
     ILP_COMPLETED = "ilp.completed", "Learning plan completed for the year"
+    # Coaching (SPEC M7)
+    COACHING_SETTINGS_CHANGED = "coaching.settings_changed", "How coaching is offered changed"
+    COACHING_REFERRED = "coaching.referred", "Resident referred to coaching"
+    COACHING_ENGAGEMENT_STARTED = "coaching.engagement_started", "Coaching engagement started"
+    COACHING_ENGAGEMENT_ENDED = (
+        "coaching.engagement_ended",
+        "Coaching engagement completed or stopped",
+    )
+    COACHING_COACH_INVITED = "coaching.coach_invited", "External coach invited"
+    COACHING_VALUES_SHARED = "coaching.values_shared", "Values exercise shared with a coach"
+    COACHING_VALUES_UNSHARED = "coaching.values_unshared", "Values exercise no longer shared"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -142,4 +153,5 @@ FAMILIES = {
     "resource": "Resource library",
     "training": "Faculty development",
     "ilp": "Learning plans (ILP)",
+    "coaching": "Coaching",
 }

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dyad.accounts.models import User
+from dyad.coaching.demo import seed_coaching
 from dyad.demo import personas
 from dyad.demo.history import build_institution_history
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
@@ -1244,6 +1245,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         seed_resources(demo.program, demo.today)
         seed_training(demo.program, demo.today)
         seed_ilps(demo.program, demo.today)
+        seed_coaching(demo.program, demo.today)
     return demo.program
 
 

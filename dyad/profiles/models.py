@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from dyad.programs.models import GuidanceKind, Program
+from dyad.programs.models import GuidanceKind, Program, Role
 
 # The default taxonomy of content areas (SPEC M2); programs add their own.
 DEFAULT_CONTENT_AREAS = [
@@ -75,6 +75,8 @@ class GuideProfileQuerySet(models.QuerySet):
         return self.filter(
             user__memberships__program=program,
             user__memberships__is_active=True,
+            # An external coach is not in the program's pool: leaders assign their coachees.
+            user__memberships__role__in=Role.values_in_pool(),
             offers__capacity__gt=0,
         ).distinct()
 

@@ -30,6 +30,8 @@ class Role(models.TextChoices):
     RESIDENT = "resident", "Resident"
     FELLOW = "fellow", "Fellow"
     STUDENT = "student", "Medical student"
+    # A coach of an external agency: sees only their own coachees (see dyad.policy).
+    EXTERNAL_COACH = "external_coach", "External coach"
 
     @classmethod
     def leaders(cls) -> frozenset["Role"]:
@@ -40,6 +42,12 @@ class Role(models.TextChoices):
         return frozenset(
             {cls.RESIDENT, cls.CHIEF_RESIDENT, cls.FELLOW, cls.STUDENT, cls.JUNIOR_FACULTY}
         )
+
+    @classmethod
+    def values_in_pool(cls) -> list[str]:
+        """Roles whose holders are in the program's published pool of guides: all but
+        external coaches, whose only learners are the coachees assigned to them."""
+        return [role.value for role in cls if role != cls.EXTERNAL_COACH]
 
     @classmethod
     def guides(cls) -> frozenset["Role"]:

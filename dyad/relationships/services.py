@@ -197,7 +197,10 @@ def relationship_create(
     supplemental_until: date | None = None,
     override_reason: str = "",
     goals: str = "",
+    meeting_frequency: str = "",
 ) -> Relationship:
+    """Propose a pairing. `meeting_frequency` is what its first agreement proposes (the
+    kind's default when empty): a coaching engagement's agreed cadence, for one."""
     start = start_date or timezone.localdate()
     override_reason = override_reason.strip()
     conflicts = _check_pairing(
@@ -231,7 +234,7 @@ def relationship_create(
         relationship=relationship,
         version=1,
         goals=goals,
-        meeting_frequency=DEFAULT_FREQUENCY[kind],
+        meeting_frequency=meeting_frequency or DEFAULT_FREQUENCY[kind],
         scheduler=Scheduler.LEARNER,
         created_by=acting_user,
     )

@@ -14,6 +14,8 @@ from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import Role
 from tests.test_permissions import (
     ROWS,
+    coaching_rel_kw,
+    engagement_kw,
     guide_kw,
     ilp_kw,
     import_kw,
@@ -89,6 +91,15 @@ PAGES = {
     "ilp-review": ("goals:ilp_review", ilp_kw),
     "ilp-version": ("goals:ilp_version", lambda w: {**ilp_kw(w), "number": 1}),
     "ilp-completion": ("goals:ilp_completion", program_kw),
+    "coaching": ("coaching:overview", program_kw),
+    "coaching-settings": ("coaching:settings", program_kw),
+    "coaching-refer": ("coaching:refer", program_kw),
+    "coaching-new": ("coaching:engagement_new", program_kw),
+    "coaching-invite": ("coaching:coach_invite", program_kw),
+    "my-coaching": ("coaching:mine", program_kw),
+    "engagement": ("coaching:engagement", engagement_kw),
+    "values": ("coaching:values", program_kw),
+    "values-shared": ("coaching:values_shared", coaching_rel_kw),
 }
 
 

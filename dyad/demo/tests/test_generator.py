@@ -141,7 +141,9 @@ def test_demo_profiles_vary():
     peers = GuideProfile.objects.filter(user__memberships__pgy=3)
     assert peers.exists()
     assert all({o.kind for o in p.offers.all()} == {GuidanceKind.PEER_MENTORING} for p in peers)
-    profiles = GuideProfile.objects.exclude(user__memberships__role=Role.RESIDENT)
+    profiles = GuideProfile.objects.exclude(user__memberships__role=Role.RESIDENT).exclude(
+        user__memberships__role=Role.EXTERNAL_COACH  # the agency's coach: no FTE here
+    )
     assert len({p.bio for p in profiles}) == profiles.count()
     assert all(2 <= p.content_areas.count() <= 6 for p in profiles)
     assert all(5 <= p.fte_effort <= 25 for p in profiles)
