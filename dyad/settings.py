@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dyad.demo",
     "dyad.goals",
     "dyad.home",
+    "dyad.feedback",
 ]
 
 MIDDLEWARE = [

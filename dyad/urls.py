@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("dyad.matching.urls")),
     path("", include("dyad.goals.urls")),
     path("", include("dyad.home.urls")),
+    path("", include("dyad.feedback.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ LAYERS = [
     {"relationships"},
     {"meetings", "questions", "reminders", "matching"},
     {"goals"},
+    {"feedback"},
     {"home", "demo"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}

@@ -93,6 +93,14 @@ def portfolio_kw(w):
     return {"slug": w.program.slug, "learner_uuid": w.user("learner").uuid}
 
 
+def coaching_kw(w):
+    return {"slug": w.program.slug, "rel_uuid": w.feedback["relationship"].uuid}
+
+
+def cycle_kw(which):
+    return lambda w: {"slug": w.program.slug, "cycle_uuid": w.feedback[which].uuid}
+
+
 # name: (kwargs, method, expected statuses)
 ROWS = {
     "programs:index": (
@@ -296,6 +304,46 @@ ROWS = {
     # behind, so leaders are sent back with a message saying so).
     "home:home": (program_kw, "get", expect(MEMBERS)),
     "home:nudge": (rel_kw, "post", expect(LEADERS, ok_status=302, hidden=NOT_RELATED)),
+    # 360° feedback (SPEC M7, M11): the coachee (learner) and the coach (guide) only; leaders
+    # and evaluators may not even learn that a cycle exists. The coachee alone names raters.
+    # A rater needs no account: their link's token is the key.
+    "feedback:index": (program_kw, "get", expect(MEMBERS)),
+    "feedback:cycle_new": (coaching_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "feedback:cycle": (cycle_kw("open"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "feedback:cycle_edit": (cycle_kw("draft"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "feedback:item_add": (
+        cycle_kw("draft"),
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:item_remove": (
+        lambda w: {**cycle_kw("draft")(w), "item_uuid": w.feedback["draft"].items.first().uuid},
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:raters": (cycle_kw("open"), "get", expect({"learner"}, hidden=MEMBERS - PARTIES)),
+    "feedback:rater_remove": (
+        lambda w: {**cycle_kw("draft")(w), "rater_uuid": w.feedback["draft"].raters.get().uuid},
+        "post",
+        expect({"learner"}, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:cycle_open": (
+        cycle_kw("draft"),
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:cycle_close": (
+        cycle_kw("open"),
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:results": (cycle_kw("closed"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "feedback:answer": (
+        lambda w: {"token": w.feedback["token"]},
+        "get",
+        {p: 200 for p in PERSONAS},
+    ),
+    "feedback:thanks": (lambda w: {}, "get", {p: 200 for p in PERSONAS}),
 }
 
 # The same views asked for objects of another program through ours: nobody sees them.
@@ -406,6 +454,7 @@ SECRETS = {
     "RELATIONSHIP-GOAL-SECRET": PARTIES,
     "PERSONAL-GOAL-SECRET": {"learner"},
     "ACHIEVEMENT-SECRET": PARTIES,
+    "FEEDBACK-COMMENT-SECRET": PARTIES,  # a 360° comment: coachee and coach only
 }
 GET_CASES = [
     (name, persona)

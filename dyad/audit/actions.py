@@ -85,6 +85,11 @@ class AuditAction(models.TextChoices):
     ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
     # Home pages (SPEC M5)
     RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
+    # 360° feedback (SPEC M7): never who answered, nor what
+    FEEDBACK_CYCLE_CREATED = "feedback_cycle.created", "360° feedback cycle prepared"
+    FEEDBACK_CYCLE_OPENED = "feedback_cycle.opened", "360° feedback cycle opened"
+    FEEDBACK_CYCLE_CLOSED = "feedback_cycle.closed", "360° feedback cycle closed"
+    FEEDBACK_RATERS_INVITED = "feedback_cycle.raters_invited", "360° feedback raters invited"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -117,4 +122,5 @@ FAMILIES = {
     "roster": "Roster",
     "goal": "Goals",
     "achievement": "Successes",
+    "feedback_cycle": "360° feedback",
 }
