@@ -56,6 +56,7 @@ NO_FORM_ON_A_PAGE: dict[str, tuple[str, list[str]]] = {
     "meetings:outcome": ("the world has no past meeting left to log", ["outcome"]),
     "programs:invitation_resend": ("nobody in the world waits for an invitation", []),
     "programs:invitations_resend_all": ("nobody in the world waits for an invitation", []),
+    "feedback:cycle_close": ("the world's 360° cycle page is of the cycle being prepared", []),
 }
 
 

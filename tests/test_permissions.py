@@ -309,7 +309,7 @@ ROWS = {
     # A rater needs no account: their link's token is the key.
     "feedback:index": (program_kw, "get", expect(MEMBERS)),
     "feedback:cycle_new": (coaching_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
-    "feedback:cycle": (cycle_kw("open"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "feedback:cycle": (cycle_kw("draft"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
     "feedback:cycle_edit": (cycle_kw("draft"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
     "feedback:item_add": (
         cycle_kw("draft"),
@@ -321,7 +321,7 @@ ROWS = {
         "post",
         expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
     ),
-    "feedback:raters": (cycle_kw("open"), "get", expect({"learner"}, hidden=MEMBERS - PARTIES)),
+    "feedback:raters": (cycle_kw("draft"), "get", expect({"learner"}, hidden=MEMBERS - PARTIES)),
     "feedback:rater_remove": (
         lambda w: {**cycle_kw("draft")(w), "rater_uuid": w.feedback["draft"].raters.get().uuid},
         "post",

@@ -36,6 +36,7 @@ from dyad.demo import personas
 from dyad.demo.history import build_institution_history
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
+from dyad.feedback.demo import seed_feedback
 from dyad.goals.demo import seed_goals
 from dyad.profiles.models import (
     ContentArea,
@@ -1235,6 +1236,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         build_demo_meetings(demo.program, seed=seed, today=demo.today, habits=habits)
         build_demo_states(demo.program, today=demo.today)
         seed_goals(demo.program, demo.today)
+        seed_feedback(demo.program, demo.today)
     return demo.program
 
 
