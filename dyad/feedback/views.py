@@ -236,7 +236,9 @@ def answer(request, token):
         "group": rater.get_group_display(),
     }
     response = TemplateResponse(request, "feedback/answer.html", ctx)
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: keep it out of referrers
+    # The link is the key: no other site may read it in a referrer. Not "no-referrer": the
+    # browser would then send "Origin: null" with the form, and the CSRF check refuse it.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -160,7 +160,7 @@ def test_a_rater_answers_without_an_account_once(client, coaching):
     page = client.get(_answer_url(token))
     assert page.status_code == 200
     assert coaching.learner.full_name in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     response = client.post(_answer_url(token), _filled(cycle))
     assert response["Location"] == reverse("feedback:thanks")
     assert Response.objects.count() == 1
