@@ -455,6 +455,7 @@ SECRETS = {
     "PERSONAL-GOAL-SECRET": {"learner"},
     "ACHIEVEMENT-SECRET": PARTIES,
     "FEEDBACK-COMMENT-SECRET": PARTIES,  # a 360° comment: coachee and coach only
+    "Chief year 360°": PARTIES,  # that a 360° exists, by its name: not even to leaders
 }
 GET_CASES = [
     (name, persona)

@@ -40,7 +40,7 @@ class NewCycleForm(OnceForm, CycleForm):
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(choices=ItemKind.choices, label="Kind")
     area = forms.ChoiceField(
-        choices=[("", "— for free text: none —"), *Area.choices], required=False, label="Area"
+        choices=Area.choices, required=False, label="Area (of a rated statement)"
     )
     text = forms.CharField(max_length=300, label="Statement or question")
 

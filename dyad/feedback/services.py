@@ -1,7 +1,8 @@
 """360° feedback: preparing a cycle, inviting raters, taking their answers, closing.
 
 The audit log records that a cycle was prepared, opened and closed and how many raters
-were invited, never who answered nor what. Raters have no account: they are written to
+were invited, never who answered nor what, and keeps these entries out of the program's
+audit page (see `_audit`). Raters have no account: they are written to
 directly, and their link carries a token of which only the hash is kept (see models).
 """
 
@@ -43,12 +44,14 @@ REMIND_DAYS_BEFORE_CLOSE = 3
 
 
 def _audit(action: AuditAction, cycle: Cycle, actor, **data) -> None:
+    """Recorded outside the program's audit log (no program): its readers are leaders, who
+    may not learn that a 360° feedback exists. The institution's administrators see it."""
+    relationship = cycle.relationship
     audit_log(
         action=action,
         actor=actor,
-        program=cycle.relationship.program,
         target=cycle,
-        data={"relationship": str(cycle.relationship.uuid), **data},
+        data={"program": relationship.program.slug, "relationship": str(relationship.uuid), **data},
     )
 
 

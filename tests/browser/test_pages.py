@@ -14,6 +14,7 @@ from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import Role
 from tests.test_permissions import (
     ROWS,
+    cycle_kw,
     guide_kw,
     import_kw,
     meeting_kw,
@@ -75,6 +76,11 @@ PAGES = {
     "reminders": ("reminders:preferences", _no_kwargs),
     "guide-profile-edit": ("profiles:edit_guide", _no_kwargs),
     "learner-profile-edit": ("profiles:edit_learner", _no_kwargs),
+    "feedback": ("feedback:index", program_kw),
+    "feedback-cycle": ("feedback:cycle", cycle_kw("draft")),
+    "feedback-raters": ("feedback:raters", cycle_kw("draft")),
+    "feedback-results": ("feedback:results", cycle_kw("closed")),
+    "feedback-answer": ("feedback:answer", lambda w: {"token": w.feedback["token"]}),
 }
 
 

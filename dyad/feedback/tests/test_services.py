@@ -193,6 +193,8 @@ def test_the_audit_log_says_opened_and_invited_never_who_answered(coaching):
     )
     invited = AuditEntry.objects.get(action="feedback_cycle.raters_invited")
     assert invited.data["count"] == 3
+    # Not on the program's audit page: leaders may not learn that a 360° exists.
+    assert not AuditEntry.objects.filter(program=coaching.program, target_id=str(cycle.uuid))
     feedback_data = AuditEntry.objects.filter(action__startswith="feedback_cycle.")
     assert "@" not in str(list(feedback_data.values_list("data", flat=True)))
 
