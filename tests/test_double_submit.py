@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dyad.feedback.models import Cycle, Rater
 from dyad.matching.models import MatchRound
 from dyad.meetings.models import Meeting
 from dyad.profiles.models import ContentArea
@@ -173,6 +174,24 @@ CREATE_FORMS = {
         page=lambda w: reverse("programs:roster_upload", kwargs=_program(w)),
         values=lambda w: {"file": _roster_file()},
         created=lambda w: RosterImport.objects.filter(program=w.program),
+    ),
+    "360° feedback cycle": CreateForm(
+        persona="learner",
+        page=lambda w: reverse(
+            "feedback:cycle_new",
+            kwargs={"slug": w.program.slug, "rel_uuid": w.feedback["relationship"].uuid},
+        ),
+        values=lambda w: {"name": "Second 360°"},
+        created=lambda w: Cycle.objects.filter(relationship=w.feedback["relationship"]),
+    ),
+    "360° feedback rater": CreateForm(
+        persona="learner",
+        page=lambda w: reverse(
+            "feedback:raters",
+            kwargs={"slug": w.program.slug, "cycle_uuid": w.feedback["draft"].uuid},
+        ),
+        values=lambda w: {"group": "peer", "name": "Ana Diaz", "email": "ana@example.org"},
+        created=lambda w: Rater.objects.filter(cycle=w.feedback["draft"]),
     ),
 }
 
