@@ -18,6 +18,7 @@ from datetime import date
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from dyad.accounts.models import User
 from dyad.relationships.models import Relationship
@@ -125,6 +126,13 @@ class Cycle(models.Model):
         return self.state == CycleState.CLOSED or (
             self.state == CycleState.OPEN and today > self.closes_on
         )
+
+    @property
+    def state_today(self) -> str:
+        """The state as a person reads it today: an open cycle past its date is closed."""
+        if self.is_closed_on(timezone.localdate()):
+            return CycleState.CLOSED.label
+        return self.get_state_display()
 
     def takes_answers_on(self, today: date) -> bool:
         return self.state == CycleState.OPEN and today <= self.closes_on

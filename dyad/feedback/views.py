@@ -147,6 +147,7 @@ def raters(request, slug, cycle_uuid):
         groups=groups,
         can_remove=cycle.is_draft,
         closed=selectors.results_ready(cycle),
+        ready=selectors.results_ready(cycle),
     )
     return TemplateResponse(request, "feedback/raters.html", ctx)
 

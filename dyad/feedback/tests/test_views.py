@@ -216,3 +216,17 @@ def test_the_results_page_reads_a_fixed_number_of_queries(
     big = _finished(coaching, {"peer": 8, "supervisor": 6, "junior": 5, "staff": 7})
     with django_assert_max_num_queries(baseline):
         client.get(_url("results", big))
+
+
+def test_the_list_reads_a_fixed_number_of_queries(client, coaching, django_assert_max_num_queries):
+    make_cycle(coaching)
+    url = reverse("feedback:index", args=[coaching.program.slug])
+    client.force_login(coaching.learner)
+    with django_assert_max_num_queries(30) as counted:
+        client.get(url)
+    baseline = len(counted.captured_queries)
+    make_cycle(coaching)
+    make_cycle(coaching, raters={"peer": 3}, open_it=True)
+    with django_assert_max_num_queries(baseline):
+        page = client.get(url)
+    assert page.content.decode().count("Chief year 360°") == 3
