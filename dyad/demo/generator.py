@@ -1236,7 +1236,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         build_demo_meetings(demo.program, seed=seed, today=demo.today, habits=habits)
         build_demo_states(demo.program, today=demo.today)
         seed_goals(demo.program, demo.today)
-        seed_feedback(demo.program, demo.today)
+        seed_feedback(demo.program, demo.today, coach_email=personas.MENTOR.email)
     return demo.program
 
 

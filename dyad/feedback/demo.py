@@ -1,4 +1,4 @@
-"""Demo 360° feedback: one finished cycle in the coaching the demo mentor gives.
+"""Demo 360° feedback: one finished cycle in a coaching relationship (the demo mentor's).
 
 `seed_feedback(program, today)` is called by the demo generator once pairings exist.
 Deterministic: the same program gives the same answers. Peers, supervisors and juniors
@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from dyad.demo import personas
 from dyad.feedback import services
 from dyad.feedback.models import Cycle, ItemKind, Rater, new_token
 from dyad.programs.models import GuidanceKind
@@ -43,17 +42,18 @@ CHANGE = [
 ]
 
 
-def _coaching(program) -> Relationship | None:
-    return (
-        Relationship.objects.for_program(program)
-        .filter(kind=GuidanceKind.COACHING, state=State.ACTIVE, guide__email=personas.MENTOR.email)
-        .select_related("learner", "guide")
-        .first()
+def _coaching(program, coach_email: str | None) -> Relationship | None:
+    coaching = Relationship.objects.for_program(program).filter(
+        kind=GuidanceKind.COACHING, state=State.ACTIVE
     )
+    if coach_email:
+        coaching = coaching.filter(guide__email=coach_email)
+    return coaching.select_related("learner", "guide").order_by("pk").first()
 
 
-def seed_feedback(program, today: date) -> Cycle | None:
-    relationship = _coaching(program)
+def seed_feedback(program, today: date, *, coach_email: str | None = None) -> Cycle | None:
+    """The finished cycle, in the coaching given by `coach_email` (a demo login) if any."""
+    relationship = _coaching(program, coach_email)
     if relationship is None or relationship.feedback_cycles.exists():
         return None
     rng = random.Random(f"feedback-{program.slug}")
