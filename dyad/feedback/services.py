@@ -399,20 +399,27 @@ def reminder_claim(rater_pk: int, *, now=None) -> tuple[Rater, str] | None:
 def reminders_send(*, now=None) -> int:
     """Remind every rater due a reminder, once; returns how many were sent. Call it
     outside a transaction (the command does): each claim commits on its own. A rerun, or
-    a run at the same time, finds the claimed raters taken and sends nothing twice."""
+    a run at the same time, finds the claimed raters taken and sends nothing twice.
+
+    A send the mail server refuses releases the claim (the rater is reminded, with yet
+    another link, on the next run) and stops the run: a server that is down would refuse
+    the rest too."""
     sent = 0
     for pk in list(reminder_due(now=now).values_list("pk", flat=True)):
         claimed = reminder_claim(pk, now=now)
         if claimed is None:
             continue
         rater, token = claimed
-        coachee = rater.cycle.relationship.learner.full_name
-        with transaction.atomic():
-            _mail_rater(
-                rater,
-                token,
-                template="feedback/email/reminder.txt",
-                subject=f"Reminder: {coachee} asks for your feedback",
-            )
+        coachee = rater.cycle.relationship.learner
+        context = {"rater": rater, "coachee": coachee, "cycle": rater.cycle}
+        body = render_to_string(
+            "feedback/email/reminder.txt", {**context, "url": _answer_url(token)}
+        )
+        subject = f"Reminder: {coachee.full_name} asks for your feedback"
+        try:
+            send_mail(subject, body, None, [rater.email])
+        except Exception:
+            Rater.objects.filter(pk=rater.pk, answered=False).update(reminded_at=None)
+            raise
         sent += 1
     return sent

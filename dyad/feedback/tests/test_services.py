@@ -352,3 +352,26 @@ def test_a_claimed_reminder_is_not_claimed_again(coaching):
     rater = cycle.raters.get()
     assert services.reminder_claim(rater.pk) is not None
     assert services.reminder_claim(rater.pk) is None
+
+
+def test_a_refused_reminder_is_released_for_the_next_run(coaching, monkeypatch):
+    cycle = make_cycle(coaching, raters={"peer": 1}, open_it=True)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    a_week_later = timezone.now() + timedelta(days=8)
+    with pytest.raises(ConnectionRefusedError):
+        services.reminders_send(now=a_week_later)
+    assert cycle.raters.get().reminded_at is None
+    monkeypatch.undo()
+    assert services.reminders_send(now=a_week_later) == 1
+
+
+def test_the_reminder_names_the_coachee(coaching, mailoutbox):
+    make_cycle(coaching, raters={"peer": 1}, open_it=True)
+    services.reminders_send(now=timezone.now() + timedelta(days=8))
+    (mail,) = mailoutbox
+    assert coaching.learner.full_name in mail.subject
+    assert f"A reminder: {coaching.learner.full_name} would value" in mail.body
