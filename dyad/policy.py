@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from dyad.accounts.models import User
     from dyad.audit.models import AuditEntry
+    from dyad.feedback.models import Cycle
     from dyad.goals.models import Goal, Ilp
     from dyad.matching.models import MatchRound
     from dyad.meetings.models import Meeting, MeetingQuerySet
@@ -706,3 +707,60 @@ def can_view_values(viewer: Viewer, exercise: Any, relationship: Relationship | 
         and relationship.is_open
         and exercise.shares.filter(relationship=relationship).exists()
     )
+
+
+# --- 360° feedback (SPEC M7, M11) ---------------------------------------------------------
+
+
+def can_run_360(relationship: Relationship) -> bool:
+    """Whether a 360° feedback cycle may be run in this relationship: an active coaching
+    relationship. Executive coaching engagements (chief residents, junior faculty) are the
+    intended use; until engagements say which kind they are, any active coaching counts."""
+    from dyad.programs.models import GuidanceKind
+    from dyad.relationships.models import State
+
+    return relationship.kind == GuidanceKind.COACHING and relationship.state == State.ACTIVE
+
+
+def is_coachee(user: User, relationship: Relationship) -> bool:
+    return user.pk == relationship.learner_id
+
+
+def can_see_360(viewer: Viewer, cycle: Cycle) -> bool:
+    """That a 360° cycle exists, its dates and how many of each group answered: the coachee
+    and the coach, nobody else. Leaders and evaluators get nothing, not even that it exists
+    (a leader who is the coach sees it as the coach)."""
+    relationship = cycle.relationship
+    return relationship.program_id == viewer.program.pk and is_party(viewer.user, relationship)
+
+
+def can_start_360(viewer: Viewer, relationship: Relationship) -> bool:
+    """Prepare a cycle: the coachee or the coach of a relationship that may run one."""
+    return is_party(viewer.user, relationship) and can_run_360(relationship)
+
+
+def can_prepare_360(viewer: Viewer, cycle: Cycle) -> bool:
+    """Change the name, dates and questions, or open it: either party, before it opens."""
+    return can_see_360(viewer, cycle) and cycle.is_draft
+
+
+def can_name_raters(viewer: Viewer, cycle: Cycle) -> bool:
+    """Who is asked, and their e-mail addresses, are the coachee's alone."""
+    return can_see_360(viewer, cycle) and is_coachee(viewer.user, cycle.relationship)
+
+
+def can_close_360(viewer: Viewer, cycle: Cycle) -> bool:
+    from dyad.feedback.models import CycleState
+
+    return can_see_360(viewer, cycle) and cycle.state == CycleState.OPEN
+
+
+def can_view_360_results(viewer: Viewer, cycle: Cycle) -> bool:
+    """Aggregated results: the coachee and the coach only (never leadership or evaluators).
+    Whether the cycle is over yet is the results page's to say."""
+    return can_see_360(viewer, cycle)
+
+
+def can_receive_360_mail(user: User, cycle: Cycle) -> bool:
+    """E-mails about a cycle (opened, closed, results ready) go to its two parties only."""
+    return is_party(user, cycle.relationship) and user.is_active and bool(user.email)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "dyad.resources",
     "dyad.training",
     "dyad.coaching",
+    "dyad.feedback",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dyad.resources.urls")),
     path("", include("dyad.training.urls")),
     path("", include("dyad.coaching.urls")),
+    path("", include("dyad.feedback.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dyad.coaching.models import Referral
+from dyad.feedback.models import Cycle, Rater
 from dyad.goals.models import Goal, Ilp
 from dyad.matching.models import MatchRound
 from dyad.meetings.models import Meeting
@@ -202,6 +203,24 @@ CREATE_FORMS = {
             "cadence": "monthly",
         },
         created=lambda w: Referral.objects.filter(engagement__program=w.program),
+    ),
+    "360° feedback cycle": CreateForm(
+        persona="learner",
+        page=lambda w: reverse(
+            "feedback:cycle_new",
+            kwargs={"slug": w.program.slug, "rel_uuid": w.feedback["relationship"].uuid},
+        ),
+        values=lambda w: {"name": "Second 360°"},
+        created=lambda w: Cycle.objects.filter(relationship=w.feedback["relationship"]),
+    ),
+    "360° feedback rater": CreateForm(
+        persona="learner",
+        page=lambda w: reverse(
+            "feedback:raters",
+            kwargs={"slug": w.program.slug, "cycle_uuid": w.feedback["draft"].uuid},
+        ),
+        values=lambda w: {"group": "peer", "name": "Ana Diaz", "email": "ana@example.org"},
+        created=lambda w: Rater.objects.filter(cycle=w.feedback["draft"]),
     ),
 }
 

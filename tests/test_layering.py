@@ -25,6 +25,7 @@ LAYERS = [
     {"meetings", "questions", "reminders", "matching", "resources"},
     {"goals"},
     {"coaching"},
+    {"feedback"},
     {"home", "demo", "retention"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}

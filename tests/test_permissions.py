@@ -121,6 +121,14 @@ def coaching_rel_kw(w):
     return {"slug": w.program.slug, "rel_uuid": w.coaching["engagement"].relationship.uuid}
 
 
+def coaching_kw(w):
+    return {"slug": w.program.slug, "rel_uuid": w.feedback["relationship"].uuid}
+
+
+def cycle_kw(which):
+    return lambda w: {"slug": w.program.slug, "cycle_uuid": w.feedback[which].uuid}
+
+
 # name: (kwargs, method, expected statuses)
 ROWS = {
     "programs:index": (
@@ -404,6 +412,46 @@ ROWS = {
     ),
     # The coachee shared their values with the coach: never leaders, never anyone else.
     "coaching:values_shared": (coaching_rel_kw, "get", expect({"external_coach"}, hidden=MEMBERS)),
+    # 360° feedback (SPEC M7, M11): the coachee (learner) and the coach (guide) only; leaders
+    # and evaluators may not even learn that a cycle exists. The coachee alone names raters.
+    # A rater needs no account: their link's token is the key.
+    "feedback:index": (program_kw, "get", expect(MEMBERS)),
+    "feedback:cycle_new": (coaching_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+    "feedback:cycle": (cycle_kw("draft"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "feedback:cycle_edit": (cycle_kw("draft"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "feedback:item_add": (
+        cycle_kw("draft"),
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:item_remove": (
+        lambda w: {**cycle_kw("draft")(w), "item_uuid": w.feedback["draft"].items.first().uuid},
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:raters": (cycle_kw("draft"), "get", expect({"learner"}, hidden=MEMBERS - PARTIES)),
+    "feedback:rater_remove": (
+        lambda w: {**cycle_kw("draft")(w), "rater_uuid": w.feedback["draft"].raters.get().uuid},
+        "post",
+        expect({"learner"}, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:cycle_open": (
+        cycle_kw("draft"),
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:cycle_close": (
+        cycle_kw("open"),
+        "post",
+        expect(PARTIES, ok_status=302, hidden=MEMBERS - PARTIES),
+    ),
+    "feedback:results": (cycle_kw("closed"), "get", expect(PARTIES, hidden=MEMBERS - PARTIES)),
+    "feedback:answer": (
+        lambda w: {"token": w.feedback["token"]},
+        "get",
+        {p: 200 for p in PERSONAS},
+    ),
+    "feedback:thanks": (lambda w: {}, "get", {p: 200 for p in PERSONAS}),
 }
 
 # An external coach reaches only their own coachees: the pages that start from the viewer
@@ -543,6 +591,8 @@ SECRETS = {
     # That the world's referred resident is in coaching, with whom: leaders and the coach.
     "Erin Outside-Coach": LEADERS | {"external_coach"},
     "VALUES-REFLECTION-SECRET": {"external_coach"},  # shared by the coachee with the coach
+    "FEEDBACK-COMMENT-SECRET": PARTIES,  # a 360° comment: coachee and coach only
+    "Chief year 360°": PARTIES,  # that a 360° exists, by its name: not even to leaders
 }
 GET_CASES = [
     (name, persona)

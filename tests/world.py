@@ -65,6 +65,7 @@ class World:
     other_match_round: MatchRound
     goals: dict | None = None
     coaching: dict | None = None
+    feedback: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -202,6 +203,7 @@ def build_world() -> World:
         other_match_round=other_match_round,
         goals=_goals(relationship, other_relationship),
         coaching=coaching,
+        feedback=_feedback(program, p),
     )
 
 
@@ -401,3 +403,40 @@ def _coaching(program, p):
         program=program, acting_user=coachee, relationships=[relationship]
     )
     return {"coachee": coachee, "referral": referral, "engagement": referral.engagement}
+
+
+def _feedback(program, p):
+    """A coaching relationship of the learner with the guide, and three 360° cycles: one
+    being prepared (a junior named), one open (a peer's link unused) and one closed with
+    three peers' answers and a comment."""
+    from dyad.feedback.factories import answer, make_cycle, token_for
+    from dyad.profiles.models import GuideOffer
+
+    GuideOffer.objects.create(
+        profile=p["guide"].guide_profile, kind=GuidanceKind.COACHING, capacity=1
+    )
+    coaching = services.relationship_create(
+        program=program,
+        learner=p["learner"],
+        guide=p["guide"],
+        kind=GuidanceKind.COACHING,
+        origin=Origin.ASSIGNED,
+        acting_user=p["director"],
+        goals="Lead the ward team as a chief resident.",
+    )
+    agreement = coaching.current_agreement()
+    services.agreement_acknowledge(agreement=agreement, acting_user=p["learner"])
+    services.agreement_acknowledge(agreement=agreement, acting_user=p["guide"])
+    coaching.refresh_from_db()
+    closed = make_cycle(coaching, raters={"peer": 3}, open_it=True)
+    for rater in closed.raters.all():
+        answer(rater, texts=("FEEDBACK-COMMENT-SECRET", ""))
+    draft = make_cycle(coaching, raters={"junior": 1})
+    open_cycle = make_cycle(coaching, raters={"peer": 1}, open_it=True)
+    return {
+        "relationship": coaching,
+        "draft": draft,
+        "open": open_cycle,
+        "closed": closed,
+        "token": token_for(open_cycle.raters.get()),
+    }

@@ -118,6 +118,11 @@ class AuditAction(models.TextChoices):
     COACHING_COACH_INVITED = "coaching.coach_invited", "External coach invited"
     COACHING_VALUES_SHARED = "coaching.values_shared", "Values exercise shared with a coach"
     COACHING_VALUES_UNSHARED = "coaching.values_unshared", "Values exercise no longer shared"
+    # 360° feedback (SPEC M7): never who answered, nor what
+    FEEDBACK_CYCLE_CREATED = "feedback_cycle.created", "360° feedback cycle prepared"
+    FEEDBACK_CYCLE_OPENED = "feedback_cycle.opened", "360° feedback cycle opened"
+    FEEDBACK_CYCLE_CLOSED = "feedback_cycle.closed", "360° feedback cycle closed"
+    FEEDBACK_RATERS_INVITED = "feedback_cycle.raters_invited", "360° feedback raters invited"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -154,4 +159,5 @@ FAMILIES = {
     "training": "Faculty development",
     "ilp": "Learning plans (ILP)",
     "coaching": "Coaching",
+    "feedback_cycle": "360° feedback",
 }

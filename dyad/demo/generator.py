@@ -38,6 +38,7 @@ from dyad.demo.history import build_institution_history
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
 from dyad.demo.training import seed_training
+from dyad.feedback.demo import seed_feedback
 from dyad.goals.demo import seed_goals, seed_ilps
 from dyad.matching.demo import seed_match_round
 from dyad.profiles.models import (
@@ -1246,6 +1247,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         seed_training(demo.program, demo.today)
         seed_ilps(demo.program, demo.today)
         seed_coaching(demo.program, demo.today)
+        seed_feedback(demo.program, demo.today, coach_email=personas.MENTOR.email)
     return demo.program
 
 

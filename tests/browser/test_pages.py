@@ -15,6 +15,7 @@ from dyad.programs.models import Role
 from tests.test_permissions import (
     ROWS,
     coaching_rel_kw,
+    cycle_kw,
     engagement_kw,
     guide_kw,
     ilp_kw,
@@ -100,6 +101,11 @@ PAGES = {
     "engagement": ("coaching:engagement", engagement_kw),
     "values": ("coaching:values", program_kw),
     "values-shared": ("coaching:values_shared", coaching_rel_kw),
+    "feedback": ("feedback:index", program_kw),
+    "feedback-cycle": ("feedback:cycle", cycle_kw("draft")),
+    "feedback-raters": ("feedback:raters", cycle_kw("draft")),
+    "feedback-results": ("feedback:results", cycle_kw("closed")),
+    "feedback-answer": ("feedback:answer", lambda w: {"token": w.feedback["token"]}),
 }
 
 
