@@ -508,3 +508,22 @@ def can_nudge_pair(viewer: Viewer, relationship: Relationship) -> bool:
     """Remind a pair that they are behind on meeting: the program's leaders. The e-mail
     says only that a meeting is due, which both parties know already."""
     return viewer.is_leader and relationship.program_id == viewer.program.pk
+
+
+# --- REST API and personal data export (SPEC M12) ---------------------------------------
+
+
+def can_manage_api_tokens(viewer: Viewer) -> bool:
+    """Create, list and revoke the program's API tokens: program leaders."""
+    return viewer.is_leader
+
+
+def api_token_allows(scopes: list[str], scope: str) -> bool:
+    """A token does only what its scopes name; on top of that, every endpoint asks the
+    rule its page asks, for the leader who created the token (as they are today)."""
+    return scope in scopes
+
+
+def can_export_personal_data(user: Any, owner: User) -> bool:
+    """Everyone downloads what Dyad holds about themselves, and nobody else's."""
+    return user.is_authenticated and user.pk == owner.pk

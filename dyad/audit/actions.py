@@ -85,6 +85,11 @@ class AuditAction(models.TextChoices):
     ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
     # Home pages (SPEC M5)
     RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
+    # REST API and personal data export (SPEC M12)
+    API_TOKEN_CREATED = "api_token.created", "API token created"
+    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
+    API_ROSTER_SYNCED = "api_token.roster_synced", "Roster synced through the API"
+    PERSONAL_DATA_EXPORTED = "personal_data.exported", "Personal data exported"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -117,4 +122,6 @@ FAMILIES = {
     "roster": "Roster",
     "goal": "Goals",
     "achievement": "Successes",
+    "api_token": "API tokens and what they changed",
+    "personal_data": "Personal data exports",
 }
