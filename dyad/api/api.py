@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -163,11 +163,14 @@ def roster_sync(request, slug: str, body: schemas.RosterIn):
             token=request.auth, records=records, dry_run=body.dry_run, acting_user=viewer.user
         )
     except services.RosterRowsInvalid as refused:
-        return 400, {
-            "detail": f"{len(refused.plan.error_rows)} of {len(refused.plan.rows)} rows have "
-            "errors; nothing was written. Correct them and send the batch again.",
-            "rows": [r for r in _row_results(refused.plan) if r["errors"]],
-        }
+        return Status(
+            400,
+            {
+                "detail": f"{len(refused.plan.error_rows)} of {len(refused.plan.rows)} rows have "
+                "errors; nothing was written. Correct them and send the batch again.",
+                "rows": [r for r in _row_results(refused.plan) if r["errors"]],
+            },
+        )
     return {
         "applied": not body.dry_run and plan.changes_anything,
         "counts": plan.counts,
