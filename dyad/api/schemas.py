@@ -53,7 +53,8 @@ class RosterOut(Schema):
 
 class RosterErrors(Schema):
     detail: str
-    rows: list[RowResult]
+    # Absent when the body itself could not be read (not JSON at all).
+    rows: list[RowResult] = []
 
 
 class MembershipOut(Schema):
