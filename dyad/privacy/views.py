@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from dyad.meetings.templatetags import dyad_dates
 from dyad.privacy.services import personal_data_export
 
 
@@ -51,10 +52,9 @@ def _display(value):
     if isinstance(value, list | tuple):
         return [_display(v) for v in value]
     if isinstance(value, datetime):
-        local = timezone.localtime(value)
-        return f"{local:%b} {local.day}, {local.year} {local:%H:%M}"
+        return dyad_dates.moment(value)
     if isinstance(value, date):
-        return f"{value:%b} {value.day}, {value.year}"
+        return dyad_dates.day(value)
     if value is True:
         return "yes"
     if value is False:

@@ -3,6 +3,7 @@ never a concern raised about you (SPEC M11)."""
 
 from django.db.models import Q
 
+from dyad.audit.actions import AuditAction
 from dyad.audit.models import AuditEntry
 from dyad.personal_data import section
 from dyad.relationships.models import (
@@ -146,9 +147,14 @@ def audit(user) -> list[dict]:
             {
                 "When": entry.at,
                 "Program": entry.program.name if entry.program else "",
-                "What": entry.action,
+                "What": _action_label(entry.action),
+                "Code": entry.action,
                 "By you": mine,
                 "Details": data,
             }
         )
     return records
+
+
+def _action_label(code: str) -> str:
+    return AuditAction(code).label if code in AuditAction.values else code
