@@ -107,3 +107,21 @@ def test_the_last_use_is_recorded(client, coordinator):
     assert ApiToken.objects.get().last_used_at is not None
     client.force_login(coordinator)
     assert "Never" not in client.get(URL).text
+
+
+def test_the_token_list_costs_the_same_queries_whatever_its_length(
+    client, coordinator, program, django_assert_num_queries
+):
+    from dyad.api.services import api_token_create
+
+    client.force_login(coordinator)
+    api_token_create(program=program, name="a", scopes=["roster:read"], acting_user=coordinator)
+    client.get(URL)
+    with django_assert_num_queries(6):
+        client.get(URL)
+    for n in range(10):
+        api_token_create(
+            program=program, name=f"t{n}", scopes=["metrics:read"], acting_user=coordinator
+        )
+    with django_assert_num_queries(6):
+        client.get(URL)
