@@ -1,9 +1,11 @@
 """What the API reads and answers, as the OpenAPI schema shows it."""
 
+import unicodedata
 from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 
 class Error(Schema):
@@ -30,6 +32,17 @@ class PersonIn(Schema):
     start_date: date | None = None
     expected_end_date: date | None = None
     external_id: str = Field("", max_length=100)
+
+    @field_validator(
+        "email", "first_name", "last_name", "role", "track", "department", "external_id"
+    )
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        # As for an uploaded roster file: a NUL or another control character is a broken
+        # export, and PostgreSQL would refuse to store it.
+        if any(unicodedata.category(char) == "Cc" for char in value):
+            raise ValueError("must not contain control characters (such as NUL or tabs)")
+        return value
 
 
 class RosterIn(Schema):

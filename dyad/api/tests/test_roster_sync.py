@@ -154,3 +154,10 @@ def test_listing_the_roster_costs_the_same_queries_whatever_its_size(
     MembershipFactory.create_batch(20, program=program, role=Role.RESIDENT, pgy=2)
     with django_assert_num_queries(len(small.captured_queries)):
         api("get", "/people")
+
+
+@pytest.mark.parametrize("field", ["email", "first_name", "last_name", "track", "external_id"])
+def test_a_control_character_in_a_value_is_a_422_and_nothing_is_written(db, api, field):
+    person = {**PEOPLE[0], field: PEOPLE[0].get(field, "x") + "\x00"}
+    assert api("post", "/roster", {"people": [person]}).status_code == 422
+    assert not Membership.objects.filter(user__email__endswith="hospital.org").exists()

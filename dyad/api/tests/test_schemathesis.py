@@ -9,6 +9,8 @@ failure comes back on the next run.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 
@@ -56,6 +58,18 @@ def fuzz(operation, mode, *, headers, slug=None) -> list[int]:
 
     run()
     return statuses
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Called as a WSGI app, Django closes the database connection after each request, as
+    in production; the test's transaction lives on it, so keep it (as Django's own test
+    client does)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
