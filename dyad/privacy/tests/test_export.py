@@ -113,4 +113,21 @@ def test_every_app_with_personal_data_has_a_section():
         "goals",
         "achievements",
         "audit",
+        "reminders",
+        "match_rounds",
     } <= keys
+
+
+def test_ones_own_match_list_is_in_the_export_and_nobody_elses(client, world):
+    from dyad.matching.models import LearnerRank
+
+    mine = LearnerRank.objects.filter(learner=world.user("learner")).count()
+    records = export(client, world.user("learner")).json()["sections"]["match_rounds"]["records"]
+    assert len(records) == mine
+    other = export(client, world.user("other_learner")).json()
+    ranked = {r["Guide"] for r in other["sections"]["match_rounds"]["records"]}
+    assert all("Your rank" in r for r in other["sections"]["match_rounds"]["records"])
+    assert ranked <= {
+        world.user(p).full_name or world.user(p).email
+        for p in ("guide", "other_guide", "evaluator")
+    }
