@@ -764,3 +764,22 @@ def can_view_360_results(viewer: Viewer, cycle: Cycle) -> bool:
 def can_receive_360_mail(user: User, cycle: Cycle) -> bool:
     """E-mails about a cycle (opened, closed, results ready) go to its two parties only."""
     return is_party(user, cycle.relationship) and user.is_active and bool(user.email)
+
+
+# --- REST API and personal data export (SPEC M12) ---------------------------------------
+
+
+def can_manage_api_tokens(viewer: Viewer) -> bool:
+    """Create, list and revoke the program's API tokens: program leaders."""
+    return viewer.is_leader
+
+
+def api_token_allows(scopes: list[str], scope: str) -> bool:
+    """A token does only what its scopes name; on top of that, every endpoint asks the
+    rule its page asks, for the leader who created the token (as they are today)."""
+    return scope in scopes
+
+
+def can_export_personal_data(user: Any, owner: User) -> bool:
+    """Everyone downloads what Dyad holds about themselves, and nobody else's."""
+    return user.is_authenticated and user.pk == owner.pk

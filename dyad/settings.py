@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "dyad.training",
     "dyad.coaching",
     "dyad.feedback",
+    "ninja",
+    "dyad.api",
+    "dyad.privacy",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dyad.middleware.permissions_policy",
 ]
 
 ROOT_URLCONF = "dyad.urls"
@@ -266,3 +271,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DYAD_LOG_LEVEL", "WARNING")},
 }
+
+# --- Content-Security-Policy and other security headers (SPEC M12) -------------------------
+# Scripts come only from Dyad's own static files: no inline <script>, no on*= handlers, no
+# eval. Inline style attributes remain in some templates, so style attributes (and only
+# they) may be inline; <style> elements and style sheets must come from Dyad.
+# DYAD_CSP_FORM_ACTION adds origins forms may post to (an identity provider's, for SAML).
+CSP_FORM_ACTION = env_list("DYAD_CSP_FORM_ACTION", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *CSP_FORM_ACTION],
+    },
+}
+# Browser features Dyad never uses, turned off for every page (see dyad/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)

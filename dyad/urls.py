@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dyad.api.api import api
+
 admin.site.site_header = "Dyad administration"
 admin.site.site_title = "Dyad"
 
@@ -21,4 +23,7 @@ urlpatterns = [
     path("", include("dyad.feedback.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("dyad.api.urls")),
+    path("", include("dyad.privacy.urls")),
 ]

@@ -11,6 +11,7 @@ rolled back, so every one starts from the same world.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -59,6 +60,7 @@ NO_FORM_ON_A_PAGE: dict[str, tuple[str, list[str]]] = {
     "goals:ilp_submit": ("the world's learning plan is already shared and reviewed", []),
     "coaching:values_share": ("no persona of the world has a coach", ["relationships"]),
     "feedback:cycle_close": ("the world's 360° cycle page is of the cycle being prepared", []),
+    "api_tokens:token_revoke": ("the world has no API token", []),
 }
 
 
@@ -157,6 +159,8 @@ URL_NAMES = sorted(all_url_names())
 def handles_post(view) -> bool:
     """Whether a view does something with a POST: it is limited to methods that include
     POST, or its code reads the POST. A view that answers a POST as a GET does not."""
+    if isinstance(view, functools.partial):  # django-ninja's views of the REST API
+        view = view.func
     while True:
         for cell_name, cell in zip(view.__code__.co_freevars, view.__closure__ or (), strict=False):
             if cell_name == "request_method_list":

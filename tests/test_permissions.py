@@ -468,6 +468,45 @@ for _name in EXTERNAL_COACH_OWN_PAGES:
     ROWS[_name][2]["external_coach"] = 200
 # Their coachee's engagement: they see it, but only leaders end it.
 ROWS["coaching:engagement_end"][2]["external_coach"] = 403
+# --- REST API, its tokens, personal data export (SPEC M12) ---------------------------------
+
+
+def api_token_kw(w):
+    """A token of the program, made inside the test's savepoint (rolled back after it)."""
+    from dyad.api.services import api_token_create
+
+    new = api_token_create(
+        program=w.program, name="Sync", scopes=["roster:read"], acting_user=w.user("director")
+    )
+    return {"slug": w.program.slug, "token_uuid": new.token.uuid}
+
+
+EVERYONE = {persona: 200 for persona in PERSONAS}
+# The API's endpoints take a token, never the session: signed in or not, a 401 without one
+# (tests/test_api_permissions.py walks them with tokens).
+API_WITHOUT_TOKEN = {persona: 401 for persona in PERSONAS}
+# The API's root only names the documentation's address, as a 404 (django-ninja).
+API_ROOT = {persona: 404 for persona in PERSONAS}
+
+ROWS.update(
+    {
+        "api_tokens:tokens": (program_kw, "get", expect(LEADERS)),
+        "api_tokens:token_revoke": (api_token_kw, "post", expect(LEADERS, ok_status=302)),
+        # Only ever one's own data: the URL names nobody.
+        "privacy:export": (lambda w: {}, "get", {**EVERYONE, "anonymous": 302}),
+        "privacy:export_json": (lambda w: {}, "get", {**EVERYONE, "anonymous": 302}),
+        # The schema and its documentation describe the API; they hold no data.
+        "api:openapi-json": (lambda w: {}, "get", EVERYONE),
+        "api:openapi-view": (lambda w: {}, "get", EVERYONE),
+        "api:api-root": (lambda w: {}, "get", API_ROOT),
+        "api:people": (program_kw, "get", API_WITHOUT_TOKEN),
+        "api:relationships": (program_kw, "get", API_WITHOUT_TOKEN),
+        "api:meetings": (program_kw, "get", API_WITHOUT_TOKEN),
+        "api:metrics": (program_kw, "get", API_WITHOUT_TOKEN),
+        "api:roster_sync": (program_kw, "post", API_WITHOUT_TOKEN),
+    }
+)
+
 
 # The same views asked for objects of another program through ours: nobody sees them.
 CROSS_PROGRAM = {

@@ -123,6 +123,11 @@ class AuditAction(models.TextChoices):
     FEEDBACK_CYCLE_OPENED = "feedback_cycle.opened", "360° feedback cycle opened"
     FEEDBACK_CYCLE_CLOSED = "feedback_cycle.closed", "360° feedback cycle closed"
     FEEDBACK_RATERS_INVITED = "feedback_cycle.raters_invited", "360° feedback raters invited"
+    # REST API and personal data export (SPEC M12)
+    API_TOKEN_CREATED = "api_token.created", "API token created"
+    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
+    API_ROSTER_SYNCED = "api_token.roster_synced", "Roster synced through the API"
+    PERSONAL_DATA_EXPORTED = "personal_data.exported", "Personal data exported"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -160,4 +165,6 @@ FAMILIES = {
     "ilp": "Learning plans (ILP)",
     "coaching": "Coaching",
     "feedback_cycle": "360° feedback",
+    "api_token": "API tokens and what they changed",
+    "personal_data": "Personal data exports",
 }

@@ -597,3 +597,33 @@ def error_report_csv(columns: list[str], rows: Iterable[tuple[RosterRow, list[st
         cells = [_spreadsheet_safe(cell) for cell in row.cells]
         writer.writerow([row.line, *cells, _spreadsheet_safe(" ".join(errors))])
     return out.getvalue()
+
+
+# --- records (the REST API) ------------------------------------------------------------------
+
+RECORD_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "pgy",
+    "track",
+    "department",
+    "start_date",
+    "expected_end_date",
+    "external_id",
+)
+
+
+def parse_roster_records(records: list[dict[str, str]], *, max_pgy: int) -> ParsedRoster:
+    """Rows given as records (field name → text), as the REST API receives them, read
+    with exactly the rules of a CSV file. Row numbers count the records from 1."""
+    parsed = ParsedRoster(
+        columns=list(RECORD_FIELDS),
+        mapping={name: index for index, name in enumerate(RECORD_FIELDS)},
+    )
+    for number, record in enumerate(records, start=1):
+        cells = [str(record.get(name) or "") for name in RECORD_FIELDS]
+        parsed.rows.append(_parse_row(number, cells, parsed, max_pgy=max_pgy))
+    _check_duplicates(parsed.rows)
+    return parsed

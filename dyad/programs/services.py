@@ -378,6 +378,13 @@ def _apply_rows(rows: list[RowPlan], *, program: Program) -> list[User]:
     return new_users
 
 
+def roster_plan_write(*, plan: RosterPlan, program: Program) -> list[User]:
+    """Write the rows of a plan (the caller has refused or left out those in error), in
+    the caller's transaction; return the people created. The REST API's roster sync
+    applies its plans with it, as the import does."""
+    return _apply_rows(plan.rows, program=program)
+
+
 def _new_user(row: roster.RosterRow) -> User:
     # As create_user makes them, without a query each: no password until the invitation.
     # The random part (as make_password(None) writes, at a fraction of its cost) keeps each

@@ -77,3 +77,19 @@
     labelCells(event.target);
   });
 })();
+
+// Personal data export: a "Print" button, shown only where this script runs.
+(function () {
+  "use strict";
+  function setUpPrint() {
+    Array.prototype.forEach.call(document.querySelectorAll(".print-page"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpPrint);
+  } else {
+    setUpPrint();
+  }
+})();
