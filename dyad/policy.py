@@ -508,3 +508,28 @@ def can_nudge_pair(viewer: Viewer, relationship: Relationship) -> bool:
     """Remind a pair that they are behind on meeting: the program's leaders. The e-mail
     says only that a meeting is due, which both parties know already."""
     return viewer.is_leader and relationship.program_id == viewer.program.pk
+
+
+# --- Single sign-on (SPEC M12) --------------------------------------------------------------
+
+
+def sso_refusal(
+    user: User | None, *, email_verified: bool, signed_in_as: User | None = None
+) -> str | None:
+    """Why someone an institution's identity provider signed in may not enter Dyad as
+    `user` (the account that has the address the IdP gave, None if none has): "unverified"
+    when the IdP did not vouch for the address, "not_invited" when no roster invited it,
+    "deactivated" when the account was closed, "other_account" when someone signed in to
+    Dyad (`signed_in_as`, linking an institution's identity to their account) would link
+    someone else's; None when they may. An unverified address is refused before looking
+    further, so it cannot be used to learn who has an account. SSO never creates an
+    account: only a roster does."""
+    if not email_verified:
+        return "unverified"
+    if user is None:
+        return "not_invited"
+    if not user.is_active:
+        return "deactivated"
+    if signed_in_as is not None and signed_in_as.pk != user.pk:
+        return "other_account"
+    return None

@@ -85,6 +85,9 @@ class AuditAction(models.TextChoices):
     ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
     # Home pages (SPEC M5)
     RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
+    # Single sign-on (SPEC M12)
+    SSO_SIGNED_IN = "sso.signed_in", "Signed in through their institution (SSO)"
+    SSO_REFUSED = "sso.refused", "Sign-in through an institution refused (SSO)"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -117,4 +120,5 @@ FAMILIES = {
     "roster": "Roster",
     "goal": "Goals",
     "achievement": "Successes",
+    "sso": "Single sign-on",
 }
