@@ -1,0 +1,245 @@
+"""Single sign-on through real identity providers, in Chromium.
+
+OpenID Connect: panva's oidc-provider (Node, from the npm registry) with its development
+sign-in pages. SAML 2.0: pysaml2's IdP, signing with xmlsec1. Dyad is configured for the
+first through a "Social application" row (as in the admin) and for the second through the
+environment variables of dyad/lib/sso_config.py. Nothing of either protocol is mocked.
+"""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from dyad.accounts.factories import UserFactory
+from dyad.audit.actions import AuditAction
+from dyad.audit.models import AuditEntry
+from dyad.lib.sso_config import saml_apps
+from dyad.programs.factories import MembershipFactory, ProgramFactory
+from dyad.programs.models import Role
+from tests.idp import oidc
+from tests.idp.oidc import IdPUnavailable
+from tests.idp.saml import SamlIdP
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SHOTS = os.environ.get("DYAD_SSO_SHOTS", "")
+
+# What each identity provider says about the people who sign in there (by login name).
+OIDC_PEOPLE = {
+    "liam": {"email": "Liam.Chen@Example.org", "email_verified": True, "given_name": "Liam"},
+    "unverified": {"email": "liam.chen@example.org", "email_verified": False},
+    "visitor": {"email": "visitor@elsewhere.example", "email_verified": True},
+    "closed": {"email": "closed@example.org", "email_verified": True},
+}
+SAML_PEOPLE = {
+    "dana": {"mail": "dana.reyes@example.org", "givenName": "Dana", "sn": "Reyes"},
+    "visitor": {"mail": "visitor@elsewhere.example"},
+}
+
+
+def _unavailable(error):
+    if os.environ.get("CI"):
+        pytest.fail(str(error))
+    pytest.skip(str(error))
+
+
+@pytest.fixture(scope="module")
+def oidc_idp(live_server):
+    try:
+        process, issuer = oidc.start(
+            client={
+                "client_id": "dyad",
+                "client_secret": "test-secret",
+                "redirect_uri": f"{live_server.url}/accounts/oidc/hospital/login/callback/",
+            },
+            accounts=OIDC_PEOPLE,
+        )
+    except IdPUnavailable as error:
+        _unavailable(error)
+    yield issuer
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def hospital(oidc_idp):
+    """The hospital's OpenID Connect provider, entered in the admin."""
+    from allauth.socialaccount.models import SocialApp
+
+    return SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="hospital",
+        name="Children's Hospital",
+        client_id="dyad",
+        secret="test-secret",
+        settings={"server_url": oidc_idp},
+    )
+
+
+@pytest.fixture(scope="module")
+def saml_idp(live_server, tmp_path_factory):
+    try:
+        idp = SamlIdP(directory=tmp_path_factory.mktemp("saml-idp"), people=SAML_PEOPLE)
+    except IdPUnavailable as error:
+        _unavailable(error)
+    idp.sp_metadata_url = f"{live_server.url}/accounts/saml/university/metadata/"
+    idp.start()
+    yield idp
+    idp.stop()
+
+
+@pytest.fixture
+def university(saml_idp, settings):
+    """The university's SAML IdP, configured from the environment."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **settings.SOCIALACCOUNT_PROVIDERS,
+        "saml": {
+            "APPS": saml_apps(
+                {
+                    "DYAD_SAML_INSTITUTIONS": "university",
+                    "DYAD_SAML_UNIVERSITY_NAME": "State University",
+                    "DYAD_SAML_UNIVERSITY_ENTITY_ID": saml_idp.entity_id,
+                    "DYAD_SAML_UNIVERSITY_SSO_URL": saml_idp.sso_url,
+                    "DYAD_SAML_UNIVERSITY_X509_CERT": saml_idp.certificate,
+                }
+            )
+        },
+    }
+    return saml_idp
+
+
+@pytest.fixture
+def program(db):
+    return ProgramFactory(name="Pediatrics Residency", slug="peds")
+
+
+def invited(program, email, role=Role.RESIDENT, **names):
+    """Someone a roster added and invited, who never set a password."""
+    from django.utils import timezone
+
+    user = UserFactory(email=email, invited_at=timezone.now(), **names)
+    user.set_unusable_password()
+    user.save()
+    MembershipFactory(program=program, role=role, user=user)
+    return user
+
+
+def sign_in_at_hospital(page, live_server, login):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Sign in with Children's Hospital").click()
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill("any password")
+    page.get_by_role("button", name="Sign-in").click()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+
+
+def test_an_invited_resident_signs_in_through_the_hospital_and_the_invitation_is_accepted(
+    page, live_server, hospital, program
+):
+    learner = invited(program, "liam.chen@example.org", first_name="Liam", last_name="Chen")
+
+    sign_in_at_hospital(page, live_server, "liam")
+
+    expect(page.locator(".who")).to_have_text("Liam Chen")
+    expect(page.get_by_role("heading", name="Pediatrics Residency")).to_be_visible()
+    learner.refresh_from_db()
+    assert learner.last_login is not None  # no longer waiting for the invitation
+    assert learner.socialaccount_set.get().provider == "hospital"
+    entry = AuditEntry.objects.get(action=AuditAction.SSO_SIGNED_IN)
+    assert entry.actor == learner
+    assert entry.data == {
+        "institution": "Children's Hospital",
+        "protocol": "openid_connect",
+        "first_time": True,
+    }
+
+    # The second time, the account is found through the hospital's id for the person.
+    page.context.clear_cookies()
+    sign_in_at_hospital(page, live_server, "liam")
+    expect(page.locator(".who")).to_have_text("Liam Chen")
+    assert AuditEntry.objects.filter(action=AuditAction.SSO_SIGNED_IN).count() == 2
+
+
+def test_an_address_no_program_invited_is_turned_away_without_an_account(
+    page, live_server, hospital, program
+):
+    from dyad.accounts.models import User
+
+    sign_in_at_hospital(page, live_server, "visitor")
+
+    expect(page.get_by_role("heading", name="No Dyad program has invited you yet")).to_be_visible()
+    expect(page.locator(".sso-refused")).to_contain_text(
+        "Children's Hospital signed you in as visitor@elsewhere.example, but no Dyad program "
+        "has invited visitor@elsewhere.example"
+    )
+    expect(page.locator(".who")).to_have_count(0)
+    assert not User.objects.filter(email__iexact="visitor@elsewhere.example").exists()
+    refused = AuditEntry.objects.get(action=AuditAction.SSO_REFUSED)
+    assert refused.data["reason"] == "not_invited"
+
+
+def test_an_address_the_hospital_did_not_verify_signs_nobody_in(
+    page, live_server, hospital, program
+):
+    learner = invited(program, "liam.chen@example.org")
+
+    sign_in_at_hospital(page, live_server, "unverified")
+
+    expect(
+        page.get_by_role("heading", name="Your institution did not confirm your e-mail address")
+    ).to_be_visible()
+    expect(page.locator(".who")).to_have_count(0)
+    learner.refresh_from_db()
+    assert learner.last_login is None
+    assert not learner.socialaccount_set.exists()
+
+
+def test_a_deactivated_account_is_refused(page, live_server, hospital, program):
+    closed = invited(program, "closed@example.org")
+    closed.is_active = False
+    closed.save()
+
+    sign_in_at_hospital(page, live_server, "closed")
+
+    expect(page.get_by_role("heading", name="This Dyad account is closed")).to_be_visible()
+    expect(page.locator(".who")).to_have_count(0)
+    assert AuditEntry.objects.get(action=AuditAction.SSO_REFUSED).data["reason"] == "deactivated"
+
+
+def sign_in_at_university(page, live_server, login):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("button", name="Sign in with State University").click()
+    page.get_by_label("Username").fill(login)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_a_director_signs_in_through_the_university_saml_idp(
+    page, live_server, university, program
+):
+    director = invited(program, "dana.reyes@example.org", role=Role.DIRECTOR)
+    director.set_password("a password of her own")
+    director.save()
+
+    sign_in_at_university(page, live_server, "dana")
+
+    expect(page.locator(".who")).to_have_text(director.full_name or director.email)
+    account = director.socialaccount_set.get()
+    assert account.provider == university.entity_id
+    assert account.uid == "dana"
+    assert AuditEntry.objects.get(action=AuditAction.SSO_SIGNED_IN).data["protocol"] == "saml"
+
+
+def test_the_university_cannot_sign_in_someone_no_program_invited(
+    page, live_server, university, program
+):
+    sign_in_at_university(page, live_server, "visitor")
+
+    expect(page.get_by_role("heading", name="No Dyad program has invited you yet")).to_be_visible()
+    expect(page.locator(".sso-refused")).to_contain_text("State University signed you in as")
+    expect(page.locator(".who")).to_have_count(0)
