@@ -23,6 +23,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.saml import AUTHN_PASSWORD, NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from tests.idp.oidc import IdPUnavailable, free_port
 
@@ -168,6 +169,9 @@ class SamlIdP:
             authn={"class_ref": AUTHN_PASSWORD, "authn_auth": self.entity_id},
             sign_assertion=True,
             sign_response=False,
+            # Dyad refuses SHA-1 signatures (python3-saml's rejectDeprecatedAlgorithm).
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
             **args,
         )
         http_args = server.apply_binding(
