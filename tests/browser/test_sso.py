@@ -17,6 +17,7 @@ from dyad.audit.models import AuditEntry
 from dyad.lib.sso_config import saml_apps
 from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import Role
+from tests.browser.test_pages import check_page
 from tests.idp import oidc
 from tests.idp.oidc import IdPUnavailable
 from tests.idp.saml import SamlIdP
@@ -166,7 +167,7 @@ def test_an_invited_resident_signs_in_through_the_hospital_and_the_invitation_is
 
 
 def test_an_address_no_program_invited_is_turned_away_without_an_account(
-    page, live_server, hospital, program
+    page, live_server, hospital, program, screenshot
 ):
     from dyad.accounts.models import User
 
@@ -181,6 +182,8 @@ def test_an_address_no_program_invited_is_turned_away_without_an_account(
     assert not User.objects.filter(email__iexact="visitor@elsewhere.example").exists()
     refused = AuditEntry.objects.get(action=AuditAction.SSO_REFUSED)
     assert refused.data["reason"] == "not_invited"
+    assert refused.data["email"] == "visitor@elsewhere.example"
+    assert not check_page(page, "sso-not-invited", screenshot, "anonymous")
 
 
 def test_an_address_the_hospital_did_not_verify_signs_nobody_in(
@@ -243,3 +246,23 @@ def test_the_university_cannot_sign_in_someone_no_program_invited(
     expect(page.get_by_role("heading", name="No Dyad program has invited you yet")).to_be_visible()
     expect(page.locator(".sso-refused")).to_contain_text("State University signed you in as")
     expect(page.locator(".who")).to_have_count(0)
+
+
+def test_the_login_page_offers_each_institution_and_passes_axe(
+    page, live_server, hospital, university, screenshot
+):
+    page.goto(f"{live_server.url}/accounts/login/?next=/p/peds/")
+    buttons = page.locator(".sso").get_by_role("button")
+    expect(buttons).to_have_text(
+        ["Sign in with Children's Hospital", "Sign in with State University"]
+    )
+    assert not check_page(page, "login-sso", screenshot, "anonymous")
+
+    # Where to go after signing in goes along to the IdP and back.
+    expect(page.locator(".sso form").first).to_have_attribute(
+        "action", "/accounts/oidc/hospital/login/?next=%2Fp%2Fpeds%2F"
+    )
+    # Opened directly, an institution's sign-in address asks before leaving for the IdP.
+    page.goto(f"{live_server.url}/accounts/oidc/hospital/login/")
+    expect(page.get_by_role("heading", name="Sign in with Children's Hospital")).to_be_visible()
+    assert not check_page(page, "sso-continue", screenshot, "anonymous")
