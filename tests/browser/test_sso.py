@@ -266,3 +266,46 @@ def test_the_login_page_offers_each_institution_and_passes_axe(
     page.goto(f"{live_server.url}/accounts/oidc/hospital/login/")
     expect(page.get_by_role("heading", name="Sign in with Children's Hospital")).to_be_visible()
     assert not check_page(page, "sso-continue", screenshot, "anonymous")
+
+
+def link_hospital(page, live_server, login):
+    page.goto(f"{live_server.url}/accounts/3rdparty/")
+    page.get_by_role("button", name="Link Children's Hospital").click()
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill("any password")
+    page.get_by_role("button", name="Sign-in").click()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+
+
+def test_someone_signed_in_links_the_hospital_to_their_own_account_only(
+    browser, live_server, hospital, program, login, screenshot
+):
+    from dyad.accounts.factories import TEST_PASSWORD
+
+    learner = UserFactory(email="liam.chen@example.org", first_name="Liam", last_name="Chen")
+    learner.set_password(TEST_PASSWORD)
+    learner.save()
+    MembershipFactory(program=program, role=Role.RESIDENT, user=learner)
+    director = UserFactory(email="dana.reyes@example.org")
+    director.set_password(TEST_PASSWORD)
+    director.save()
+    MembershipFactory(program=program, role=Role.DIRECTOR, user=director)
+
+    # The director cannot link the hospital's account of the resident.
+    page = browser.new_context().new_page()
+    login(page, director)
+    link_hospital(page, live_server, "liam")
+    expect(page.get_by_role("heading", name="That is someone else's account")).to_be_visible()
+    assert not learner.socialaccount_set.exists() and not director.socialaccount_set.exists()
+
+    # The resident links their own, and then signs in with it.
+    page = browser.new_context().new_page()
+    login(page, learner)
+    link_hospital(page, live_server, "liam")
+    expect(page.locator(".message")).to_have_text(
+        "Your institution's sign-in is linked to your account."
+    )
+    expect(page.locator(".sso-linked")).to_contain_text("Children's Hospital")
+    assert not check_page(page, "sso-connections", screenshot, "learner")
+    assert learner.socialaccount_set.get().provider == "hospital"
