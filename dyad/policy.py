@@ -514,18 +514,30 @@ def can_nudge_pair(viewer: Viewer, relationship: Relationship) -> bool:
 
 
 def sso_refusal(
-    user: User | None, *, email_verified: bool, signed_in_as: User | None = None
+    user: User | None,
+    *,
+    email_verified: bool,
+    email_domain_allowed: bool = True,
+    signed_in_as: User | None = None,
 ) -> str | None:
     """Why someone an institution's identity provider signed in may not enter Dyad as
-    `user` (the account that has the address the IdP gave, None if none has): "unverified"
-    when the IdP did not vouch for the address, "not_invited" when no roster invited it,
-    "deactivated" when the account was closed, "other_account" when someone signed in to
-    Dyad (`signed_in_as`, linking an institution's identity to their account) would link
-    someone else's; None when they may. An unverified address is refused before looking
-    further, so it cannot be used to learn who has an account. SSO never creates an
-    account: only a roster does."""
+    `user` (the account that has the address the IdP gave, None if none has):
+
+    - "unverified": the IdP did not vouch for the address;
+    - "other_domain": the address is outside the domains this IdP may vouch for (an
+      institution speaks for its own addresses, not for another's);
+    - "not_invited": no roster invited the address;
+    - "deactivated": the account was closed;
+    - "other_account": someone signed in to Dyad (`signed_in_as`, linking an institution's
+      identity to their account) would link someone else's.
+
+    None when they may. The first two are decided before looking for the account, so that
+    they cannot be used to learn who has one. SSO never creates an account: only a roster
+    does."""
     if not email_verified:
         return "unverified"
+    if not email_domain_allowed:
+        return "other_domain"
     if user is None:
         return "not_invited"
     if not user.is_active:

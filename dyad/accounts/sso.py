@@ -10,6 +10,10 @@ for:
   standard "verified" flag; institutions' IdPs release the directory's address), unless it
   says otherwise in an `email_verified` attribute.
 
+An institution may be limited to the addresses of its own domains (`email_domains` in its
+settings, DYAD_OIDC_<ID>_EMAIL_DOMAINS / DYAD_SAML_<ID>_EMAIL_DOMAINS), so that one
+institution's IdP cannot sign in the people of another.
+
 After the first sign-in the IdP's identity (its `sub` or NameID) is linked to the account,
 and later sign-ins find the account through that link.
 """
@@ -45,6 +49,16 @@ def vouched_email(sociallogin) -> tuple[str, bool]:
     return email, bool(email) and bool(primary.verified)
 
 
+def email_domain_allowed(provider, email: str) -> bool:
+    """Whether the institution may vouch for `email`: any address when its settings name
+    no `email_domains`, else only those domains and their subdomains."""
+    domains = [d.lower().lstrip("@.") for d in provider.app.settings.get("email_domains") or []]
+    if not domains:
+        return True
+    domain = email.rpartition("@")[2]
+    return any(domain == d or domain.endswith(f".{d}") for d in domains)
+
+
 class SSOAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return False
@@ -59,7 +73,10 @@ class SSOAdapter(DefaultSocialAccountAdapter):
         # Linking an institution's identity from the connections page: only to oneself.
         linking = sociallogin.state.get("process") == AuthProcess.CONNECT
         reason = policy.sso_refusal(
-            user, email_verified=verified, signed_in_as=request.user if linking else None
+            user,
+            email_verified=verified,
+            email_domain_allowed=email_domain_allowed(provider, email),
+            signed_in_as=request.user if linking else None,
         )
         if reason is not None:
             services.sso_refuse(

@@ -77,6 +77,18 @@ def _https_or_local(name: str, value: str) -> str:
     return value
 
 
+def _email_domains(environ: Mapping[str, str], kind: str, ident: str) -> list[str]:
+    """`EMAIL_DOMAINS`: the domains whose addresses this IdP may vouch for (comma separated;
+    subdomains included); none listed means any."""
+    name = _var(kind, ident, "EMAIL_DOMAINS")
+    domains = [d.strip().lower().lstrip("@") for d in environ.get(name, "").split(",")]
+    domains = [d for d in domains if d]
+    for domain in domains:
+        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+            raise SSOConfigError(f"{name}: {domain!r} is not a domain name")
+    return domains
+
+
 def oidc_apps(environ: Mapping[str, str]) -> list[dict[str, Any]]:
     """The `openid_connect` APPS: for each institution its issuer (`SERVER_URL`, whose
     /.well-known/openid-configuration is read), `CLIENT_ID` and `SECRET`; `NAME` is what
@@ -94,6 +106,7 @@ def oidc_apps(environ: Mapping[str, str]) -> list[dict[str, Any]]:
                     "server_url": _https_or_local(_var("OIDC", ident, "SERVER_URL"), server_url),
                     # Only what matching an account needs.
                     "scope": ["openid", "email", "profile"],
+                    "email_domains": _email_domains(environ, "OIDC", ident),
                 },
             }
         )
@@ -138,6 +151,7 @@ def saml_apps(environ: Mapping[str, str]) -> list[dict[str, Any]]:
         app_settings: dict[str, Any] = {
             "idp": idp,
             "attribute_mapping": mapping,
+            "email_domains": _email_domains(environ, "SAML", ident),
             # The IdP signs what it says about the person; anything unsigned is refused.
             "advanced": {"want_assertion_signed": True, "want_message_signed": False},
         }

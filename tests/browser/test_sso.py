@@ -214,6 +214,22 @@ def test_a_deactivated_account_is_refused(page, live_server, hospital, program):
     assert AuditEntry.objects.get(action=AuditAction.SSO_REFUSED).data["reason"] == "deactivated"
 
 
+def test_the_hospital_cannot_vouch_for_an_address_of_another_institution(
+    page, live_server, hospital, program
+):
+    hospital.settings["email_domains"] = ["example.org"]
+    hospital.save()
+    invited(program, "visitor@elsewhere.example")  # invited, but not a hospital address
+
+    sign_in_at_hospital(page, live_server, "visitor")
+
+    expect(
+        page.get_by_role("heading", name="Children's Hospital cannot sign in this address")
+    ).to_be_visible()
+    expect(page.locator(".who")).to_have_count(0)
+    assert AuditEntry.objects.get(action=AuditAction.SSO_REFUSED).data["reason"] == "other_domain"
+
+
 def sign_in_at_university(page, live_server, login):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("button", name="Sign in with State University").click()

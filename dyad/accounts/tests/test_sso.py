@@ -115,3 +115,33 @@ def test_linking_an_institution_to_ones_account_links_only_ones_own_address():
     me, someone = UserFactory(), UserFactory()
     assert policy.sso_refusal(me, email_verified=True, signed_in_as=me) is None
     assert policy.sso_refusal(someone, email_verified=True, signed_in_as=me) == "other_account"
+
+
+def test_an_address_outside_the_institutions_domains_is_refused_before_the_lookup():
+    assert (
+        policy.sso_refusal(User(is_active=True), email_verified=True, email_domain_allowed=False)
+        == "other_domain"
+    )
+
+
+@pytest.mark.parametrize(
+    ("email", "allowed"),
+    [
+        ("a@hospital.example", True),
+        ("a@peds.hospital.example", True),
+        ("a@evilhospital.example", False),
+        ("a@hospital.example.evil", False),
+        ("a@elsewhere.example", False),
+    ],
+)
+def test_an_institution_vouches_only_for_its_domains_and_their_subdomains(email, allowed):
+    from types import SimpleNamespace
+
+    from dyad.accounts.sso import email_domain_allowed
+
+    provider = SimpleNamespace(
+        app=SimpleNamespace(settings={"email_domains": ["hospital.example"]})
+    )
+    assert email_domain_allowed(provider, email) is allowed
+    anywhere = SimpleNamespace(app=SimpleNamespace(settings={}))
+    assert email_domain_allowed(anywhere, email) is True

@@ -100,3 +100,20 @@ def test_a_saml_idp_without_metadata_needs_its_certificate():
                 "DYAD_SAML_U_SSO_URL": "https://idp.univ.example/sso",
             }
         )
+
+
+def test_an_institution_may_be_limited_to_the_addresses_of_its_domains():
+    base = {
+        "DYAD_OIDC_INSTITUTIONS": "h",
+        "DYAD_OIDC_H_SERVER_URL": "https://login.h.example",
+        "DYAD_OIDC_H_CLIENT_ID": "c",
+        "DYAD_OIDC_H_SECRET": "s",
+    }
+    assert oidc_apps(base)[0]["settings"]["email_domains"] == []
+    limited = {**base, "DYAD_OIDC_H_EMAIL_DOMAINS": "Hospital.example, @med.univ.example"}
+    assert oidc_apps(limited)[0]["settings"]["email_domains"] == [
+        "hospital.example",
+        "med.univ.example",
+    ]
+    with pytest.raises(SSOConfigError, match="not a domain name"):
+        oidc_apps({**base, "DYAD_OIDC_H_EMAIL_DOMAINS": "localhost"})
