@@ -39,6 +39,7 @@ OIDC_PEOPLE = {
 SAML_PEOPLE = {
     "dana": {"mail": "dana.reyes@example.org", "givenName": "Dana", "sn": "Reyes"},
     "visitor": {"mail": "visitor@elsewhere.example"},
+    "unconfirmed": {"mail": "dana.reyes@example.org", "email_verified": "false"},
 }
 
 
@@ -325,3 +326,16 @@ def test_someone_signed_in_links_the_hospital_to_their_own_account_only(
     expect(page.locator(".sso-linked")).to_contain_text("Children's Hospital")
     assert not check_page(page, "sso-connections", screenshot, "learner")
     assert learner.socialaccount_set.get().provider == "hospital"
+
+
+def test_a_saml_assertion_that_says_the_address_is_unverified_signs_nobody_in(
+    page, live_server, university, program
+):
+    director = invited(program, "dana.reyes@example.org", role=Role.DIRECTOR)
+
+    sign_in_at_university(page, live_server, "unconfirmed")
+
+    expect(
+        page.get_by_role("heading", name="Your institution did not confirm your e-mail address")
+    ).to_be_visible()
+    assert not director.socialaccount_set.exists()
