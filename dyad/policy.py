@@ -783,3 +783,40 @@ def api_token_allows(scopes: list[str], scope: str) -> bool:
 def can_export_personal_data(user: Any, owner: User) -> bool:
     """Everyone downloads what Dyad holds about themselves, and nobody else's."""
     return user.is_authenticated and user.pk == owner.pk
+
+
+# --- Single sign-on (SPEC M12) --------------------------------------------------------------
+
+
+def sso_refusal(
+    user: User | None,
+    *,
+    email_verified: bool,
+    email_domain_allowed: bool = True,
+    signed_in_as: User | None = None,
+) -> str | None:
+    """Why someone an institution's identity provider signed in may not enter Dyad as
+    `user` (the account that has the address the IdP gave, None if none has):
+
+    - "unverified": the IdP did not vouch for the address;
+    - "other_domain": the address is outside the domains this IdP may vouch for (an
+      institution speaks for its own addresses, not for another's);
+    - "not_invited": no roster invited the address;
+    - "deactivated": the account was closed;
+    - "other_account": someone signed in to Dyad (`signed_in_as`, linking an institution's
+      identity to their account) would link someone else's.
+
+    None when they may. The first two are decided before looking for the account, so that
+    they cannot be used to learn who has one. SSO never creates an account: only a roster
+    does."""
+    if not email_verified:
+        return "unverified"
+    if not email_domain_allowed:
+        return "other_domain"
+    if user is None:
+        return "not_invited"
+    if not user.is_active:
+        return "deactivated"
+    if signed_in_as is not None and signed_in_as.pk != user.pk:
+        return "other_account"
+    return None

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dyad.lib import sso_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -99,6 +101,12 @@ INSTALLED_APPS = [
     "ninja",
     "dyad.api",
     "dyad.privacy",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
 ]
 
 MIDDLEWARE = [
@@ -108,9 +116,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dyad.accounts.sso.SSOMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -170,6 +180,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # Login throttling: after this many failures for one e-mail from one address, the login is
 # locked for AXES_COOLOFF_TIME hours. Stored in the database, so it holds across processes.
@@ -296,3 +307,37 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
+# --- django-allauth (shared base) -----------------------------------------------------------
+# The least that allauth needs to work with Dyad's user model (the e-mail address is the
+# login, there is no username) and with accounts that exist only by invitation.
+ACCOUNT_ADAPTER = "dyad.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+
+# --- Single sign-on (allauth socialaccount: OpenID Connect and SAML 2.0) --------------------
+# Institutions' identity providers, from the environment (see dyad/lib/sso_config.py and
+# the README) and/or from "Social applications" rows in the admin. SSO never creates an
+# account: it signs in the account a roster invited, matched by a verified e-mail address
+# (dyad/accounts/sso.py).
+try:
+    SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": sso_config.oidc_apps(os.environ),
+            "OAUTH_PKCE_ENABLED": True,
+        },
+        "saml": {"APPS": sso_config.saml_apps(os.environ)},
+    }
+except sso_config.SSOConfigError as error:
+    raise ImproperlyConfigured(str(error)) from None
+SOCIALACCOUNT_ADAPTER = "dyad.accounts.sso.SSOAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# The adapter checks the address itself; allauth sends no confirmation e-mail for SSO.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# The sign-in buttons post (with the CSRF token) to start the sign-in.
+SOCIALACCOUNT_LOGIN_ON_GET = False

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("dyad.coaching.urls")),
     path("", include("dyad.feedback.urls")),
     path("accounts/", include("dyad.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("dyad.api.urls")),

@@ -508,6 +508,82 @@ ROWS.update(
 )
 
 
+def everyone(status, *, anon=None):
+    """One status for every persona (anonymous: `anon` if given)."""
+    return {p: (anon if anon is not None and p == "anonymous" else status) for p in PERSONAS}
+
+
+def oidc_kw(w):
+    return {"provider_id": w.sso_apps["oidc"].provider_id}
+
+
+def saml_kw(w):
+    return {"organization_slug": w.sso_apps["saml"].client_id}
+
+
+# Single sign-on (allauth's socialaccount; the world has one OIDC and one SAML institution,
+# whose identity providers do not answer: tests/browser/test_sso.py signs in through real
+# ones). These pages are the way in, so nobody is turned away from them; what matters is
+# that nobody gets in without the IdP's word (401 "sign-in failed").
+ROWS.update(
+    {
+        # A page with a button that starts the sign-in.
+        "openid_connect_login": (oidc_kw, "get", everyone(200)),
+        # No sign-in under way: the "sign-in failed" page.
+        "openid_connect_callback": (oidc_kw, "get", everyone(401)),
+        "saml_login": (saml_kw, "get", everyone(200)),
+        # Hands the IdP's POST to a same-site GET (allauth's way past SameSite cookies).
+        "saml_acs": (saml_kw, "post", everyone(302)),
+        "saml_finish_acs": (saml_kw, "get", everyone(401)),
+        # Single logout with no logout message: refused.
+        "saml_sls": (saml_kw, "get", everyone(400)),
+        # What the institution's IdP needs to know about Dyad: public by design.
+        "saml_metadata": (saml_kw, "get", everyone(200)),
+        # One's own linked institutions.
+        "socialaccount_connections": (lambda w: {}, "get", everyone(200, anon=302)),
+        "socialaccount_login_cancelled": (lambda w: {}, "get", everyone(200)),
+        "socialaccount_login_error": (lambda w: {}, "get", everyone(401)),
+        # SSO never creates an account: always back to the login page.
+        "socialaccount_signup": (lambda w: {}, "get", everyone(302)),
+    }
+)
+
+# allauth's account and second-factor pages (the shared base), as allauth answers them with
+# Dyad's settings. Signing up is closed (accounts come from rosters): the page says so. A
+# second factor's pages answer 404 to someone who has none.
+ROWS.update(
+    {
+        "account_login": (lambda w: {}, "get", everyone(302, anon=200)),
+        "account_logout": (lambda w: {}, "post", everyone(302)),
+        "account_signup": (lambda w: {}, "get", everyone(302, anon=200)),
+        "account_inactive": (lambda w: {}, "get", everyone(200)),
+        "account_email": (lambda w: {}, "get", everyone(200, anon=302)),
+        "account_email_verification_sent": (lambda w: {}, "get", everyone(200)),
+        "account_confirm_email": (lambda w: {"key": "not-a-key"}, "get", everyone(200)),
+        "account_confirm_login_code": (lambda w: {}, "get", everyone(302)),
+        "account_change_password": (lambda w: {}, "get", everyone(200, anon=302)),
+        "account_set_password": (lambda w: {}, "get", everyone(302)),
+        "account_reauthenticate": (lambda w: {}, "get", everyone(200, anon=302)),
+        "account_reset_password": (lambda w: {}, "get", everyone(200)),
+        "account_reset_password_done": (lambda w: {}, "get", everyone(200)),
+        "account_reset_password_from_key": (
+            lambda w: {"uidb36": "1", "key": "not-a-key"},
+            "get",
+            everyone(200),
+        ),
+        "account_reset_password_from_key_done": (lambda w: {}, "get", everyone(200)),
+        "mfa_index": (lambda w: {}, "get", everyone(200, anon=302)),
+        "mfa_authenticate": (lambda w: {}, "get", everyone(302)),
+        "mfa_reauthenticate": (lambda w: {}, "get", everyone(302)),
+        "mfa_activate_totp": (lambda w: {}, "get", everyone(302)),
+        "mfa_deactivate_totp": (lambda w: {}, "get", everyone(404, anon=302)),
+        "mfa_view_recovery_codes": (lambda w: {}, "get", everyone(404, anon=302)),
+        "mfa_download_recovery_codes": (lambda w: {}, "get", everyone(404, anon=302)),
+        "mfa_generate_recovery_codes": (lambda w: {}, "get", everyone(302)),
+    }
+)
+
+
 # The same views asked for objects of another program through ours: nobody sees them.
 CROSS_PROGRAM = {
     "matching:round": lambda w: {"slug": w.program.slug, "round_uuid": w.other_match_round.uuid},
@@ -560,6 +636,9 @@ def test_every_row_covers_every_persona():
         assert set(expected) == set(PERSONAS), name
 
 
+# Redirects of anonymous visitors that do not go to the login page.
+NOT_TO_LOGIN = {"accounts:logout", "saml_acs"}
+
 CASES = [(name, persona) for name in ROWS for persona in PERSONAS]
 
 
@@ -593,7 +672,7 @@ def test_permission_table(db, client, world, name, persona):
     assert response.status_code == expected[persona], (
         f"{method.upper()} {url} as {persona}: {response.status_code}, expected {expected[persona]}"
     )
-    if persona == "anonymous" and expected[persona] == 302 and name != "accounts:logout":
+    if persona == "anonymous" and expected[persona] == 302 and name not in NOT_TO_LOGIN:
         assert "/accounts/login/" in response["Location"]
 
 

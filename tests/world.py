@@ -66,6 +66,7 @@ class World:
     goals: dict | None = None
     coaching: dict | None = None
     feedback: dict | None = None
+    sso_apps: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -204,6 +205,7 @@ def build_world() -> World:
         goals=_goals(relationship, other_relationship),
         coaching=coaching,
         feedback=_feedback(program, p),
+        sso_apps=_sso_apps(),
     )
 
 
@@ -440,3 +442,55 @@ def _feedback(program, p):
         "closed": closed,
         "token": token_for(open_cycle.raters.get()),
     }
+
+
+# A self-signed certificate for the world's SAML IdP (no key: nothing is signed with it).
+WORLD_IDP_CERT = (
+    "MIIDJTCCAg2gAwIBAgIUQZZk8X/IOSh+tP8ngPShq/PvUjIwDQYJKoZIhvcNAQELBQAwITEfMB0G"
+    "A1UEAwwWaWRwLnVuaXZlcnNpdHkuZXhhbXBsZTAgFw0yNjEyMDMwOTIzNTJaGA8yMTI2MTEwOTA5"
+    "MjM1MlowITEfMB0GA1UEAwwWaWRwLnVuaXZlcnNpdHkuZXhhbXBsZTCCASIwDQYJKoZIhvcNAQEB"
+    "BQADggEPADCCAQoCggEBALxIG9DX55ZeQ2FcVId5ozOJevc++lGQTYt0oLUG5bZnlKqVOwU8L/ig"
+    "YZkY7TlGnKUydeC5aIavM09hcedNNQbhIvxRU30xrBrjJcH1XSlU8O5wlh08ncHja/c0e6UR02Hx"
+    "Iq5fcE/rVj0S+ZwoCUtwMea6AEwlzvkKO8S1W9S1R+XFP1/3kQuL88CLC5I4uCHCb1VP/OS+Vjkn"
+    "Am/oivYdrIXR7IkwJZNiicm5N67srVH73foLO+xGxxMiXKEb1Bz1+pKNL70X3pOTZWIf11lXLXvu"
+    "PhYH6gb2JC0T+WbHdM6zIEuCqJ048KHtrlDtHOyo9ATlpDHAUTJoFxf6Bg8CAwEAAaNTMFEwHQYD"
+    "VR0OBBYEFEhL33cCVvVN3mpjZubQKdHcDpvsMB8GA1UdIwQYMBaAFEhL33cCVvVN3mpjZubQKdHc"
+    "DpvsMA8GA1UdEwEB/wQFMAMBAf8wDQYJKoZIhvcNAQELBQADggEBAEo2rEwy8zoF6UxGTUEnGRma"
+    "7/Y5UFcdmaH8nB+LpeZ531tlivokSsYKg8GhhEQu3PeyWouxkpy836Fvt5VBVKHZfLjjcEprWAtf"
+    "DWVRaLBF3KZNHbgpkCqyMif4KPjAx3v7PNInk9isBie0y2VCpVusEjPVQ74Q+aUFbb/gkZbUhrn0"
+    "Vj9weHezs4HRBOBQvB3QBLIU6/sjxwrKZ+/UHWz73slf+Yv22bVJJNeBKTdi3rHzfz6zxtaIb+BG"
+    "iUXl0zVDKDwfbLLyEaXzSWikPvVH2TrcZ2d6eeMXHsMUrs5beEiEDCDSeMFtzK5raIOcS8VMgV5y"
+    "az/4jsPIbCKEolc="
+)
+
+
+def _sso_apps() -> dict:
+    """Two institutions' identity providers, as an admin enters them: one OpenID Connect,
+    one SAML. Nothing listens at their addresses; tests/browser/test_sso.py signs in through
+    real ones."""
+    from allauth.socialaccount.models import SocialApp
+
+    oidc = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="hospital",
+        name="Children's Hospital",
+        client_id="dyad",
+        secret="not-a-secret",
+        settings={"server_url": "http://127.0.0.1:9/"},
+    )
+    saml = SocialApp.objects.create(
+        provider="saml",
+        provider_id="https://idp.university.example/",
+        client_id="university",
+        name="State University",
+        settings={
+            "idp": {
+                "entity_id": "https://idp.university.example/",
+                "sso_url": "https://idp.university.example/sso",
+                "x509cert": WORLD_IDP_CERT,
+            },
+            # The test client's host, "testserver", has no dot.
+            "advanced": {"allow_single_label_domains": True},
+        },
+    )
+    return {"oidc": oidc, "saml": saml}

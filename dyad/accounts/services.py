@@ -1,11 +1,16 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from dyad.audit.actions import AuditAction
+from dyad.audit.services import audit_log
 
 
 def invitation_url(user) -> str:
@@ -26,3 +31,43 @@ def user_invite(*, user, program, invited_by=None) -> None:
     )
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
+
+
+# --- Single sign-on ---------------------------------------------------------------------------
+
+
+def sso_sign_in(*, sociallogin, request, acting_user) -> None:
+    """Let `acting_user` in through the identity provider of `sociallogin`, whose address
+    has been matched to their invited account: link the IdP's identity to the account the
+    first time (later sign-ins find it by the IdP's id for the person), take the address as
+    confirmed (an invitation that was never accepted is accepted by this), and audit it."""
+    with transaction.atomic():
+        first = not sociallogin.is_existing
+        if first:
+            sociallogin.connect(request, acting_user)
+        address = EmailAddress.objects.filter(user=acting_user, email__iexact=acting_user.email)
+        if not address.update(verified=True, primary=True):
+            EmailAddress.objects.create(
+                user=acting_user, email=acting_user.email, verified=True, primary=True
+            )
+        audit_log(
+            action=AuditAction.SSO_SIGNED_IN,
+            actor=acting_user,
+            target=acting_user,
+            data={
+                "institution": sociallogin.provider.name,
+                "protocol": sociallogin.provider.id,
+                "first_time": first,
+            },
+        )
+
+
+def sso_refuse(*, user, email: str, institution: str, protocol: str, reason: str) -> None:
+    """Record that an institution signed someone in whom Dyad turned away (see
+    policy.sso_refusal for the reasons); `user` is the account of that address, if any."""
+    audit_log(
+        action=AuditAction.SSO_REFUSED,
+        actor=None,
+        target=user,
+        data={"email": email, "institution": institution, "protocol": protocol, "reason": reason},
+    )
