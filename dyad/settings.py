@@ -90,6 +90,12 @@ INSTALLED_APPS = [
     "dyad.demo",
     "dyad.goals",
     "dyad.home",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -136,6 +143,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # Login throttling: after this many failures for one e-mail from one address, the login is
 # locked for AXES_COOLOFF_TIME hours. Stored in the database, so it holds across processes.
@@ -222,3 +230,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DYAD_LOG_LEVEL", "WARNING")},
 }
+
+# --- Sign-in, password reset and second factor (django-allauth) -------------------------
+# Accounts come from rosters and invitations only: no public sign-up (see the adapter).
+ACCOUNT_ADAPTER = "dyad.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# The invitation link proved the address; allauth's own confirmation mails are not used.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_SESSION_REMEMBER = True
+# The same page whether the address has an account or not, and no mail to an address
+# Dyad does not know (it would let anyone send mail from Dyad to anyone).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Dyad: "
+# A reset link is single-use (its token derives from the password hash) and short-lived,
+# unlike an invitation (PASSWORD_RESET_TIMEOUT).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "dyad.accounts.tokens.PasswordResetTokenGenerator"
+DYAD_PASSWORD_RESET_SECONDS = env_int("DYAD_PASSWORD_RESET_SECONDS", 3600)
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Failed logins are counted by django-axes alone, in the database (shared by every
+# process); allauth's per-process counters for them are turned off.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+AXES_USERNAME_CALLABLE = "dyad.accounts.throttle.username_of"
+AXES_HANDLER = "dyad.accounts.throttle.AxesHandler"
+# Failures from one address across all e-mails (one password tried on many accounts)
+# before that address is locked out for AXES_COOLOFF_TIME.
+DYAD_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DYAD_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+
+MFA_ADAPTER = "dyad.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = os.environ.get("DYAD_MFA_ISSUER", "Dyad")
+# Browsers allow passkeys on http://localhost only; production is HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Program leaders (coordinators, directors) must set up a second factor before they open
+# a page of their program: everywhere when this is on, or per program (Program setting).
+DYAD_REQUIRE_MFA_FOR_LEADERS = env_bool("DYAD_REQUIRE_MFA_FOR_LEADERS", False)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("dyad.goals.urls")),
     path("", include("dyad.home.urls")),
     path("accounts/", include("dyad.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
