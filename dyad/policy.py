@@ -508,3 +508,13 @@ def can_nudge_pair(viewer: Viewer, relationship: Relationship) -> bool:
     """Remind a pair that they are behind on meeting: the program's leaders. The e-mail
     says only that a meeting is due, which both parties know already."""
     return viewer.is_leader and relationship.program_id == viewer.program.pk
+
+
+# --- Sign-in (SPEC M12) ---------------------------------------------------------------------
+
+
+def needs_second_factor(viewer: Viewer, *, institution_requires: bool) -> bool:
+    """Whether the viewer may use the program's pages only once they have a second factor:
+    its leaders, when the institution (DYAD_REQUIRE_MFA_FOR_LEADERS) or the program says so.
+    Leaders see what others entrust to the program; a stolen password alone must not do."""
+    return viewer.is_leader and (institution_requires or viewer.program.leaders_need_second_factor)

@@ -315,12 +315,12 @@ ROWS.update(
         # No public sign-up, and the invited address cannot be changed: Dyad answers 404.
         "account_signup": (lambda w: {}, "get", {p: 404 for p in PERSONAS}),
         "account_email": (lambda w: {}, "get", {p: 404 for p in PERSONAS}),
-        # Addresses are not confirmed through allauth (the invitation did it): inert pages.
-        "account_email_verification_sent": (lambda w: {}, "get", {p: 200 for p in PERSONAS}),
+        # Nor are addresses confirmed through allauth: the invitation did it.
+        "account_email_verification_sent": (lambda w: {}, "get", {p: 404 for p in PERSONAS}),
         "account_confirm_email": (
             lambda w: {"key": "not-a-key"},
             "get",
-            {p: 200 for p in PERSONAS},
+            {p: 404 for p in PERSONAS},
         ),
         # No login in progress: sent back to the login page (signed in: onwards).
         "account_confirm_login_code": (lambda w: {}, "get", signed_in(302)),

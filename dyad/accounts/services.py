@@ -26,3 +26,11 @@ def user_invite(*, user, program, invited_by=None) -> None:
     )
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
+
+
+def sign_in_change_record(*, action, user, acting_user, data=None) -> None:
+    """Audit a change to how `user` signs in (password reset, second factor added or
+    removed, recovery codes). Not of any program: the log's program stays empty."""
+    from dyad.audit.services import audit_log
+
+    audit_log(action=action, actor=acting_user, target=user, data=data or {})

@@ -13,4 +13,6 @@ urlpatterns = [
     # Included before allauth's URLs, so these paths of allauth answer 404.
     path("signup/", views.not_offered),
     path("email/", views.not_offered),
+    path("confirm-email/", views.not_offered),
+    path("confirm-email/<str:key>/", views.not_offered),
 ]

@@ -14,5 +14,5 @@ accept_invitation = auth_views.PasswordResetConfirmView.as_view(
 
 def not_offered(request, *args, **kwargs):
     """allauth pages Dyad does not offer: accounts come from rosters (no sign-up), and the
-    e-mail address is the one the program invited (no adding or changing it)."""
+    e-mail address is the one the program invited (no adding, changing or confirming it)."""
     raise Http404("Not offered")

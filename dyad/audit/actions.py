@@ -85,6 +85,16 @@ class AuditAction(models.TextChoices):
     ACHIEVEMENT_RECORDED = "achievement.recorded", "Success recorded in a portfolio"
     # Home pages (SPEC M5)
     RELATIONSHIP_NUDGED = "relationship.nudged", "Pair reminded to meet"
+    # Sign-in (SPEC M12): changes to how someone signs in
+    ACCOUNT_PASSWORD_RESET = "account.password_reset", "Password reset through an e-mail link"
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed", "Password changed"
+    ACCOUNT_SECOND_FACTOR_ADDED = "account.second_factor_added", "Second factor added"
+    ACCOUNT_SECOND_FACTOR_REMOVED = "account.second_factor_removed", "Second factor removed"
+    ACCOUNT_RECOVERY_CODES_REGENERATED = (
+        "account.recovery_codes_regenerated",
+        "Recovery codes generated anew",
+    )
+    ACCOUNT_RECOVERY_CODE_USED = "account.recovery_code_used", "Recovery code used to sign in"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -117,4 +127,5 @@ FAMILIES = {
     "roster": "Roster",
     "goal": "Goals",
     "achievement": "Successes",
+    "account": "Sign-in and second factor",
 }
