@@ -262,6 +262,9 @@ AXES_HANDLER = "dyad.accounts.throttle.AxesHandler"
 # before that address is locked out for AXES_COOLOFF_TIME.
 DYAD_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DYAD_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 
+# allauth's remaining per-address limits (reset e-mails) read the same client address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DYAD_PROXY_COUNT", 0)
+
 MFA_ADAPTER = "dyad.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
