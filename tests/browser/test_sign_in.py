@@ -73,7 +73,7 @@ def test_a_passkey_is_added_and_then_logs_in_without_a_password(
     expect(page.locator(".who")).to_have_attribute("title", user.email)
 
 
-def test_a_passkey_is_the_second_step_after_a_password(page, live_server, login):
+def test_a_passkey_is_the_second_step_after_a_password(page, live_server, login, shots):
     user = UserFactory(email="key.user@example.org")
     virtual_authenticator(page)
     login(page, user)
@@ -85,6 +85,7 @@ def test_a_passkey_is_the_second_step_after_a_password(page, live_server, login)
 
     login(page, user)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    assert not check_page(page, "second-step", shots, "member")
     page.get_by_role("button", name="Use a security key").click()
     page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
     expect(page.locator(".who")).to_have_attribute("title", user.email)
@@ -128,3 +129,21 @@ def test_the_sign_in_pages_fit_a_phone_and_pass_axe(page, live_server, login, sh
     page.goto(f"{live_server.url}/accounts/password/change/")
     problems += check_page(page, "password-change", shots, "member")
     assert not problems, "\n".join(problems)
+
+
+def test_a_leader_without_a_second_factor_is_sent_to_set_one_up(
+    page, live_server, login, settings, shots
+):
+    from dyad.programs.factories import MembershipFactory, ProgramFactory
+    from dyad.programs.models import Role
+
+    settings.DYAD_REQUIRE_MFA_FOR_LEADERS = True
+    program = ProgramFactory(name="Pediatrics Residency", slug="peds")
+    director = MembershipFactory(
+        program=program, role=Role.DIRECTOR, user__email="director@example.org"
+    ).user
+    login(page, director)
+    page.goto(f"{live_server.url}/p/peds/people/")
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
+    expect(page.locator(".messages")).to_contain_text("sign in with a second factor")
+    assert not check_page(page, "leader-sent-to-second-factor", shots, "director")
