@@ -11,7 +11,6 @@ import time
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from django.core.cache import cache
 
 from dyad.accounts.factories import TEST_PASSWORD, UserFactory
 from dyad.audit.models import AuditEntry
@@ -57,12 +56,6 @@ def set_up_app(client, user) -> str:
     response = client.post("/accounts/2fa/totp/activate/", {"code": totp(secret)})
     assert response.status_code == 302, response.text
     return secret
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # allauth remembers used codes in the cache; each test starts with none.
-    cache.clear()
 
 
 @pytest.mark.django_db
