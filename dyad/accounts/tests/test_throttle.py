@@ -96,3 +96,16 @@ def test_a_successful_login_clears_that_emails_failures(client, limits):
     for _ in range(2):
         attempt(client, user.email)
     assert attempt(client, user.email, TEST_PASSWORD).status_code == 302
+
+
+def test_the_email_is_read_from_allauths_credentials_or_the_posted_form(rf):
+    from allauth.account.app_settings import LoginMethod
+
+    from dyad.accounts.throttle import username_of
+
+    request = rf.post("/accounts/login/", {"login": " Posted@Example.org "})
+    assert username_of(request, {LoginMethod.EMAIL: "Given@Example.org"}) == "given@example.org"
+    assert username_of(request) == "posted@example.org"
+    admin = rf.post("/admin/login/", {"username": "Staff@Example.org"})
+    assert username_of(admin, {"username": "Staff@Example.org"}) == "staff@example.org"
+    assert username_of(rf.post("/accounts/login/", {})) is None
