@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -45,9 +46,26 @@ def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bo
     viewer = viewer_for(request.user, program)
     if not (viewer.is_member or viewer.is_external_coach):
         raise Http404("No such program")
+    if policy.needs_second_factor(
+        viewer, institution_requires=settings.DYAD_REQUIRE_MFA_FOR_LEADERS
+    ) and not has_second_factor(request.user):
+        raise SecondFactorRequired
     if not allow(viewer):
         raise PermissionDenied
     return viewer
+
+
+class SecondFactorRequired(PermissionDenied):
+    """A leader without a second factor asked for a page of a program that requires one;
+    dyad.accounts.middleware sends them to set one up."""
+
+
+def has_second_factor(user: Any) -> bool:
+    """An authenticator app or a passkey (recovery codes alone are not a second factor)."""
+    from allauth.mfa.models import Authenticator
+
+    kinds = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    return Authenticator.objects.filter(user_id=user.pk, type__in=kinds).exists()
 
 
 def get_guide_profile(viewer: Viewer, profile_uuid: UUID, *, allow: Allow) -> GuideProfile:

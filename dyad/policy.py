@@ -820,3 +820,13 @@ def sso_refusal(
     if signed_in_as is not None and signed_in_as.pk != user.pk:
         return "other_account"
     return None
+
+
+# --- Sign-in (SPEC M12) ---------------------------------------------------------------------
+
+
+def needs_second_factor(viewer: Viewer, *, institution_requires: bool) -> bool:
+    """Whether the viewer may use the program's pages only once they have a second factor:
+    its leaders, when the institution (DYAD_REQUIRE_MFA_FOR_LEADERS) or the program says so.
+    Leaders see what others entrust to the program; a stolen password alone must not do."""
+    return viewer.is_leader and (institution_requires or viewer.program.leaders_need_second_factor)

@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dyad.accounts.sso.SSOMiddleware",
+    "dyad.accounts.middleware.SecondFactorRequiredMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -307,15 +308,6 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
-# --- django-allauth (shared base) -----------------------------------------------------------
-# The least that allauth needs to work with Dyad's user model (the e-mail address is the
-# login, there is no username) and with accounts that exist only by invitation.
-ACCOUNT_ADAPTER = "dyad.accounts.adapter.AccountAdapter"
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
-ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "none"
 
 # --- Single sign-on (allauth socialaccount: OpenID Connect and SAML 2.0) --------------------
 # Institutions' identity providers, from the environment (see dyad/lib/sso_config.py and
@@ -341,3 +333,45 @@ SOCIALACCOUNT_QUERY_EMAIL = True
 SOCIALACCOUNT_STORE_TOKENS = False
 # The sign-in buttons post (with the CSRF token) to start the sign-in.
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# --- Sign-in, password reset and second factor (django-allauth) -------------------------
+# Accounts come from rosters and invitations only: no public sign-up (see the adapter).
+ACCOUNT_ADAPTER = "dyad.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# The invitation link proved the address; allauth's own confirmation mails are not used.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_SESSION_REMEMBER = True
+# The same page whether the address has an account or not, and no mail to an address
+# Dyad does not know (it would let anyone send mail from Dyad to anyone).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Dyad: "
+# A reset link is single-use (its token derives from the password hash) and short-lived,
+# unlike an invitation (PASSWORD_RESET_TIMEOUT).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "dyad.accounts.tokens.PasswordResetTokenGenerator"
+DYAD_PASSWORD_RESET_SECONDS = env_int("DYAD_PASSWORD_RESET_SECONDS", 3600)
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Failed logins are counted by django-axes alone, in the database (shared by every
+# process); allauth's per-process counters for them are turned off.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+AXES_USERNAME_CALLABLE = "dyad.accounts.throttle.username_of"
+AXES_HANDLER = "dyad.accounts.throttle.AxesHandler"
+# Failures from one address across all e-mails (one password tried on many accounts)
+# before that address is locked out for AXES_COOLOFF_TIME.
+DYAD_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DYAD_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+
+# allauth's remaining per-address limits (reset e-mails) read the same client address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DYAD_PROXY_COUNT", 0)
+
+MFA_ADAPTER = "dyad.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = os.environ.get("DYAD_MFA_ISSUER", "Dyad")
+# Browsers allow passkeys on http://localhost only; production is HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Program leaders (coordinators, directors) must set up a second factor before they open
+# a page of their program: everywhere when this is on, or per program (Program setting).
+DYAD_REQUIRE_MFA_FOR_LEADERS = env_bool("DYAD_REQUIRE_MFA_FOR_LEADERS", False)

@@ -71,3 +71,11 @@ def sso_refuse(*, user, email: str, institution: str, protocol: str, reason: str
         target=user,
         data={"email": email, "institution": institution, "protocol": protocol, "reason": reason},
     )
+
+
+def sign_in_change_record(*, action, user, acting_user, data=None) -> None:
+    """Audit a change to how `user` signs in (password reset, second factor added or
+    removed, recovery codes). Not of any program: the log's program stays empty."""
+    from dyad.audit.services import audit_log
+
+    audit_log(action=action, actor=acting_user, target=user, data=data or {})

@@ -1,14 +1,6 @@
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.urls import reverse_lazy
-
-from dyad.accounts.forms import LoginForm
-
-login = auth_views.LoginView.as_view(
-    template_name="accounts/login.html",
-    authentication_form=LoginForm,
-    redirect_authenticated_user=True,
-)
-logout = auth_views.LogoutView.as_view()
 
 # An invitation is a one-time link to set a first password (the token dies once it is used,
 # because it is derived from the password hash).
@@ -18,3 +10,9 @@ accept_invitation = auth_views.PasswordResetConfirmView.as_view(
     post_reset_login=True,
     post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
 )
+
+
+def not_offered(request, *args, **kwargs):
+    """allauth pages Dyad does not offer: accounts come from rosters (no sign-up), and the
+    e-mail address is the one the program invited (no adding, changing or confirming it)."""
+    raise Http404("Not offered")

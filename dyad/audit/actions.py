@@ -131,6 +131,16 @@ class AuditAction(models.TextChoices):
     # Single sign-on (SPEC M12)
     SSO_SIGNED_IN = "sso.signed_in", "Signed in through their institution (SSO)"
     SSO_REFUSED = "sso.refused", "Sign-in through an institution refused (SSO)"
+    # Sign-in (SPEC M12): changes to how someone signs in
+    ACCOUNT_PASSWORD_RESET = "account.password_reset", "Password reset through an e-mail link"
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed", "Password changed"
+    ACCOUNT_SECOND_FACTOR_ADDED = "account.second_factor_added", "Second factor added"
+    ACCOUNT_SECOND_FACTOR_REMOVED = "account.second_factor_removed", "Second factor removed"
+    ACCOUNT_RECOVERY_CODES_REGENERATED = (
+        "account.recovery_codes_regenerated",
+        "Recovery codes generated anew",
+    )
+    ACCOUNT_RECOVERY_CODE_USED = "account.recovery_code_used", "Recovery code used to sign in"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -171,4 +181,5 @@ FAMILIES = {
     "api_token": "API tokens and what they changed",
     "personal_data": "Personal data exports",
     "sso": "Single sign-on",
+    "account": "Sign-in and second factor",
 }

@@ -74,6 +74,11 @@ class Program(models.Model):
         help_text="Days a guide has to answer a learner's request before it expires.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    leaders_need_second_factor = models.BooleanField(
+        default=False,
+        help_text="Coordinators and directors must set up a second factor (authenticator app "
+        "or passkey) before they open the program's pages.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -61,7 +61,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("E-mail").fill(user.email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Log in", exact=True).click()
         page.wait_for_load_state()
 
     return log_in

@@ -243,7 +243,7 @@ def test_the_first_tab_reaches_a_skip_link_to_the_main_content(page, live_server
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-mail").fill(director.email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_load_state()
 
     page.keyboard.press("Tab")
