@@ -714,8 +714,9 @@ def can_view_values(viewer: Viewer, exercise: Any, relationship: Relationship | 
 
 def can_run_360(relationship: Relationship) -> bool:
     """Whether a 360° feedback cycle may be run in this relationship: an active coaching
-    relationship. Executive coaching engagements (chief residents, junior faculty) are the
-    intended use; until engagements say which kind they are, any active coaching counts."""
+    relationship. Executive coaching engagements (chief residents, junior faculty) are its
+    first use; a program-wide or referred coaching pair may choose one too, since only the
+    coachee and the coach ever read it."""
     from dyad.programs.models import GuidanceKind
     from dyad.relationships.models import State
 

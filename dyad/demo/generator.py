@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dyad.accounts.models import User
-from dyad.coaching.demo import seed_coaching
+from dyad.coaching.demo import executive_demo_relationship, seed_coaching
 from dyad.demo import personas
 from dyad.demo.history import build_institution_history
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
@@ -1248,6 +1248,9 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         seed_ilps(demo.program, demo.today)
         seed_coaching(demo.program, demo.today)
         seed_feedback(demo.program, demo.today, coach_email=personas.MENTOR.email)
+        # The 360° belongs above all to executive coaching: its engagement has one too.
+        if executive := executive_demo_relationship(demo.program):
+            seed_feedback(demo.program, demo.today, relationship=executive)
     return demo.program
 
 

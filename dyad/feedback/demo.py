@@ -51,9 +51,16 @@ def _coaching(program, coach_email: str | None) -> Relationship | None:
     return coaching.select_related("learner", "guide").order_by("pk").first()
 
 
-def seed_feedback(program, today: date, *, coach_email: str | None = None) -> Cycle | None:
-    """The finished cycle, in the coaching given by `coach_email` (a demo login) if any."""
-    relationship = _coaching(program, coach_email)
+def seed_feedback(
+    program,
+    today: date,
+    *,
+    coach_email: str | None = None,
+    relationship: Relationship | None = None,
+) -> Cycle | None:
+    """The finished cycle, in `relationship` if given, else in the coaching given by
+    `coach_email` (a demo login) if any."""
+    relationship = relationship or _coaching(program, coach_email)
     if relationship is None or relationship.feedback_cycles.exists():
         return None
     rng = random.Random(f"feedback-{program.slug}")
