@@ -40,3 +40,31 @@ def achievements(user) -> list[dict]:
         }
         for a in Achievement.objects.filter(learner=user).select_related("program")
     ]
+
+
+@section("ilps", "Your learning plans (ILP)", order=62)
+def ilps(user) -> list[dict]:
+    from dyad.goals.models import Ilp
+
+    rows = (
+        Ilp.objects.filter(learner=user)
+        .select_related("program")
+        .prefetch_related("reviews")
+        .order_by("year", "pk")
+    )
+    return [
+        {
+            "Program": p.program.name,
+            "Academic year": f"{p.year}–{(p.year + 1) % 100:02d}",
+            "State": p.get_state_display(),
+            "Strengths": p.strengths,
+            "Areas for growth": p.growth_areas,
+            "Self-assessment by competency": dict(p.competency_notes or {}),
+            "Strategies": p.strategies,
+            "Resources": p.resources,
+            "Timeline": p.timeline,
+            "Review dates": list(p.review_dates or []),
+            "Reviews": [f"{r.reviewed_on}: version {r.number}: {r.note}" for r in p.reviews.all()],
+        }
+        for p in rows
+    ]

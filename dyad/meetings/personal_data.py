@@ -48,3 +48,20 @@ def meetings(user) -> list[dict]:
             }
         )
     return records
+
+
+@section("attachments", "Files you attached to meeting preparations", order=52)
+def attachments(user) -> list[dict]:
+    from dyad.meetings.models import Attachment
+
+    return [
+        {
+            "Meeting": a.meeting.starts_at,
+            "File": a.name,
+            "Size (bytes)": a.size,
+            "Attached": a.uploaded_at,
+        }
+        for a in Attachment.objects.filter(uploaded_by=user)
+        .select_related("meeting")
+        .order_by("uploaded_at", "pk")
+    ]

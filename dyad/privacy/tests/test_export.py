@@ -131,3 +131,46 @@ def test_ones_own_match_list_is_in_the_export_and_nobody_elses(client, world):
         world.user(p).full_name or world.user(p).email
         for p in ("guide", "other_guide", "evaluator")
     }
+
+
+def test_the_export_holds_the_learning_plan_files_and_360s_of_the_person(client, world):
+    body = export(client, world.user("learner")).json()
+    text = json.dumps(body, ensure_ascii=False)
+    sections = body["sections"]
+    assert "ILP-SECRET calm in codes" in text
+    assert "ILP-REVIEW-SECRET" in text  # the review kept with its version
+    assert [r["File"] for r in sections["attachments"]["records"]] == [
+        "ATTACHMENT-SECRET-draft.txt"
+    ]
+    cycles = sections["feedback"]["records"]
+    assert "Chief year 360°" in [c["Name"] for c in cycles]
+    assert any(c.get("Raters you named") for c in cycles)
+    # What raters answered reaches the coachee only aggregated, on the results page.
+    assert "FEEDBACK-COMMENT-SECRET" not in text
+
+
+def test_the_coach_gets_the_360s_of_their_coaching_but_not_the_raters_names(client, world):
+    body = export(client, world.user("guide")).json()
+    cycles = body["sections"]["feedback"]["records"]
+    assert cycles and not any("Raters you named" in c for c in cycles)
+    assert "ILP-SECRET" not in json.dumps(body, ensure_ascii=False)
+
+
+def test_a_guide_gets_their_training_and_a_coachee_their_values(client, world):
+    from django.utils import timezone
+
+    from dyad.training.services import completions_record
+
+    completions_record(
+        module=world.training_module,
+        people=[world.user("guide")],
+        completed_on=timezone.localdate(),
+        acting_user=world.user("director"),
+    )
+    body = export(client, world.user("guide")).json()
+    assert [r["Module"] for r in body["sections"]["training"]["records"]] == ["Mentor orientation"]
+    coach = world.coaching["engagement"].relationship.learner
+    client.logout()
+    coachee = export(client, coach).json()["sections"]
+    assert coachee["coaching"]["records"][0]["Referred"] is True
+    assert coachee["values"]["records"]
