@@ -463,11 +463,16 @@ EXTERNAL_COACH_OWN_PAGES = {
     "goals:index",
     "goals:new",
     "home:home",
+    "goals:ilp_index",  # the plans their coachees shared with them
+    "feedback:index",  # the 360° cycles of their coaching
+    "training:index",  # where they stand on the coach training the program requires
 }
 for _name in EXTERNAL_COACH_OWN_PAGES:
     ROWS[_name][2]["external_coach"] = 200
 # Their coachee's engagement: they see it, but only leaders end it.
 ROWS["coaching:engagement_end"][2]["external_coach"] = 403
+# The resource library is the program's, for its members: like the index, a 403.
+ROWS["resources:open"][2]["external_coach"] = 403
 # --- REST API, its tokens, personal data export (SPEC M12) ---------------------------------
 
 
