@@ -111,6 +111,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the others, so that the policy it writes can take their additions (the
+    # identity providers' addresses that sign-in forms lead to, see SSOMiddleware).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,7 +127,6 @@ MIDDLEWARE = [
     "dyad.accounts.middleware.SecondFactorRequiredMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
-    "csp.middleware.CSPMiddleware",
     "dyad.middleware.permissions_policy",
 ]
 

@@ -21,6 +21,7 @@ and later sign-ins find the account through that link.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -115,7 +116,19 @@ class SSOMiddleware:
     def __call__(self, request):
         if _is_sso_path(request.path) and "HTTP_HOST" not in request.META:
             request.META["HTTP_HOST"] = request.get_host()
-        return self.get_response(request)
+        response = self.get_response(request)
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        # A sign-in button posts to Dyad, which sends the browser on to the identity
+        # provider: the Content-Security-Policy's form-action must allow that address.
+        if (
+            is_page
+            and request.path.startswith("/accounts/")
+            and (origins := identity_provider_origins())
+        ):
+            update = getattr(response, "_csp_update", None) or {}
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response
 
     def process_exception(self, request, exception):
         if _is_sso_path(request.path) and isinstance(exception, RequestException):
@@ -124,6 +137,31 @@ class SSOMiddleware:
                 request, "socialaccount/authentication_error.html", status=502
             ).render()
         return None
+
+
+def identity_provider_origins() -> list[str]:
+    """The origins (scheme, host, port) of every configured institution's identity
+    provider, from the settings and from the admin's "Social applications"."""
+    from allauth.socialaccount.models import SocialApp
+    from django.conf import settings
+
+    configured = [
+        app.get("settings", {})
+        for provider in getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}).values()
+        for app in provider.get("APPS", [])
+    ]
+    configured += [app.settings or {} for app in SocialApp.objects.all()]
+    addresses = []
+    for conf in configured:
+        idp = conf.get("idp", {}) if isinstance(conf.get("idp"), dict) else {}
+        addresses += [conf.get("server_url"), idp.get("sso_url"), idp.get("metadata_url")]
+    origins = []
+    for address in addresses:
+        parts = urlsplit(address or "")
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in ("http", "https") and parts.netloc and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def _is_sso_path(path: str) -> bool:

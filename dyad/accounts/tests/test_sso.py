@@ -145,3 +145,22 @@ def test_an_institution_vouches_only_for_its_domains_and_their_subdomains(email,
     assert email_domain_allowed(provider, email) is allowed
     anywhere = SimpleNamespace(app=SimpleNamespace(settings={}))
     assert email_domain_allowed(anywhere, email) is True
+
+
+def test_the_sign_in_page_lets_its_forms_lead_to_the_identity_providers(client, db):
+    """The sign-in button posts to Dyad, which redirects to the IdP: a form-action of
+    'self' alone would make the browser stop there."""
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="hospital",
+        name="Children's Hospital",
+        client_id="dyad",
+        secret="s",
+        settings={"server_url": "https://login.hospital.example:8443/realms/staff"},
+    )
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert "'self'" in form_action
+    assert "https://login.hospital.example:8443" in form_action
