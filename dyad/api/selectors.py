@@ -47,7 +47,7 @@ def metrics(program, now=None) -> dict:
     the figures of the leaders' home page, from its selectors."""
     today = timezone.localdate(now)
     policies = policies_for(program)
-    history, held = home._history(program, today)
+    history, held = home._history(program, today, policies)
     current = [r for r in history if r.state == State.ACTIVE]
     good = sum(
         home._compliant(

@@ -1244,9 +1244,10 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         build_demo_states(demo.program, today=demo.today)
         seed_goals(demo.program, demo.today)
         seed_resources(demo.program, demo.today)
-        seed_training(demo.program, demo.today)
         seed_ilps(demo.program, demo.today)
         seed_coaching(demo.program, demo.today)
+        # After the coaching: everyone coaching by then has completed the coach training.
+        seed_training(demo.program, demo.today)
         seed_feedback(demo.program, demo.today, coach_email=personas.MENTOR.email)
         # The 360° belongs above all to executive coaching: its engagement has one too.
         if executive := executive_demo_relationship(demo.program):
