@@ -40,10 +40,9 @@ def values(user) -> list[dict]:
             "Your values, most important first": list(v.ranked or []),
             "Values you added": list(v.own_values or []),
             "Reflections": dict(v.reflections or {}),
-            "Shared with": [
-                s.relationship.guide.full_name
-                for s in v.shares.select_related("relationship__guide")
-            ],
+            "Shared with": [s.relationship.guide.full_name for s in v.shares.all()],
         }
-        for v in ValuesExercise.objects.filter(owner=user).select_related("program")
+        for v in ValuesExercise.objects.filter(owner=user)
+        .select_related("program")
+        .prefetch_related("shares__relationship__guide")
     ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from dyad.lib.expiry import add_months
+
 # The cadences an executive engagement may agree on (the agreement's frequency codes).
 EXECUTIVE_CADENCES = ("weekly", "biweekly", "monthly")
 EXECUTIVE_MIN_MONTHS = 6
@@ -60,18 +62,6 @@ PROMPTS = (
     ("tension", "Where does your work pull against one of these values?"),
     ("next", "What is one thing you could do in the next month to honour them?"),
 )
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it has no such day)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def engagement_problems(
