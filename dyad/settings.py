@@ -365,6 +365,10 @@ AXES_HANDLER = "dyad.accounts.throttle.AxesHandler"
 # before that address is locked out for AXES_COOLOFF_TIME.
 DYAD_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DYAD_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 
+# Requests one API token may make per minute; beyond it the API answers 429 with
+# Retry-After. Counted in the cache (CACHES), so shared by the workers that share it.
+DYAD_API_REQUESTS_PER_MINUTE = env_int("DYAD_API_REQUESTS_PER_MINUTE", 300)
+
 # allauth's remaining per-address limits (reset e-mails) read the same client address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DYAD_PROXY_COUNT", 0)
 

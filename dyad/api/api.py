@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
 from pydantic import Field
 
 from dyad import access, policy
@@ -30,6 +32,26 @@ class TokenAuth(HttpBearer):
         return services.api_token_authenticate(token)
 
 
+class TokenThrottle(SimpleRateThrottle):
+    """At most DYAD_API_REQUESTS_PER_MINUTE requests per token and minute, so that a
+    runaway sync script cannot take the pages' share of the server."""
+
+    scope = "token"
+
+    def get_rate(self) -> str:
+        return f"{settings.DYAD_API_REQUESTS_PER_MINUTE}/min"
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        # The rate is read on every request, so a changed setting applies at once.
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        token = getattr(request, "auth", None)
+        return None if token is None else f"dyad-api-throttle-{token.uuid}"
+
+
 api = NinjaAPI(
     title="Dyad API",
     version="1",
@@ -39,11 +61,12 @@ api = NinjaAPI(
         "`Authorization: Bearer <token>`."
     ),
     auth=TokenAuth(),
+    throttle=TokenThrottle(),
     urls_namespace="api",
     docs_url="/docs",
 )
 
-AUTH_ERRORS = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error}
+AUTH_ERRORS = {401: schemas.Error, 403: schemas.Error, 404: schemas.Error, 429: schemas.Error}
 QUERY_ERRORS = {**AUTH_ERRORS, 422: schemas.ValidationErrorOut}
 
 
