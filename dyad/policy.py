@@ -672,7 +672,8 @@ def can_view_engagement(viewer: Viewer, engagement: Any) -> bool:
 
 
 def can_end_engagement(viewer: Viewer, engagement: Any) -> bool:
-    return can_manage_coaching(viewer) and engagement.is_active
+    # Also once its pairing has ended otherwise: the leader records how it ended.
+    return can_manage_coaching(viewer) and (engagement.is_active or engagement.awaits_end_record)
 
 
 def can_keep_values(viewer: Viewer) -> bool:

@@ -11,11 +11,16 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 
 from dyad.programs.models import Program
-from dyad.relationships.models import Frequency, Relationship
+from dyad.relationships.models import (
+    SEAT_HOLDING_STATES,
+    EndReason,
+    Frequency,
+    Relationship,
+)
 
 User = settings.AUTH_USER_MODEL
 
@@ -69,7 +74,10 @@ class EngagementQuerySet(models.QuerySet):
         return self.filter(Q(relationship__learner=user) | Q(relationship__guide=user))
 
     def active(self):
-        return self.filter(state=EngagementState.ACTIVE)
+        """Recorded as active and with its coaching pairing still open."""
+        return self.filter(
+            state=EngagementState.ACTIVE, relationship__state__in=SEAT_HOLDING_STATES
+        )
 
 
 class Engagement(models.Model):
@@ -108,8 +116,50 @@ class Engagement(models.Model):
         return reverse("coaching:engagement", args=[self.program.slug, self.uuid])
 
     @property
+    def current_state(self) -> str:
+        """The state to show and count. An engagement still recorded as active whose
+        coaching pairing has ended (by a rematch, a graduation, a leader) has ended with
+        it: completed when the pairing completed or the coachee graduated, else stopped."""
+        if self.state == EngagementState.ACTIVE and not self.relationship.is_open:
+            return ended_state(self.relationship.end_reason)
+        return self.state
+
+    def get_current_state_display(self) -> str:
+        return EngagementState(self.current_state).label
+
+    @property
     def is_active(self) -> bool:
-        return self.state == EngagementState.ACTIVE
+        return self.current_state == EngagementState.ACTIVE
+
+    @property
+    def awaits_end_record(self) -> bool:
+        """Ended with its pairing, and no leader has yet recorded how."""
+        return self.state == EngagementState.ACTIVE and not self.is_active
+
+
+COMPLETING_END_REASONS = (EndReason.COMPLETED, EndReason.GRADUATED)
+
+
+def ended_state(end_reason: str) -> str:
+    if end_reason in COMPLETING_END_REASONS:
+        return EngagementState.COMPLETED
+    return EngagementState.STOPPED
+
+
+def current_state_expression():
+    """`Engagement.current_state` in SQL, for counting by state in one query."""
+    ended = ~Q(relationship__state__in=SEAT_HOLDING_STATES)
+    return Case(
+        When(
+            Q(state=EngagementState.ACTIVE)
+            & ended
+            & Q(relationship__end_reason__in=COMPLETING_END_REASONS),
+            then=Value(EngagementState.COMPLETED.value),
+        ),
+        When(Q(state=EngagementState.ACTIVE) & ended, then=Value(EngagementState.STOPPED.value)),
+        default=F("state"),
+        output_field=models.CharField(),
+    )
 
 
 class Referral(models.Model):

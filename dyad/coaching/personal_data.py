@@ -26,7 +26,7 @@ def engagements(user) -> list[dict]:
                 "Start": e.start_date,
                 "Planned end": e.planned_end,
                 "Cadence": e.get_cadence_display(),
-                "State": e.get_state_display(),
+                "State": e.get_current_state_display(),
             }
         )
     return records

@@ -11,6 +11,7 @@ from dyad.coaching.models import (
     EngagementState,
     EngagementType,
     ValuesExercise,
+    current_state_expression,
 )
 from dyad.lib import coaching as rules
 from dyad.programs.models import GuidanceKind, Membership, Role
@@ -59,11 +60,12 @@ def engagement_counts(program) -> list[dict]:
     """Engagements by type and state, every combination shown (zeros too). One query."""
     rows = (
         Engagement.objects.for_program(program)
-        .values("type", "state")
+        .annotate(current=current_state_expression())
+        .values("type", "current")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    found = {(r["type"], r["state"]): r["n"] for r in rows}
+    found = {(r["type"], r["current"]): r["n"] for r in rows}
     return [
         {
             "type": label,

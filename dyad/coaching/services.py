@@ -188,7 +188,7 @@ def engagement_end(*, engagement, state: str, acting_user) -> Engagement:
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     program = engagement.program
     _require_leader(program, acting_user)
-    if not engagement.is_active:
+    if engagement.state != EngagementState.ACTIVE:
         raise CoachingError("This engagement has already ended.")
     if state not in (EngagementState.COMPLETED, EngagementState.STOPPED):
         raise CoachingError("Choose whether the engagement was completed or stopped.")

@@ -8,15 +8,21 @@ from dyad.coaching import services
 from dyad.coaching.factories import make_coach, make_engagement
 from dyad.coaching.models import (
     CoachingSettings,
+    Engagement,
     EngagementState,
     EngagementType,
     Referral,
     ValuesExercise,
 )
+from dyad.coaching.selectors import engagement_counts
 from dyad.coaching.services import CoachingError
 from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.relationships.models import EndReason, EvaluativeKind, Origin, State
-from dyad.relationships.services import RelationshipError, evaluative_role_create
+from dyad.relationships.services import (
+    RelationshipError,
+    evaluative_role_create,
+    relationship_end,
+)
 
 START = date(2026, 9, 15)
 
@@ -254,3 +260,36 @@ def test_values_are_shared_only_with_the_coachees_own_coaching_relationships(
 def test_leaders_do_not_keep_a_values_exercise(program, director):
     with pytest.raises(PermissionDenied):
         services.values_save(program=program, acting_user=director, ranked=[], reflections={})
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        (EndReason.REMATCH, EngagementState.STOPPED),
+        (EndReason.LEFT_PROGRAM, EngagementState.STOPPED),
+        (EndReason.GRADUATED, EngagementState.COMPLETED),
+        (EndReason.COMPLETED, EngagementState.COMPLETED),
+    ],
+)
+def test_an_engagement_ends_with_its_pairing_however_the_pairing_ended(
+    program, director, reason, shown
+):
+    engagement = make_engagement(program=program)
+    relationship_end(relationship=engagement.relationship, acting_user=director, reason=reason)
+    engagement = Engagement.objects.get(pk=engagement.pk)
+
+    assert engagement.current_state == shown
+    assert not engagement.is_active
+    assert engagement.awaits_end_record
+    assert not Engagement.objects.for_program(program).active().exists()
+    row = next(r for r in engagement_counts(program) if r["type"] == "Program-wide")
+    assert row["counts"][EngagementState.values.index(shown)] == 1
+    assert row["counts"][EngagementState.values.index(EngagementState.ACTIVE)] == 0
+
+    # The leader may still record how it ended; then that record is what shows.
+    services.engagement_end(
+        engagement=engagement, state=EngagementState.COMPLETED, acting_user=director
+    )
+    engagement = Engagement.objects.get(pk=engagement.pk)
+    assert engagement.current_state == EngagementState.COMPLETED
+    assert not engagement.awaits_end_record
