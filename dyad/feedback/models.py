@@ -98,6 +98,8 @@ class Cycle(models.Model):
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Ready, waiting for its opening date: the scheduled command opens it then.
+    opens_by_itself = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CycleQuerySet.as_manager()
@@ -132,6 +134,8 @@ class Cycle(models.Model):
         """The state as a person reads it today: an open cycle past its date is closed."""
         if self.is_closed_on(timezone.localdate()):
             return CycleState.CLOSED.label
+        if self.is_draft and self.opens_by_itself:
+            return "Ready: opens by itself on its date"
         return self.get_state_display()
 
     def takes_answers_on(self, today: date) -> bool:

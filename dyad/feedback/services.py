@@ -197,32 +197,21 @@ def rater_remove(*, rater: Rater, acting_user) -> Cycle:
     return cycle
 
 
-@transaction.atomic
-def cycle_open(*, cycle: Cycle, acting_user) -> Cycle:
-    """Open the cycle and send every rater their link."""
-    cycle = (
-        Cycle.objects.select_for_update()
-        .select_related("relationship__learner", "relationship__program")
-        .get(pk=cycle.pk)
-    )
-    _require_party(cycle, acting_user)
-    _require_draft(cycle)
-    today = timezone.localdate()
-    if today < cycle.opens_on:
-        raise ValidationError(
-            f"This cycle opens on {cycle.opens_on:%B} {cycle.opens_on.day}: "
-            "change its dates to open it now."
-        )
-    if today >= cycle.closes_on:
+def _check_ready(cycle: Cycle) -> list[Rater]:
+    if timezone.localdate() >= cycle.closes_on:
         raise ValidationError("The closing date has come: move it later to open the cycle.")
     raters = list(cycle.raters.all())
     if not raters:
         raise ValidationError("Name at least one rater before opening the cycle.")
     if not cycle.items.filter(kind=ItemKind.RATING).exists():
         raise ValidationError("Keep at least one rated statement.")
+    return raters
+
+
+def _open(cycle: Cycle, raters: list[Rater], acting_user) -> Cycle:
     now = timezone.now()
-    cycle.state, cycle.opened_at = CycleState.OPEN, now
-    cycle.save(update_fields=["state", "opened_at"])
+    cycle.state, cycle.opened_at, cycle.opens_by_itself = CycleState.OPEN, now, False
+    cycle.save(update_fields=["state", "opened_at", "opens_by_itself"])
     for rater in raters:
         rater.cycle = cycle
         _invite(rater, now)
@@ -230,6 +219,51 @@ def cycle_open(*, cycle: Cycle, acting_user) -> Cycle:
     groups = Counter(rater.group for rater in raters)
     _audit(AuditAction.FEEDBACK_RATERS_INVITED, cycle, acting_user, count=len(raters), **groups)
     return cycle
+
+
+def _locked(pk: int) -> Cycle:
+    return (
+        Cycle.objects.select_for_update()
+        .select_related("relationship__learner", "relationship__program")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def cycle_open(*, cycle: Cycle, acting_user) -> Cycle:
+    """Open the cycle and send every rater their link; before its opening date, mark it
+    to open by itself on that date (the scheduled command does it)."""
+    cycle = _locked(cycle.pk)
+    _require_party(cycle, acting_user)
+    _require_draft(cycle)
+    raters = _check_ready(cycle)
+    if timezone.localdate() < cycle.opens_on:
+        cycle.opens_by_itself = True
+        cycle.save(update_fields=["opens_by_itself"])
+        return cycle
+    return _open(cycle, raters, acting_user)
+
+
+def cycles_open_due(*, today: date | None = None) -> int:
+    """Open the cycles marked to open by themselves whose date has come. One that is no
+    longer ready (its raters removed, its closing date passed) waits for its coachee."""
+    today = today or timezone.localdate()
+    opened = 0
+    due = Cycle.objects.filter(state=CycleState.DRAFT, opens_by_itself=True, opens_on__lte=today)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            cycle = _locked(pk)
+            if not (cycle.is_draft and cycle.opens_by_itself):
+                continue
+            try:
+                raters = _check_ready(cycle)
+            except ValidationError:
+                cycle.opens_by_itself = False
+                cycle.save(update_fields=["opens_by_itself"])
+                continue
+            _open(cycle, raters, None)
+            opened += 1
+    return opened
 
 
 def _close(cycle: Cycle, acting_user, *, why: str) -> Cycle:

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -67,6 +68,7 @@ def cycle(request, slug, cycle_uuid):
         can_name=policy.can_name_raters(viewer, cycle),
         can_close=policy.can_close_360(viewer, cycle),
         is_coachee=policy.is_coachee(request.user, cycle.relationship),
+        today=timezone.localdate(),
     )
     if ctx["can_prepare"]:
         ctx["item_form"] = ItemForm(prefix="item")
@@ -174,7 +176,12 @@ def cycle_open(request, slug, cycle_uuid):
     return flow.act(
         request,
         lambda: services.cycle_open(cycle=cycle, acting_user=request.user),
-        success="Open: every rater has been sent their link.",
+        success=lambda c: (
+            "Open: every rater has been sent their link."
+            if c.state == "open"
+            else f"Ready: it opens by itself on {c.opens_on:%B} {c.opens_on.day}, "
+            "and every rater gets their link then."
+        ),
         then=cycle,
     )
 

@@ -23,10 +23,10 @@ def test_the_command_reminds_once_and_closes_past_cycles(
     cycle = make_cycle(coaching, raters={"peer": 3}, open_it=True, days=10)
     a_week_later = time_machine.travel(timezone.now() + timedelta(days=8), tick=False)
     with a_week_later, django_capture_on_commit_callbacks(execute=True):
-        assert _run(capsys) == "3 reminders sent, 0 cycles closed"
-        assert _run(capsys) == "0 reminders sent, 0 cycles closed"
+        assert _run(capsys) == "0 cycles opened, 3 reminders sent, 0 cycles closed"
+        assert _run(capsys) == "0 cycles opened, 0 reminders sent, 0 cycles closed"
     assert len(mailoutbox) == 3
     with time_machine.travel(timezone.now() + timedelta(days=11), tick=False):
-        assert _run(capsys) == "0 reminders sent, 1 cycle closed"
+        assert _run(capsys) == "0 cycles opened, 0 reminders sent, 1 cycle closed"
     cycle.refresh_from_db()
     assert cycle.state == CycleState.CLOSED

@@ -163,7 +163,33 @@ def test_a_cycle_without_raters_does_not_open(coaching):
         services.cycle_open(cycle=cycle, acting_user=coaching.learner)
 
 
-def test_a_cycle_does_not_open_before_its_day(coaching):
+def test_a_cycle_ready_before_its_day_opens_by_itself_on_that_day(
+    coaching, mailoutbox, django_capture_on_commit_callbacks
+):
+    cycle = make_cycle(coaching, raters={"peer": 2})
+    in_three_days = timezone.localdate() + timedelta(days=3)
+    services.cycle_update(
+        cycle=cycle,
+        acting_user=coaching.learner,
+        name=cycle.name,
+        opens_on=in_three_days,
+        closes_on=timezone.localdate() + timedelta(days=20),
+    )
+    cycle = services.cycle_open(cycle=cycle, acting_user=coaching.learner)
+    assert cycle.state == CycleState.DRAFT and cycle.opens_by_itself
+    assert services.cycles_open_due() == 0
+    assert mailoutbox == []
+
+    later = time_machine.travel(timezone.now() + timedelta(days=3), tick=False)
+    with later, django_capture_on_commit_callbacks(execute=True):
+        assert services.cycles_open_due() == 1
+        assert services.cycles_open_due() == 0
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.OPEN and not cycle.opens_by_itself
+    assert sorted(m.to[0] for m in mailoutbox) == ["peer1@example.org", "peer2@example.org"]
+
+
+def test_a_cycle_no_longer_ready_on_its_day_waits_for_the_coachee(coaching):
     cycle = make_cycle(coaching, raters={"peer": 1})
     services.cycle_update(
         cycle=cycle,
@@ -172,8 +198,12 @@ def test_a_cycle_does_not_open_before_its_day(coaching):
         opens_on=timezone.localdate() + timedelta(days=3),
         closes_on=timezone.localdate() + timedelta(days=20),
     )
-    with pytest.raises(ValidationError, match="opens on"):
-        services.cycle_open(cycle=cycle, acting_user=coaching.learner)
+    services.cycle_open(cycle=cycle, acting_user=coaching.learner)
+    services.rater_remove(rater=cycle.raters.get(), acting_user=coaching.learner)
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        assert services.cycles_open_due() == 0
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.DRAFT and not cycle.opens_by_itself
 
 
 def test_the_audit_log_says_opened_and_invited_never_who_answered(coaching):
