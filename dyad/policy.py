@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from dyad.programs.models import Membership, PairingModel, Role
 from dyad.relationships.models import Relationship, SafetyConcern, SafetyContact
 from dyad.reminders.models import Kind
@@ -649,6 +651,16 @@ def can_complete_ilp(viewer: Viewer, ilp: Ilp) -> bool:
     from dyad.lib import ilp as rules
 
     return rules.can_move(ilp.state, rules.COMPLETED) and is_ilp_participant(viewer, ilp)
+
+
+def can_reopen_ilp(viewer: Viewer, ilp: Ilp) -> bool:
+    """Reopen a plan completed during its year: whoever may complete one."""
+    from dyad.lib import ilp as rules
+
+    start_month = viewer.program.academic_year_start_month
+    return rules.can_reopen(
+        ilp.state, ilp.year, timezone.localdate(), start_month
+    ) and is_ilp_participant(viewer, ilp)
 
 
 # --- Coaching (SPEC M7, M11) ---------------------------------------------------------------

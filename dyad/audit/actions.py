@@ -107,6 +107,7 @@ class AuditAction(models.TextChoices):
     ILP_GOAL_ADDED = "ilp.goal_added", "Learning goal added to a learning plan"
     ILP_REVIEWED = "ilp.reviewed", "Learning plan reviewed (version kept)"
     ILP_COMPLETED = "ilp.completed", "Learning plan completed for the year"
+    ILP_REOPENED = "ilp.reopened", "Learning plan reopened"
     # Coaching (SPEC M7)
     COACHING_SETTINGS_CHANGED = "coaching.settings_changed", "How coaching is offered changed"
     COACHING_REFERRED = "coaching.referred", "Resident referred to coaching"

@@ -96,6 +96,7 @@ def detail(request, slug, ilp_uuid):
         can_edit=policy.can_edit_ilp(viewer, ilp),
         can_review=policy.can_review_ilp(viewer, ilp),
         can_complete=policy.can_complete_ilp(viewer, ilp),
+        can_reopen=policy.can_reopen_ilp(viewer, ilp),
         can_submit=policy.can_edit_ilp(viewer, ilp) and ilp.state == IlpState.DRAFT,
         states=IlpState.choices,
     )
@@ -210,6 +211,19 @@ def complete(request, slug, ilp_uuid):
         request,
         lambda: services.ilp_complete(ilp=ilp, acting_user=request.user),
         success=lambda done: f"The plan for {done.year_label} is completed.",
+        then=ilp,
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, slug, ilp_uuid):
+    viewer = get_program(request, slug, allow=policy.can_view_program)
+    ilp = get_ilp(viewer, ilp_uuid, allow=policy.can_reopen_ilp)
+    return flow.act(
+        request,
+        lambda: services.ilp_reopen(ilp=ilp, acting_user=request.user),
+        success=lambda done: f"The plan for {done.year_label} is open again.",
         then=ilp,
     )
 

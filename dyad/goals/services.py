@@ -473,3 +473,26 @@ def ilp_complete(*, ilp: Ilp, acting_user) -> Ilp:
     ilp.save()
     _audit_ilp(AuditAction.ILP_COMPLETED, ilp, acting_user)
     return ilp
+
+
+@transaction.atomic
+def ilp_reopen(*, ilp: Ilp, acting_user) -> Ilp:
+    """Completed → reviewed again, during its year: the learner, or a guide who reviews it.
+    The plan can be changed and reviewed once more; its review history stays."""
+    ilp = _locked(ilp)
+    participant = (
+        ilp.learner_id == acting_user.pk
+        or ilp.shared_with.filter(guide=acting_user, state__in=SEAT_HOLDING_STATES).exists()
+    )
+    if not participant:
+        raise ValidationError("The learner or a guide reviewing the plan reopens it.")
+    start_month = ilp.program.academic_year_start_month
+    if not ilp_rules.can_reopen(ilp.state, ilp.year, timezone.localdate(), start_month):
+        raise ValidationError(
+            "Only a plan completed during the academic year that is still running can be "
+            "reopened; start next year's plan instead."
+        )
+    ilp.state, ilp.completed_at, ilp.completed_by = IlpState.REVIEWED, None, None
+    ilp.save()
+    _audit_ilp(AuditAction.ILP_REOPENED, ilp, acting_user)
+    return ilp

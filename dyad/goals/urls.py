@@ -33,6 +33,7 @@ urlpatterns += [
     path(ILP + "goals/new/", ilp_views.goal_new, name="ilp_goal_new"),
     path(ILP + "review/", ilp_views.review, name="ilp_review"),
     path(ILP + "complete/", ilp_views.complete, name="ilp_complete"),
+    path(ILP + "reopen/", ilp_views.reopen, name="ilp_reopen"),
     path(ILP + "versions/<int:number>/", ilp_views.version, name="ilp_version"),
     path(ILP + "plan.pdf", ilp_views.pdf_export, name="ilp_pdf"),
 ]

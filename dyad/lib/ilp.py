@@ -31,6 +31,13 @@ def can_move(state: str, to: str) -> bool:
     return to in TRANSITIONS.get(state, frozenset())
 
 
+def can_reopen(state: str, year: int, today: date, start_month: int = 7) -> bool:
+    """A plan completed too soon (a goal still open, a review the program asks for) may be
+    reopened while its academic year runs; it goes back to reviewed. After the year it
+    stays closed: the next year has a plan of its own."""
+    return state == COMPLETED and in_year(today, year, start_month)
+
+
 def year_label(year: int) -> str:
     """2026 → "2026–27"."""
     return f"{year}–{(year + 1) % 100:02d}"

@@ -186,6 +186,35 @@ def test_completed_after_a_review_then_closed_for_the_year(program, pairing):
     assert _actions(ilp)[-1] == "ilp.completed"
 
 
+def test_a_completed_plan_reopens_during_its_year_and_can_be_reviewed_again(
+    program, pairing, resident
+):
+    ilp = make_ilp(program=program, learner=pairing.learner, shared_with=[pairing])
+    services.ilp_review(ilp=ilp, acting_user=pairing.guide, note="Done well")
+    ilp = services.ilp_complete(ilp=ilp, acting_user=pairing.learner)
+    with pytest.raises(ValidationError, match="reopens it"):
+        services.ilp_reopen(ilp=ilp, acting_user=resident)
+
+    ilp = services.ilp_reopen(ilp=ilp, acting_user=pairing.guide)
+    assert ilp.state == IlpState.REVIEWED
+    assert ilp.completed_at is None and ilp.completed_by is None
+    services.ilp_update(ilp=ilp, acting_user=pairing.learner, strengths="More")
+    services.ilp_review(ilp=ilp, acting_user=pairing.guide, note="Again")
+    assert ilp.reviews.count() == 2
+    assert _actions(ilp)[-3:] == ["ilp.reopened", "ilp.updated", "ilp.reviewed"]
+    with pytest.raises(ValidationError, match="cannot|Only a plan completed"):
+        services.ilp_reopen(ilp=ilp, acting_user=pairing.learner)
+
+
+def test_a_plan_of_a_past_year_stays_closed(program, pairing, time_machine):
+    ilp = make_ilp(program=program, learner=pairing.learner, shared_with=[pairing])
+    services.ilp_review(ilp=ilp, acting_user=pairing.guide, note="Done well")
+    ilp = services.ilp_complete(ilp=ilp, acting_user=pairing.learner)
+    time_machine.move_to(timezone.make_aware(datetime(2027, 7, 1, 9, 0)), tick=False)
+    with pytest.raises(ValidationError, match="start next year's plan"):
+        services.ilp_reopen(ilp=ilp, acting_user=pairing.learner)
+
+
 def test_every_state_change_is_audited(program, pairing):
     ilp = make_ilp(program=program, learner=pairing.learner, shared_with=[pairing])
     services.ilp_review(ilp=ilp, acting_user=pairing.guide, note="Fine")

@@ -317,3 +317,16 @@ def test_the_guides_list_of_plans_costs_the_same_whatever_their_number(client, p
     few = queries()
     share_plans(4)
     assert queries() == (few[0], 5)
+
+
+def test_a_completed_plan_offers_reopening_to_its_learner_only(client, plan, pairing, director):
+    services.ilp_complete(ilp=plan, acting_user=pairing.learner)
+    page = get(client, pairing.learner, url("ilp_detail", plan))
+    assert "Reopen the plan" in page.text and "Mark completed" not in page.text
+    client.force_login(director)
+    assert client.post(url("ilp_reopen", plan)).status_code == 403
+    client.force_login(pairing.learner)
+    response = client.post(url("ilp_reopen", plan), follow=True)
+    assert "The plan for 2026–27 is open again." in response.text
+    plan.refresh_from_db()
+    assert plan.state == IlpState.REVIEWED
