@@ -288,8 +288,8 @@ LOGGING = {
 
 # --- Content-Security-Policy and other security headers (SPEC M12) -------------------------
 # Scripts come only from Dyad's own static files: no inline <script>, no on*= handlers, no
-# eval. Inline style attributes remain in some templates, so style attributes (and only
-# they) may be inline; <style> elements and style sheets must come from Dyad.
+# eval. Styles likewise: style sheets from Dyad only, no <style> element, no style attribute
+# (templates use classes; tests/test_security_headers.py checks them).
 # DYAD_CSP_FORM_ACTION adds origins forms may post to (an identity provider's, for SAML).
 CSP_FORM_ACTION = env_list("DYAD_CSP_FORM_ACTION", "")
 CONTENT_SECURITY_POLICY = {
@@ -297,7 +297,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "style-src-attr": ["'unsafe-inline'"],
+        "style-src-attr": ["'none'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -25,6 +25,7 @@ def test_pages_carry_a_strict_content_security_policy(client, db, path):
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"]
     assert csp["style-src"] == ["'self'"]
+    assert csp["style-src-attr"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["form-action"] == ["'self'"]
     assert csp["object-src"] == ["'none'"]
@@ -58,6 +59,8 @@ def test_an_identity_providers_origin_can_be_allowed_to_receive_forms():
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"""<[^>]*\sstyle\s*=\s*["']""", re.IGNORECASE)
+STYLE_ELEMENT = re.compile(r"<style[\s>]", re.IGNORECASE)
 HANDLER = re.compile(r"""<[^>]*\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
 JSON_DATA = re.compile(r"""type=["']application/(ld\+)?json["']""")
 
@@ -74,3 +77,12 @@ def test_no_template_has_an_inline_script_or_an_event_handler_attribute(path):
     assert not HANDLER.search(text), (
         f"on…= handler in {path}: use addEventListener in a static file"
     )
+
+
+@pytest.mark.parametrize("path", templates(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_template_has_a_style_attribute_or_element(path):
+    text = path.read_text()
+    assert not STYLE_ATTRIBUTE.search(text), (
+        f"style= attribute in {path}: the policy refuses it; use a class in a style sheet"
+    )
+    assert not STYLE_ELEMENT.search(text), f"<style> in {path}: move it to a style sheet"
