@@ -249,8 +249,8 @@ class CadencePlan:
 
 
 def plan_phases(
-    start: date, versions: Iterable[tuple[date, str, int | None, str | None]]
-) -> tuple[tuple[date, str], ...]:
+    start: date, versions: Iterable[tuple[date, str | None, int | None, str | None]]
+) -> tuple[tuple[date, str | None], ...]:
     """(first day, frequency) of each phase of a relationship that started on `start`, from
     its acknowledged agreement versions in version order: (acknowledged on, frequency,
     after months, later frequency). The first version holds from `start`; a later one from
@@ -258,7 +258,7 @@ def plan_phases(
     replaces only what was planned from that day on. "After N months" counts from the
     relationship's start, so a version that repeats the plan changes nothing. Consecutive
     phases with the same frequency are one phase."""
-    phases: list[tuple[date, str]] = []
+    phases: list[tuple[date, str | None]] = []
     since = start
     for index, (acknowledged, frequency, after_months, later) in enumerate(versions):
         if index and acknowledged > since:
