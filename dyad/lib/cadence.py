@@ -62,7 +62,8 @@ relationship's part of it starts on E = max(year start, relationship start).
    modes named) follow the phase in force on the evaluation day (or the end, or the start
    of a relationship not started yet). `plan_phases` builds the phases from the versions
    of the agreement: the first acknowledged version holds from the relationship's start,
-   each later one from the day both acknowledged it, without changing what came before.
+   each later one from the day both acknowledged it, without changing what came before
+   (one acknowledged on the same day as the one before takes that one's place).
    A plan of a single phase gives exactly the result of its policy alone.
 
 Statuses, most severe first; a relationship has the first that applies:
@@ -255,14 +256,17 @@ def plan_phases(
     its acknowledged agreement versions in version order: (acknowledged on, frequency,
     after months, later frequency). The first version holds from `start`; a later one from
     the day it was acknowledged (never before an earlier one, never before `start`), and
-    replaces only what was planned from that day on. "After N months" counts from the
+    replaces only what was planned from that day on; a version acknowledged on the same
+    day as the one before is a correction and takes its place wholly. "After N months" counts from the
     relationship's start, so a version that repeats the plan changes nothing. Consecutive
     phases with the same frequency are one phase."""
     phases: list[tuple[date, str | None]] = []
     since = start
-    for index, (acknowledged, frequency, after_months, later) in enumerate(versions):
-        if index and acknowledged > since:
+    previous = None
+    for acknowledged, frequency, after_months, later in versions:
+        if previous is not None and acknowledged != previous and acknowledged > since:
             since = acknowledged
+        previous = acknowledged
         phases = [phase for phase in phases if phase[0] < since]
         planned = [(since, frequency)]
         if after_months and later:

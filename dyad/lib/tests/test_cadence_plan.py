@@ -60,6 +60,14 @@ def test_a_version_acknowledged_before_the_start_holds_from_the_start():
     assert plan_phases(START, versions) == ((START, "monthly"),)
 
 
+def test_a_version_acknowledged_the_same_day_as_the_one_before_takes_its_place():
+    versions = [
+        (date(2026, 9, 1), "monthly", 3, "quarterly"),
+        (date(2026, 9, 1), "bimonthly", None, None),
+    ]
+    assert plan_phases(START, versions) == ((START, "bimonthly"),)
+
+
 def test_no_acknowledged_version_no_phase():
     assert plan_phases(START, []) == ()
 
