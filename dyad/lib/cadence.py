@@ -257,9 +257,9 @@ def plan_phases(
     after months, later frequency). The first version holds from `start`; a later one from
     the day it was acknowledged (never before an earlier one, never before `start`), and
     replaces only what was planned from that day on; a version acknowledged on the same
-    day as the one before is a correction and takes its place wholly. "After N months" counts from the
-    relationship's start, so a version that repeats the plan changes nothing. Consecutive
-    phases with the same frequency are one phase."""
+    day as the one before is a correction and takes its place wholly. "After N months"
+    counts from the relationship's start, so a version that repeats the plan changes
+    nothing. Consecutive phases with the same frequency are one phase."""
     phases: list[tuple[date, str | None]] = []
     since = start
     previous = None
