@@ -59,10 +59,9 @@ class AgreementForm(forms.Form):
         min_value=1,
         max_value=36,
         required=False,
-        label="Then, from month",
-        help_text="Optional: a different frequency after this many months of the "
-        "relationship, e.g. monthly for the first 3 months, then every three months. "
-        "Counted from the day the relationship started.",
+        label="Then, after how many months",
+        help_text="Optional: another frequency once the relationship is this many months "
+        "old, e.g. monthly for the first 3 months, then every three months.",
     )
     later_frequency = forms.ChoiceField(
         choices=[("", "No change"), *Frequency.choices],

@@ -103,7 +103,7 @@ def test_the_page_shows_the_frequency_over_time(client, rel, director):
             assert "Meeting frequency over time" in page
             assert "Monthly from 1 Jul 2026" in page
             assert "every three months from 1 Jan 2027" in page
-            assert "Monthly, then every three months from month 6" in page
+            assert "Monthly for the first 6 months, then every three months" in page
 
 
 def test_an_amendment_keeps_the_frequency_before_it(client, rel):
