@@ -102,7 +102,7 @@ class _Pairing:
         self.made = []
         self.learners = set()
 
-    def __call__(self, membership, guide, kind, *, state, consent):
+    def __call__(self, membership, guide, kind, *, state, consent, plan=None):
         years_back = (membership.pgy or 1) - 1 if kind == GuidanceKind.MENTORING else 0
         start = self.year_start.replace(year=self.year_start.year - years_back)
         rel = _pair(
@@ -115,6 +115,7 @@ class _Pairing:
             self.rng,
             state=state,
             consent=consent,
+            plan=plan,
         )
         if rel:
             self.made.append(rel)
@@ -135,7 +136,15 @@ def _mentor_persona_pairs(pair, mentor, by_email, residents, apds) -> dict[int, 
     rel = pair(of[resident], mentor, GuidanceKind.MENTORING, state="active", consent=CONSENTS[2])
     habits[rel.pk] = "keeps"
     if apds:
-        pair(of[resident], apds[0], GuidanceKind.ADVISING, state="active", consent=CONSENTS[1])
+        # Monthly while the resident settles in, then every three months.
+        pair(
+            of[resident],
+            apds[0],
+            GuidanceKind.ADVISING,
+            state="active",
+            consent=CONSENTS[1],
+            plan=(3, Frequency.QUARTERLY),
+        )
     rel = pair(overdue, mentor, GuidanceKind.MENTORING, state="active", consent=CONSENTS[0])
     habits[rel.pk] = "stops"
     rel = pair(coached, mentor, GuidanceKind.COACHING, state="active", consent=CONSENTS[3])
@@ -180,7 +189,8 @@ def _evaluative_roles(program, director, apds, by_role, rng, year_start, fixed_m
         )
 
 
-def _pair(program, learner, guide, kind, director, start, rng, *, state, consent):
+def _pair(program, learner, guide, kind, director, start, rng, *, state, consent, plan=None):
+    """`plan`: (after months, later frequency) of a pair that meets monthly at first."""
     try:
         rel = services.relationship_create(
             program=program,
@@ -208,8 +218,10 @@ def _pair(program, learner, guide, kind, director, start, rng, *, state, consent
         acting_user=learner,
         goals=rng.choice(GOALS).format(area=area),
         meeting_frequency=Frequency.MONTHLY
-        if kind != GuidanceKind.ADVISING
+        if plan or kind != GuidanceKind.ADVISING
         else Frequency.QUARTERLY,
+        later_after_months=plan[0] if plan else None,
+        later_frequency=plan[1] if plan else "",
         scheduler=Scheduler.LEARNER,
         preferred_modes=rng.sample(["in_person", "video", "phone"], 2),
         confidentiality=rel.current_agreement().confidentiality,

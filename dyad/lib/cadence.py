@@ -53,6 +53,19 @@ relationship's part of it starts on E = max(year start, relationship start).
    to meet only remotely has no in-person requirement, and the "next meeting" sentence
    names the agreed modes.
 
+6. The plan. How often a pair meets may change over the relationship's life: "monthly for
+   the first three months, then every three months", or a later version of the agreement.
+   A `CadencePlan` is a list of phases, each a first day and the policy in force from it
+   (each one the program's policy narrowed by `with_agreement`, so the program stays the
+   floor). The deadline after a meeting (rule 2) is that of the phase in force on the day
+   of the meeting; the rest (rules 1, 3 and 4: first meeting, in person, due soon and the
+   modes named) follow the phase in force on the evaluation day (or the end, or the start
+   of a relationship not started yet). `plan_phases` builds the phases from the versions
+   of the agreement: the first acknowledged version holds from the relationship's start,
+   each later one from the day both acknowledged it, without changing what came before
+   (one acknowledged on the same day as the one before takes that one's place).
+   A plan of a single phase gives exactly the result of its policy alone.
+
 Statuses, most severe first; a relationship has the first that applies:
 
     FIRST_MEETING_MISSING  no meeting since the relationship started, or none yet this
@@ -89,9 +102,11 @@ from functools import lru_cache
 from typing import Protocol
 
 from dyad.lib.dates import format_day
+from dyad.lib.expiry import add_months
 
 __all__ = [
     "AGREED_FREQUENCY",
+    "CadencePlan",
     "CadencePolicy",
     "CadenceResult",
     "Meeting",
@@ -99,6 +114,7 @@ __all__ = [
     "academic_year_start",
     "evaluate",
     "evaluate_many",
+    "plan_phases",
     "with_agreement",
 ]
 
@@ -201,6 +217,68 @@ def with_agreement(
             changes["first_meeting_in_person"] = False
             changes["min_in_person_per_year"] = 0
     return replace(policy, **changes) if changes else policy
+
+
+@dataclass(frozen=True, slots=True)
+class CadencePlan:
+    """Phases (first day, policy) in order of their first day (rule 6). The first phase is
+    in force before its first day too; all share the program's academic year."""
+
+    phases: tuple[tuple[date, CadencePolicy], ...]
+
+    def __post_init__(self) -> None:
+        if not self.phases:
+            raise ValueError("a cadence plan needs at least one phase")
+        days = [day for day, _ in self.phases]
+        if days != sorted(days) or len(set(days)) != len(days):
+            raise ValueError("phases must start on distinct days, in order")
+        if len({policy.year_start_month for _, policy in self.phases}) != 1:
+            raise ValueError("all phases must share the academic year")
+
+    @classmethod
+    def single(cls, policy: CadencePolicy, start: date) -> CadencePlan:
+        return cls(((start, policy),))
+
+    def at(self, day: date) -> CadencePolicy:
+        """The policy in force on `day`."""
+        found = self.phases[0][1]
+        for first, policy in self.phases[1:]:
+            if first > day:
+                break
+            found = policy
+        return found
+
+
+def plan_phases(
+    start: date, versions: Iterable[tuple[date, str | None, int | None, str | None]]
+) -> tuple[tuple[date, str | None], ...]:
+    """(first day, frequency) of each phase of a relationship that started on `start`, from
+    its acknowledged agreement versions in version order: (acknowledged on, frequency,
+    after months, later frequency). The first version holds from `start`; a later one from
+    the day it was acknowledged (never before an earlier one, never before `start`), and
+    replaces only what was planned from that day on; a version acknowledged on the same
+    day as the one before is a correction and takes its place wholly. "After N months"
+    counts from the relationship's start, so a version that repeats the plan changes
+    nothing. Consecutive phases with the same frequency are one phase."""
+    phases: list[tuple[date, str | None]] = []
+    since = start
+    previous = None
+    for acknowledged, frequency, after_months, later in versions:
+        if previous is not None and acknowledged != previous and acknowledged > since:
+            since = acknowledged
+        previous = acknowledged
+        phases = [phase for phase in phases if phase[0] < since]
+        planned = [(since, frequency)]
+        if after_months and later:
+            switch = add_months(start, after_months)
+            if switch <= since:
+                planned = [(since, later)]
+            else:
+                planned.append((switch, later))
+        for phase in planned:
+            if not phases or phases[-1][1] != phase[1]:
+                phases.append(phase)
+    return tuple(phases)
 
 
 def _mode_words(policy: CadencePolicy, in_person: bool) -> str:
@@ -311,7 +389,7 @@ def _in_person_deadline(
 
 
 def evaluate(
-    policy: CadencePolicy,
+    policy: CadencePolicy | CadencePlan,
     relationship_start: date,
     meetings: Iterable[MeetingLike],
     today: date,
@@ -320,7 +398,8 @@ def evaluate(
     """The cadence status of one relationship on `today`; see the module docstring.
 
     `meetings` may be in any order and may include meetings not held, before the start,
-    after the end or after today: those are ignored for compliance.
+    after the end or after today: those are ignored for compliance. `policy` may be a
+    `CadencePlan` whose phases change over the relationship's life (rule 6).
     """
     start = relationship_start
     end = relationship_end
@@ -331,6 +410,10 @@ def evaluate(
     # A deadline before `cutoff` is missed. An ended relationship is judged after its last
     # day; a current one on the day itself, which still leaves today to meet.
     cutoff = as_of + _ONE_DAY if ended else as_of
+    plan = None
+    if isinstance(policy, CadencePlan):
+        plan = policy
+        policy = plan.at(start if today < start else as_of)
 
     month = policy.year_start_month
     year = as_of.year if as_of.month >= month else as_of.year - 1
@@ -370,7 +453,9 @@ def evaluate(
     if last is None:
         start_ends = _month_ends(month, start.year if start.month >= month else start.year - 1)
         start_due = _first_due(policy, start_ends, start)
-    gap_due = _gap_due(policy, start, last) if last is not None else None
+    gap_due = None
+    if last is not None:
+        gap_due = _gap_due(policy if plan is None else plan.at(last), start, last)
 
     # Rule 3: T in-person meetings over the relationship's part of the year.
     span_end = end if end is not None and end < year_end else year_end

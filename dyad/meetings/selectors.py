@@ -90,6 +90,74 @@ def agreed_terms(relationship_ids) -> dict[int, tuple[str, tuple[str, ...]]]:
     }
 
 
+def agreed_plans(relationships) -> dict[int, tuple[tuple[tuple[date, str], ...], tuple[str, ...]]]:
+    """(phases, modes) of each relationship's cadence plan, in one query: the phases
+    (first day, frequency) of its acknowledged agreement versions (see
+    cadence.plan_phases), each version in force from the local day both acknowledged it,
+    and the modes of the newest. Relationships without an acknowledged version are left
+    out."""
+    starts = {r.pk: r.start_date for r in relationships}
+    rows = (
+        Agreement.objects.filter(
+            relationship__in=list(starts),
+            learner_ack_at__isnull=False,
+            guide_ack_at__isnull=False,
+        )
+        .order_by("relationship_id", "version")
+        .values_list(
+            "relationship_id",
+            "meeting_frequency",
+            "later_after_months",
+            "later_frequency",
+            "preferred_modes",
+            "learner_ack_at",
+            "guide_ack_at",
+        )
+    )
+    versions: dict[int, list] = defaultdict(list)
+    modes: dict[int, tuple[str, ...]] = {}
+    for rel_id, frequency, months, later, preferred, learner_ack, guide_ack in rows:
+        # A value no form offers (old or hand-edited data) counts as not agreed, rather
+        # than stopping every dashboard of the program.
+        acknowledged = timezone.localdate(max(learner_ack, guide_ack))
+        versions[rel_id].append(
+            (
+                acknowledged,
+                frequency if frequency in Frequency.values else None,
+                months,
+                later if later in Frequency.values else None,
+            )
+        )
+        modes[rel_id] = tuple(m for m in MeetingMode.values if m in (preferred or []))
+    return {
+        rel_id: (cadence.plan_phases(starts[rel_id], agreed), modes[rel_id])
+        for rel_id, agreed in versions.items()
+    }
+
+
+def plan_of(policy: cadence.CadencePolicy, phases, modes) -> cadence.CadencePlan:
+    """The program's policy narrowed, phase by phase, by what the pair agreed."""
+    return cadence.CadencePlan(
+        tuple((day, cadence.with_agreement(policy, frequency, modes)) for day, frequency in phases)
+    )
+
+
+def plan_history(phases, today: date) -> list[dict]:
+    """The phases of a plan for people to read: label, first day, and whether it is the one
+    in force today or still ahead."""
+    labels = {None: "As the program asks", **dict(Frequency.choices)}
+    current = max((i for i, (day, _) in enumerate(phases) if day <= today), default=0)
+    return [
+        {
+            "label": labels[frequency],
+            "day": day,
+            "current": i == current,
+            "ahead": day > today and i != current,
+        }
+        for i, (day, frequency) in enumerate(phases)
+    ]
+
+
 def agreed_meeting_initial(relationship) -> dict:
     """A new meeting starts in the first mode the pair agreed on."""
     _, modes = agreed_terms([relationship.pk]).get(relationship.pk, (None, ()))
@@ -132,13 +200,23 @@ def held_meetings(relationship_ids, since: date):
     return recent.order_by().union(last_before, all=True)
 
 
+def _policy_or_plan(policy, agreed):
+    if agreed is None:
+        return policy
+    phases, modes = agreed
+    if len(phases) == 1:
+        return cadence.with_agreement(policy, phases[0][1], modes)
+    return plan_of(policy, phases, modes)
+
+
 def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult]:
     """Evaluate the cadence of many relationships in three queries: the program's rules
-    made stricter by each pair's agreement (see cadence.with_agreement). Only the meetings
-    of the academic year being judged are read, and each relationship's last one before."""
+    made stricter by each pair's agreement, phase by phase over the relationship's life
+    (see cadence.with_agreement and cadence.plan_phases). Only the meetings of the academic
+    year being judged are read, and each relationship's last one before."""
     relationships = list(relationships)
     policies = policies_for(program)
-    terms = agreed_terms([r.pk for r in relationships])
+    plans = agreed_plans(relationships)
     held = defaultdict(list)
     since = cadence_window(relationships, policies, today)
     for rel_id, day, mode in held_meetings([r.pk for r in relationships], since):
@@ -151,7 +229,7 @@ def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult
         )
     return {
         r.pk: cadence.evaluate(
-            cadence.with_agreement(policies[r.kind], *terms.get(r.pk, (None, ()))),
+            _policy_or_plan(policies[r.kind], plans.get(r.pk)),
             r.start_date,
             held[r.pk],
             today,

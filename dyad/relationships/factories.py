@@ -128,6 +128,8 @@ def revise_agreement(relationship, acting_user, **changes):
     fields = {
         "goals": current.goals,
         "meeting_frequency": current.meeting_frequency,
+        "later_after_months": current.later_after_months,
+        "later_frequency": current.later_frequency,
         "scheduler": current.scheduler,
         "preferred_modes": current.preferred_modes,
         "confidentiality": current.confidentiality,

@@ -55,6 +55,19 @@ class AgreementForm(forms.Form):
         help_text="What do you want from this relationship this year?",
     )
     meeting_frequency = forms.ChoiceField(choices=Frequency.choices)
+    later_after_months = forms.IntegerField(
+        min_value=1,
+        max_value=36,
+        required=False,
+        label="Then, after how many months",
+        help_text="Optional: another frequency once the relationship is this many months "
+        "old, e.g. monthly for the first 3 months, then every three months.",
+    )
+    later_frequency = forms.ChoiceField(
+        choices=[("", "No change"), *Frequency.choices],
+        required=False,
+        label="Meet from then on",
+    )
     scheduler = forms.ChoiceField(choices=Scheduler.choices, label="Who schedules meetings")
     preferred_modes = forms.MultipleChoiceField(
         choices=MeetingMode.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -85,6 +98,18 @@ class AgreementForm(forms.Form):
                 "this part but not change it. Program leadership always knows that this "
                 "relationship exists, its kind, dates and state."
             )
+
+    def clean(self):
+        data = super().clean()
+        months, later = data.get("later_after_months"), data.get("later_frequency")
+        if months and not later:
+            self.add_error("later_frequency", "Choose how often to meet after that month.")
+        elif later and not months:
+            self.add_error("later_after_months", "Say after how many months it changes.")
+        elif later and later == data.get("meeting_frequency"):
+            # The same frequency all along: nothing changes, so nothing to store.
+            data["later_after_months"], data["later_frequency"] = None, ""
+        return data
 
 
 class EndForm(forms.Form):

@@ -267,6 +267,10 @@ class Agreement(models.Model):
     version = models.PositiveSmallIntegerField()
     goals = models.TextField(help_text="What this relationship is for.")
     meeting_frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    # Optionally a later frequency from N months after the relationship's start: "monthly
+    # for the first 3 months, then every three months" (see cadence.plan_phases).
+    later_after_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    later_frequency = models.CharField(max_length=20, choices=Frequency.choices, blank=True)
     scheduler = models.CharField(
         max_length=10,
         choices=Scheduler.choices,

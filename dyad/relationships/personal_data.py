@@ -50,6 +50,8 @@ def relationships(user) -> list[dict]:
                     "Version": current.version,
                     "Goals": current.goals,
                     "Meeting frequency": current.get_meeting_frequency_display(),
+                    "Later meeting frequency": current.get_later_frequency_display(),
+                    "Later frequency from month": current.later_after_months,
                     "Who schedules": current.get_scheduler_display(),
                     "Shared with program leadership": current.consent,
                     "Learner acknowledged": current.learner_ack_at,

@@ -282,6 +282,8 @@ def _terms_of(agreement) -> dict:
     return {
         "goals": agreement.goals,
         "meeting_frequency": agreement.meeting_frequency,
+        "later_after_months": agreement.later_after_months,
+        "later_frequency": agreement.later_frequency,
         "scheduler": agreement.scheduler,
         "preferred_modes": sorted(agreement.preferred_modes),
         "confidentiality": agreement.confidentiality,
@@ -299,11 +301,16 @@ def agreement_revise(
     preferred_modes: list[str],
     confidentiality: str,
     consent: list[str],
+    later_after_months: int | None = None,
+    later_frequency: str = "",
 ) -> Agreement:
     """A new version of the agreement. A change to the agreed terms waits for both parties
     to acknowledge it (the previous version stays in force meanwhile; less sharing applies
     at once). A change by the learner to consent alone is the learner's decision: the new
-    version carries the acknowledgements of the terms it repeats and is in force at once."""
+    version carries the acknowledgements of the terms it repeats and is in force at once.
+    `later_after_months` and `later_frequency`: optionally another frequency from that
+    month of the relationship on; a version in force changes the cadence only from the day
+    both acknowledged it (see cadence.plan_phases)."""
     current = relationship.agreements.select_for_update().order_by("-version").first()
     # Decide on the row as it is now, not on the caller's copy, which may have ended since;
     # locked after the agreement, in the order agreement_acknowledge locks them.
@@ -319,9 +326,15 @@ def agreement_revise(
             "Only the learner decides what program leadership may see; this part of the "
             "agreement is theirs to change."
         )
+    if bool(later_after_months) != bool(later_frequency):
+        raise RelationshipError("A later frequency needs both the month and the frequency.")
+    if later_frequency and later_frequency not in Frequency.values:
+        raise RelationshipError("Unknown meeting frequency.")
     terms = {
         "goals": goals,
         "meeting_frequency": meeting_frequency,
+        "later_after_months": later_after_months or None,
+        "later_frequency": later_frequency,
         "scheduler": scheduler,
         "preferred_modes": sorted(preferred_modes),
         "confidentiality": confidentiality,
@@ -335,6 +348,8 @@ def agreement_revise(
         version=version,
         goals=goals,
         meeting_frequency=meeting_frequency,
+        later_after_months=later_after_months or None,
+        later_frequency=later_frequency,
         scheduler=scheduler,
         preferred_modes=preferred_modes,
         confidentiality=confidentiality,

@@ -154,6 +154,7 @@ def detail(request, slug, rel_uuid):
         )
     show_end_reason = policy.can_view_end_reason(viewer, relationship)
     today = timezone.localdate()
+    phases, _ = meeting_selectors.agreed_plans([relationship]).get(relationship.pk, ((), ()))
     my_ack = None
     if request.user == relationship.learner:
         my_ack = latest.learner_ack_at
@@ -174,6 +175,7 @@ def detail(request, slug, rel_uuid):
         "is_learner": request.user.pk == relationship.learner_id,
         "my_ack": my_ack,
         "history": _history(relationship, show_end_reason),
+        "cadence_plan": meeting_selectors.plan_history(phases, today),
         "can_edit": policy.can_edit_agreement(viewer, relationship),
         "can_rematch": policy.can_request_rematch(viewer, relationship),
         "can_end": policy.can_manage_relationships(viewer) and relationship.is_open,
@@ -222,6 +224,8 @@ def agreement_edit(request, slug, rel_uuid):
     initial = {
         "goals": latest.goals,
         "meeting_frequency": latest.meeting_frequency,
+        "later_after_months": latest.later_after_months,
+        "later_frequency": latest.later_frequency,
         "scheduler": latest.scheduler,
         "preferred_modes": latest.preferred_modes,
         "confidentiality": latest.confidentiality,

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from dyad.accounts.models import User
 from dyad.demo import generator, personas
+from dyad.lib.expiry import add_months
 from dyad.matching.models import MatchRound, RoundState
 from dyad.meetings.models import ActionItem, Meeting, MeetingStatus, Preparation
-from dyad.meetings.selectors import cadence_of
+from dyad.meetings.selectors import agreed_plans, cadence_of
 from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.relationships import selectors
 from dyad.relationships.models import (
@@ -147,3 +148,12 @@ def test_no_persona_is_party_to_the_ended_pairing_or_the_rematch_request(program
     theirs = Relationship.objects.filter(Q(learner__email__in=emails) | Q(guide__email__in=emails))
     assert not theirs.filter(state=State.ENDED).exists()
     assert not RematchRequest.objects.filter(relationship__in=theirs).exists()
+
+
+def test_resident_advising_is_monthly_for_the_first_quarter_then_every_three_months(program):
+    advising = Relationship.objects.get(learner=user(personas.RESIDENT), kind=GuidanceKind.ADVISING)
+    phases, _ = agreed_plans([advising])[advising.pk]
+    assert phases == (
+        (advising.start_date, "monthly"),
+        (add_months(advising.start_date, 3), "quarterly"),
+    )
