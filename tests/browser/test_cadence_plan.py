@@ -46,5 +46,5 @@ def test_the_pair_agrees_on_a_monthly_first_quarter_then_every_three_months(
     switch = format_day(add_months(rel.start_date, 3))
     plan = page.locator(".cadence-plan")
     expect(plan).to_contain_text(f"Monthly from {format_day(rel.start_date)}")
-    expect(plan).to_contain_text(f"every three months from {switch}")
+    expect(plan).to_contain_text(f"Every three months from {switch}")
     looks_right(page, screenshot, "relationship-cadence-plan")

@@ -102,7 +102,7 @@ def test_the_page_shows_the_frequency_over_time(client, rel, director):
             page = client.get(rel.get_absolute_url()).text
             assert "Meeting frequency over time" in page
             assert "Monthly from 1 Jul 2026" in page
-            assert "every three months from 1 Jan 2027" in page
+            assert "Every three months from 1 Jan 2027" in page
             assert "Monthly for the first 6 months, then every three months" in page
 
 
