@@ -9,13 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dyad.faculty.factories import guide, pairing
 from dyad.faculty.selectors import load_rows
 from dyad.lib.faculty_load import Flag
 from dyad.profiles.models import GuideOffer
-from dyad.programs.models import GuidanceKind, Role
 from dyad.programs.factories import MembershipFactory
-
-from .conftest import guide, pairing
+from dyad.programs.models import GuidanceKind, Role
 
 MENTORING, COACHING = GuidanceKind.MENTORING, GuidanceKind.COACHING
 

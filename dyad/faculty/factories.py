@@ -1,3 +1,5 @@
+"""Pairings with a past, and meetings held, for the load and portfolio tests and the demo."""
+
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
