@@ -81,10 +81,9 @@ def load(request, slug):
             ("department", "Department"),
             ("kind", "Kind"),
             ("learners", "Learners"),
-            ("capacity", "Places"),
             ("load", "Load"),
-            ("fte", "FTE effort"),
-            ("ratio", "Learners per 0.1 FTE"),
+            ("fte", "FTE"),
+            ("ratio", "Per 0.1 FTE"),
         ],
     }
     return TemplateResponse(request, "faculty/load.html", ctx)
