@@ -844,3 +844,48 @@ def needs_second_factor(viewer: Viewer, *, institution_requires: bool) -> bool:
     its leaders, when the institution (DYAD_REQUIRE_MFA_FOR_LEADERS) or the program says so.
     Leaders see what others entrust to the program; a stolen password alone must not do."""
     return viewer.is_leader and (institution_requires or viewer.program.leaders_need_second_factor)
+
+
+# --- Faculty load and mentoring portfolio (SPEC M8, M9) ----------------------------------
+# A guide's load (learners against places and FTE effort) is for program leaders, as FTE
+# effort is (can_view_guide_effort). A mentoring portfolio lists whom someone guided, in
+# which kind, when, and how many meetings were held: what the privacy table lets the guide
+# and leaders know of a relationship. Leaders of a program see its part only; successes
+# appear only to the guide themself.
+
+
+def can_view_faculty_load(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def can_keep_mentoring_portfolio(user: Any) -> bool:
+    """Their own portfolio, across programs: anyone who guides or has guided, or holds a
+    role that guides."""
+    if not user.is_authenticated:
+        return False
+    return (
+        _has_guide_profile(user)
+        or Membership.objects.for_user(user).filter(role__in=Role.guides()).exists()
+        or Relationship.objects.filter(guide=user).exists()
+    )
+
+
+def can_view_guide_portfolio(viewer: Viewer, guide: User) -> bool:
+    """A guide's portfolio as one program sees it (its pairings only): the guide, and the
+    program's leaders. Callers first make sure `guide` guides in the program (404)."""
+    return guide.pk == viewer.user.pk or viewer.is_leader
+
+
+def can_list_success_in_portfolio(user: User, achievement: Any) -> bool:
+    """A learner's success appears in `user`'s own portfolio only when the learner linked
+    it to a goal of a relationship `user` guides or guided: that guide may read the goal
+    (can_view_goal), and the success is what came of it. Leaders never see successes here:
+    a learner's successes are for them and their guides (can_view_portfolio)."""
+    goal = achievement.goal
+    return (
+        goal is not None
+        and goal.learner_id == achievement.learner_id
+        and goal.program_id == achievement.program_id
+        and goal.relationship is not None
+        and goal.relationship.guide_id == user.pk
+    )

@@ -457,6 +457,32 @@ ROWS = {
     "feedback:thanks": (lambda w: {}, "get", {p: 200 for p in PERSONAS}),
 }
 
+# --- Faculty load and mentoring portfolio (SPEC M8, M9) ------------------------------------
+
+
+def guide_portfolio_kw(w):
+    return {"slug": w.program.slug, "user_uuid": w.user("guide").uuid}
+
+
+# Their own portfolio: anyone who guides, has guided or holds a guiding role (the outsider
+# directs another program; the external coach coaches here); not learners or coordinators.
+OWN_PORTFOLIO = {
+    "anonymous": 302,
+    **{p: 200 for p in PERSONAS[1:]},
+    **{p: 403 for p in ("stranger", "learner", "other_learner", "coordinator")},
+}
+ROWS.update(
+    {
+        "faculty:load": (program_kw, "get", expect(LEADERS)),
+        "faculty:load_csv": (program_kw, "get", expect(LEADERS)),
+        # A guide's portfolio as the program sees it: the guide and the program's leaders.
+        "faculty:guide_portfolio": (guide_portfolio_kw, "get", expect(LEADERS | {"guide"})),
+        "faculty:guide_portfolio_pdf": (guide_portfolio_kw, "get", expect(LEADERS | {"guide"})),
+        "faculty:my_portfolio": (lambda w: {}, "get", dict(OWN_PORTFOLIO)),
+        "faculty:my_portfolio_pdf": (lambda w: {}, "get", dict(OWN_PORTFOLIO)),
+    }
+)
+
 # An external coach reaches only their own coachees: the pages that start from the viewer
 # show them nothing else (their pairings, requests, goals, home), anything program-wide is a
 # 403 and any object that is not their coachee's a 404 (see `expect`).
@@ -746,6 +772,7 @@ SECRETS = {
     "RELATIONSHIP-GOAL-SECRET": PARTIES,
     "PERSONAL-GOAL-SECRET": {"learner"},
     "ACHIEVEMENT-SECRET": PARTIES,
+    "PORTFOLIO-SUCCESS-SECRET": PARTIES,  # in the guide's portfolio, never to leaders
     "ILP-SECRET": PARTIES,
     "ILP-GOAL-SECRET": PARTIES,
     "ILP-REVIEW-SECRET": PARTIES,

@@ -67,6 +67,7 @@ class World:
     coaching: dict | None = None
     feedback: dict | None = None
     sso_apps: dict | None = None
+    faculty: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -203,6 +204,7 @@ def build_world() -> World:
         pair_rule=pair_rule,
         other_match_round=other_match_round,
         goals=_goals(relationship, other_relationship),
+        faculty=_faculty_portfolio(relationship),  # after goals: links to its goal
         coaching=coaching,
         feedback=_feedback(program, p),
         sso_apps=_sso_apps(),
@@ -494,3 +496,19 @@ def _sso_apps() -> dict:
         },
     )
     return {"oidc": oidc, "saml": saml}
+
+
+def _faculty_portfolio(relationship):
+    """A success the learner linked to the goal of their pairing with the world's guide:
+    the guide's mentoring portfolio lists it; leaders never read it there."""
+    from dyad.goals.factories import make_achievement
+    from dyad.goals.models import Goal
+
+    goal = Goal.objects.get(relationship=relationship, title__startswith="RELATIONSHIP-GOAL")
+    success = make_achievement(
+        program=relationship.program,
+        learner=relationship.learner,
+        goal=goal,
+        title="PORTFOLIO-SUCCESS-SECRET first-author paper",
+    )
+    return {"success": success}

@@ -99,6 +99,10 @@ class AuditAction(models.TextChoices):
     TRAINING_MODULE_SAVED = "training.module_saved", "Training module saved"
     TRAINING_MODULE_REMOVED = "training.module_removed", "Training module removed"
     TRAINING_COMPLETED = "training.completed", "Training completion recorded"
+    TRAINING_PORTFOLIO_PRINTED = (
+        "training.portfolio_printed",
+        "Mentoring portfolio downloaded as PDF",
+    )
     # ILP, the Individualized Learning Plan (SPEC M7)
     ILP_STARTED = "ilp.started", "Learning plan started"
     ILP_UPDATED = "ilp.updated", "Learning plan changed"

@@ -38,6 +38,7 @@ from dyad.demo.history import build_institution_history
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
 from dyad.demo.training import seed_training
+from dyad.faculty.demo import seed_faculty_load
 from dyad.feedback.demo import seed_feedback
 from dyad.goals.demo import seed_goals, seed_ilps
 from dyad.matching.demo import seed_match_round
@@ -1248,6 +1249,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         seed_coaching(demo.program, demo.today)
         # After the coaching: everyone coaching by then has completed the coach training.
         seed_training(demo.program, demo.today)
+        seed_faculty_load(demo.program, keep_email=personas.MENTOR.email)
         seed_feedback(demo.program, demo.today, coach_email=personas.MENTOR.email)
         # The 360° belongs above all to executive coaching: its engagement has one too.
         if executive := executive_demo_relationship(demo.program):
