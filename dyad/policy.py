@@ -831,3 +831,37 @@ def needs_second_factor(viewer: Viewer, *, institution_requires: bool) -> bool:
     its leaders, when the institution (DYAD_REQUIRE_MFA_FOR_LEADERS) or the program says so.
     Leaders see what others entrust to the program; a stolen password alone must not do."""
     return viewer.is_leader and (institution_requires or viewer.program.leaders_need_second_factor)
+
+
+# --- Program evaluation and the GME office (SPEC M8) ---------------------------------------
+# Figures are counts, never what a pair said or wrote. A program's leaders see their own
+# program's; the GME office of an institution (InstitutionAdmin) sees every program of it
+# without being a member, and nothing else of those programs.
+
+
+def institutions_administered(user: Any) -> frozenset[str]:
+    """The institutions whose GME office the user is part of (none when signed out)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    from dyad.programs.models import InstitutionAdmin
+
+    return frozenset(
+        InstitutionAdmin.objects.filter(user=user).values_list("institution", flat=True)
+    )
+
+
+def can_view_institution_insight(user: Any, institution: str) -> bool:
+    """The GME office page of one institution: its administrators."""
+    return bool(institution) and institution in institutions_administered(user)
+
+
+def can_view_program_insight(viewer: Viewer) -> bool:
+    """A program's figures, charts and their exports: its leaders and its institution's
+    GME office."""
+    return viewer.is_leader or can_view_institution_insight(viewer.user, viewer.program.institution)
+
+
+def can_export_people_list(viewer: Viewer) -> bool:
+    """Names, e-mails, roles, PGY and which kinds of guide each has (no content): those who
+    see the program's figures."""
+    return can_view_program_insight(viewer)
