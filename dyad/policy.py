@@ -862,6 +862,7 @@ def can_view_program_insight(viewer: Viewer) -> bool:
 
 
 def can_export_people_list(viewer: Viewer) -> bool:
-    """Names, e-mails, roles, PGY and which kinds of guide each has (no content): those who
-    see the program's figures."""
-    return can_view_program_insight(viewer)
+    """Names, e-mails, roles, PGY and which kinds of guide each has (no content): the
+    program's leaders. Who has a guide of which kind is for the pair and leadership (the
+    privacy table), so the GME office gets counts only."""
+    return viewer.is_leader

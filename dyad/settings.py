@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dyad.training",
     "dyad.coaching",
     "dyad.feedback",
+    "dyad.insight",
     "ninja",
     "dyad.api",
     "dyad.privacy",

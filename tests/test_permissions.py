@@ -474,6 +474,27 @@ for _name in EXTERNAL_COACH_OWN_PAGES:
 ROWS["coaching:engagement_end"][2]["external_coach"] = 403
 # The resource library is the program's, for its members: like the index, a 403.
 ROWS["resources:open"][2]["external_coach"] = 403
+# --- Program evaluation and the GME office (SPEC M8) ------------------------------------
+# A program's figures: its leaders, and its institution's GME office (no member, yet 200).
+# The GME office page is for institution administrators only; to anyone else it does not
+# exist.
+INSIGHT = expect(LEADERS | {"gme_admin"})
+ROWS.update(
+    {
+        "insight:institution": (
+            lambda w: {},
+            "get",
+            {"anonymous": 302, **{p: 404 for p in PERSONAS[1:]}, "gme_admin": 200},
+        ),
+        "insight:program": (program_kw, "get", INSIGHT),
+        "insight:section_csv": (lambda w: {**program_kw(w), "key": "meetings"}, "get", INSIGHT),
+        "insight:figures_xlsx": (program_kw, "get", INSIGHT),
+        # Who has a guide of which kind, by name: leaders only (the GME office gets counts).
+        "insight:people_csv": (program_kw, "get", expect(LEADERS)),
+        "insight:people_xlsx": (program_kw, "get", expect(LEADERS)),
+        "insight:report_pdf": (program_kw, "get", INSIGHT),
+    }
+)
 # --- REST API, its tokens, personal data export (SPEC M12) ---------------------------------
 
 
@@ -770,6 +791,16 @@ def _text_of(response) -> str:
         from pypdf import PdfReader
 
         return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        # A spreadsheet export (program insight): the text of every cell of every sheet.
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+        )
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return body.decode()
 
