@@ -207,7 +207,10 @@ def program_figures(programs, year: int, today: date | None = None) -> dict[int,
         ]
         learners = people[program.pk]["learner"]
         by_month = (
-            home.compliance_by_month(in_year, held, policies[program.pk], cut)
+            # Only this program's meetings: the engine indexes all the meetings it is given.
+            home.compliance_by_month(
+                in_year, {p.pk: held[p.pk] for p in in_year}, policies[program.pk], cut
+            )
             if cut >= start
             else []
         )

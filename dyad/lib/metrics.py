@@ -172,6 +172,7 @@ class Load:
     full: int
     fte_total: float
     fte_known: int
+    fte_taken: int  # places taken by the guides who report their effort
 
     @property
     def percent(self) -> int | None:
@@ -182,7 +183,7 @@ class Load:
         """Places taken per full-time equivalent given to guiding (100 % FTE = 1)."""
         if not self.fte_total:
             return None
-        return round(self.taken / (self.fte_total / 100), 1)
+        return round(self.fte_taken / (self.fte_total / 100), 1)
 
 
 def faculty_load(guides: Iterable[tuple[int, int, float | None]]) -> Load:
@@ -199,6 +200,7 @@ def faculty_load(guides: Iterable[tuple[int, int, float | None]]) -> Load:
         full=sum(t == c for c, t, _ in rows if c),
         fte_total=float(sum(fte for _, fte in reported)),
         fte_known=len(reported),
+        fte_taken=sum(taken for taken, _ in reported),
     )
 
 
