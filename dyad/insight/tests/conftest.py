@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -6,11 +6,10 @@ from django.utils import timezone
 
 from dyad.goals.factories import make_goal, make_ilp
 from dyad.goals.models import Goal, Ilp
-from dyad.meetings.models import Meeting, MeetingStatus
+from dyad.insight.tests.helpers import held, pairing
 from dyad.programs.models import GuidanceKind, InstitutionAdmin
 from dyad.relationships import services
-from dyad.relationships.factories import acknowledge_both, make_guide, make_learner
-from dyad.relationships.factories import make_relationship as _make_relationship
+from dyad.relationships.factories import make_guide, make_learner
 
 # Academic year 2025–26 (July start), seen in March 2026.
 TODAY = date(2026, 3, 16)
@@ -20,30 +19,6 @@ TODAY = date(2026, 3, 16)
 def today():
     with time_machine.travel(datetime(2026, 3, 16, 12, 0), tick=False):
         yield TODAY
-
-
-def held(relationship, day, mode="in_person"):
-    return Meeting.objects.create(
-        relationship=relationship,
-        starts_at=timezone.make_aware(datetime.combine(day, datetime.min.time()))
-        + timedelta(hours=10),
-        mode=mode,
-        status=MeetingStatus.HELD,
-        created_by=relationship.learner,
-    )
-
-
-def pairing(program, director, learner, guide, start, kind=GuidanceKind.MENTORING):
-    rel = _make_relationship(
-        program=program,
-        learner=learner,
-        guide=guide,
-        kind=kind,
-        acting_user=director,
-        start_date=start,
-    )
-    acknowledge_both(rel)
-    return rel
 
 
 @pytest.fixture

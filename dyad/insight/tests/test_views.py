@@ -1,11 +1,10 @@
 from datetime import date
 
-import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dyad.insight.tests.conftest import held, pairing
+from dyad.insight.tests.helpers import held, pairing
 from dyad.programs.factories import MembershipFactory, ProgramFactory
 from dyad.programs.models import Role
 from dyad.relationships.factories import director_of, make_guide, make_learner
