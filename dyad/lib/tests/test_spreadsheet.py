@@ -10,7 +10,7 @@ from dyad.lib.spreadsheet import FORMULA_STARTS, safe_cell, safe_row
 @pytest.mark.parametrize(
     ("text", "cell"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1 555 0100", "'+1 555 0100"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
