@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from dyad.insight.selectors import KIND_LABELS, Figures
 from dyad.lib import charts
+from dyad.lib.dates import format_day
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def guide_share(f: Figures) -> Section:
     return Section(
         key="guides",
         title="Learners with an active guide, by kind",
-        note=f"Active learners on {f.cut:%d %b %Y} with an active pairing of each kind.",
+        note=f"Active learners on {format_day(f.cut)} with an active pairing of each kind.",
         chart=charts.bar_chart(
             chart_id="chart-guides",
             title="Learners with an active guide, by kind",
@@ -38,8 +39,6 @@ def guide_share(f: Figures) -> Section:
                 charts.Bar(KIND_LABELS[s.kind], s.with_guide, total=s.learners)
                 for s in f.guide_share
             ],
-            unit="learners",
-            unit_one="learner",
             empty="The program has no learners.",
         ),
         headers=["Kind", "Learners with a guide", "Learners", "Share"],
@@ -105,8 +104,6 @@ def meetings(f: Figures) -> Section:
                 charts.Bar("In person", m.in_person, total=m.held),
                 charts.Bar("Other", m.held - m.in_person, total=m.held),
             ],
-            unit="meetings",
-            unit_one="meeting",
         ),
         headers=["Figure", "Value"],
         rows=[
@@ -129,8 +126,6 @@ def rematch(f: Figures) -> Section:
             chart_id="chart-rematch",
             title="Pairings ended as a rematch",
             bars=[charts.Bar("Rematch", r.rematch_ends, total=r.relationships)],
-            unit="pairings",
-            unit_one="pairing",
         ),
         headers=["Pairings", "Ended as a rematch", "Rate"],
         rows=[[r.relationships, r.rematch_ends, _pct(r.percent)]],
@@ -150,8 +145,6 @@ def goals(f: Figures) -> Section:
                 charts.Bar("Achieved", g.achieved, total=g.set),
                 charts.Bar("Dropped", g.dropped, total=g.set),
             ],
-            unit="goals",
-            unit_one="goal",
         ),
         headers=["Goals set", "Achieved", "Dropped", "Learners", "Achieved share"],
         rows=[[g.set, g.achieved, g.dropped, g.learners, _pct(g.achieved_percent)]],
@@ -171,8 +164,6 @@ def ilp(f: Figures) -> Section:
                 charts.Bar("Started", i.started, total=i.learners),
                 charts.Bar("Completed", i.completed, total=i.learners),
             ],
-            unit="learners",
-            unit_one="learner",
         ),
         headers=["Learners", "Started", "Completed", "Completed share"],
         rows=[[i.learners, i.started, i.completed, _pct(i.percent)]],
