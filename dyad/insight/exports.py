@@ -4,6 +4,7 @@ cell goes through dyad.lib.spreadsheet so that no cell runs as a formula."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 
@@ -61,6 +62,25 @@ def section_sheets(sections: list[Section]) -> list[tuple[str, list[str], list[l
     return [(s.title, s.headers, s.rows) for s in sections]
 
 
+# The charts' look, carried inside each SVG: the PDF draws a chart as an image, which the
+# report's stylesheet does not reach.
+CHART_STYLE = (
+    "<style>.chart-bar,.chart-dot{fill:#1d4ed8}.chart-track{fill:#e7ebf0}"
+    ".chart-label,.chart-value{font:12px 'DejaVu Sans',sans-serif;fill:#1f2937}"
+    ".chart-axis{font:11px 'DejaVu Sans',sans-serif;fill:#6b7280}"
+    ".chart-grid{stroke:#e5e7eb;stroke-width:1}"
+    ".chart-line{fill:none;stroke:#1d4ed8;stroke-width:2.5}"
+    ".chart-empty{font:12px 'DejaVu Sans',sans-serif;fill:#6b7280}</style>"
+)
+
+
+def chart_image(svg: str) -> str:
+    """An SVG chart as a data: address for an <img>, with its style inside."""
+    head, _, rest = svg.partition(">")
+    styled = f"{head}>{CHART_STYLE}{rest}"
+    return "data:image/svg+xml;base64," + base64.b64encode(styled.encode()).decode()
+
+
 def report_pdf(*, program, figures, sections, trend) -> bytes:
     """The annual program evaluation report: title-page figures, every metric with its
     chart and table, and the last three years side by side."""
@@ -71,7 +91,7 @@ def report_pdf(*, program, figures, sections, trend) -> bytes:
         {
             "program": program,
             "figures": figures,
-            "sections": sections,
+            "sections": [(s, chart_image(s.chart)) for s in sections],
             "trend": trend,
             "printed": timezone.localdate(),
         },
