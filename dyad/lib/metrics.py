@@ -65,7 +65,7 @@ def time_to_first_meeting(pairs: Iterable[tuple[date, date | None]]) -> FirstMee
             waiting += 1
         else:
             days.append(max(0, (first - start).days))
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for d in days:
         label = next((lbl for low, high, lbl in FIRST_MEETING_BUCKETS if low <= d <= high), None)
         counts[label or LATE_LABEL] += 1
