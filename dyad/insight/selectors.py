@@ -20,6 +20,7 @@ from django.utils import timezone
 from dyad.goals.models import Goal, Ilp, IlpState
 from dyad.home import selectors as home
 from dyad.lib import cadence, metrics
+from dyad.lib import ilp as ilp_rules
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
 from dyad.meetings.selectors import POLICY_FIELDS
 from dyad.profiles.models import GuideOffer, MeetingMode
@@ -65,7 +66,7 @@ class Figures:
 
     @property
     def year_label(self) -> str:
-        return f"{self.year}–{(self.year + 1) % 100:02d}"
+        return ilp_rules.year_label(self.year)
 
     @property
     def compliance_now(self) -> int | None:
@@ -163,9 +164,10 @@ def program_figures(programs, year: int, today: date | None = None) -> dict[int,
     held = defaultdict(list)
     for rel_id, day, mode in _held(ids, first, until) if pairs else []:
         held[rel_id].append(cadence.Meeting(date=day, in_person=mode == MeetingMode.IN_PERSON))
+    # The last meeting before the window comes without its mode: the cadence engine reads
+    # its date only, and the year's counts start after it.
     for meetings in held.values():
         meetings.sort(key=lambda m: m.date)
-    # Modes are "" for the last meeting before the window: counted by date only.
 
     people = defaultdict(lambda: defaultdict(set))
     for program_id, user_id, role in (

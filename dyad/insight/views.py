@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from dyad import policy
 from dyad.access import get_program, viewer_for
 from dyad.insight import exports, sections, selectors, services
+from dyad.lib.ilp import year_label
 from dyad.programs.models import Program
 
 TREND_YEARS = 3
@@ -57,7 +58,7 @@ def program(request, slug):
         nav="insight",
         figures=figures,
         sections=sections.sections(figures),
-        years=[(y, f"{y}–{(y + 1) % 100:02d}") for y in range(current, current - 4, -1)],
+        years=[(y, year_label(y)) for y in range(current, current - 4, -1)],
         keys=sections.KEYS,
         is_office=not viewer.is_leader,
         can_export_people=policy.can_export_people_list(viewer),
@@ -184,7 +185,7 @@ def institution(request):
         "rows": rows,
         "totals": selectors.totals(rows),
         "year": year,
-        "year_label": f"{year}–{(year + 1) % 100:02d}",
-        "years": [(y, f"{y}–{(y + 1) % 100:02d}") for y in range(current, current - 4, -1)],
+        "year_label": year_label(year),
+        "years": [(y, year_label(y)) for y in range(current, current - 4, -1)],
     }
     return TemplateResponse(request, "insight/institution.html", ctx)
