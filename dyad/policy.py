@@ -889,3 +889,38 @@ def can_list_success_in_portfolio(user: User, achievement: Any) -> bool:
         and goal.relationship is not None
         and goal.relationship.guide_id == user.pk
     )
+
+
+# --- Program evaluation and the GME office (SPEC M8) ---------------------------------------
+# Figures are counts, never what a pair said or wrote. A program's leaders see their own
+# program's; the GME office of an institution (InstitutionAdmin) sees every program of it
+# without being a member, and nothing else of those programs.
+
+
+def institutions_administered(user: Any) -> frozenset[str]:
+    """The institutions whose GME office the user is part of (none when signed out)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    from dyad.programs.models import InstitutionAdmin
+
+    return frozenset(
+        InstitutionAdmin.objects.filter(user=user).values_list("institution", flat=True)
+    )
+
+
+def can_view_institution_insight(user: Any, institution: str) -> bool:
+    """The GME office page of one institution: its administrators."""
+    return bool(institution) and institution in institutions_administered(user)
+
+
+def can_view_program_insight(viewer: Viewer) -> bool:
+    """A program's figures, charts and their exports: its leaders and its institution's
+    GME office."""
+    return viewer.is_leader or can_view_institution_insight(viewer.user, viewer.program.institution)
+
+
+def can_export_people_list(viewer: Viewer) -> bool:
+    """Names, e-mails, roles, PGY and which kinds of guide each has (no content): the
+    program's leaders. Who has a guide of which kind is for the pair and leadership (the
+    privacy table), so the GME office gets counts only."""
+    return viewer.is_leader

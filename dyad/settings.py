@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "dyad.faculty",
     "dyad.coaching",
     "dyad.feedback",
+    "dyad.insight",
     "ninja",
     "dyad.api",
     "dyad.privacy",

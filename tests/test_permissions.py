@@ -24,7 +24,7 @@ MEMBERS = {
     "director",
 }
 PARTIES = {"learner", "guide"}
-NOT_MEMBERS = {"stranger", "outsider"}
+NOT_MEMBERS = {"stranger", "outsider", "gme_admin"}
 
 
 def expect(ok: set, *, ok_status=200, forbidden=frozenset(), hidden=frozenset(), anon=302):
@@ -134,7 +134,8 @@ ROWS = {
     "programs:index": (
         lambda w: {},
         "get",
-        {"anonymous": 302, "stranger": 200, **{p: 302 for p in PERSONAS[2:]}},
+        # Someone with no program (the GME office too) is told so; a member is sent on.
+        {"anonymous": 302, **{p: 302 for p in PERSONAS[2:]}, "stranger": 200, "gme_admin": 200},
     ),
     "programs:people": (program_kw, "get", expect(LEADERS)),
     "programs:roster_upload": (program_kw, "get", expect(LEADERS)),
@@ -151,12 +152,12 @@ ROWS = {
     "profiles:edit_guide": (
         lambda w: {},
         "get",
-        {"anonymous": 302, "stranger": 403, **{p: 200 for p in PERSONAS[2:]}},
+        {"anonymous": 302, **{p: 200 for p in PERSONAS[2:]}, "stranger": 403, "gme_admin": 403},
     ),
     "profiles:edit_learner": (
         lambda w: {},
         "get",
-        {"anonymous": 302, "stranger": 403, **{p: 200 for p in PERSONAS[2:]}},
+        {"anonymous": 302, **{p: 200 for p in PERSONAS[2:]}, "stranger": 403, "gme_admin": 403},
     ),
     "profiles:directory": (program_kw, "get", expect(MEMBERS)),
     "profiles:guide_detail": (guide_kw, "get", expect(MEMBERS)),
@@ -502,6 +503,27 @@ for _name in EXTERNAL_COACH_OWN_PAGES:
 ROWS["coaching:engagement_end"][2]["external_coach"] = 403
 # The resource library is the program's, for its members: like the index, a 403.
 ROWS["resources:open"][2]["external_coach"] = 403
+# --- Program evaluation and the GME office (SPEC M8) ------------------------------------
+# A program's figures: its leaders, and its institution's GME office (no member, yet 200).
+# The GME office page is for institution administrators only; to anyone else it does not
+# exist.
+INSIGHT = expect(LEADERS | {"gme_admin"})
+ROWS.update(
+    {
+        "insight:institution": (
+            lambda w: {},
+            "get",
+            {"anonymous": 302, **{p: 404 for p in PERSONAS[1:]}, "gme_admin": 200},
+        ),
+        "insight:program": (program_kw, "get", INSIGHT),
+        "insight:section_csv": (lambda w: {**program_kw(w), "key": "meetings"}, "get", INSIGHT),
+        "insight:figures_xlsx": (program_kw, "get", INSIGHT),
+        # Who has a guide of which kind, by name: leaders only (the GME office gets counts).
+        "insight:people_csv": (program_kw, "get", expect(LEADERS)),
+        "insight:people_xlsx": (program_kw, "get", expect(LEADERS)),
+        "insight:report_pdf": (program_kw, "get", INSIGHT),
+    }
+)
 # --- REST API, its tokens, personal data export (SPEC M12) ---------------------------------
 
 
@@ -799,6 +821,16 @@ def _text_of(response) -> str:
         from pypdf import PdfReader
 
         return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        # A spreadsheet export (program insight): the text of every cell of every sheet.
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+        )
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return body.decode()
 

@@ -39,6 +39,7 @@ PERSONAS = [
     "coordinator",
     "director",
     "external_coach",
+    "gme_admin",
 ]
 
 
@@ -183,6 +184,7 @@ def build_world() -> World:
         program, other_program, p, surgeon
     )
     coaching = _coaching(program, p)
+    p["gme_admin"] = _gme_admin(program)
     return World(
         program=program,
         other_program=other_program,
@@ -512,3 +514,14 @@ def _faculty_portfolio(relationship):
         title="PORTFOLIO-SUCCESS-SECRET first-author paper",
     )
     return {"success": success}
+
+
+def _gme_admin(program):
+    """Someone of the GME office of the world program's institution, member of no program
+    (the other program belongs to another institution)."""
+    from dyad.programs.models import InstitutionAdmin
+
+    Program.objects.exclude(pk=program.pk).update(institution="Lakeside Medical Center")
+    user = UserFactory(email="gme.office@example.org")
+    InstitutionAdmin.objects.create(user=user, institution=program.institution)
+    return user

@@ -133,6 +133,8 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
     API_ROSTER_SYNCED = "api_token.roster_synced", "Roster synced through the API"
     PERSONAL_DATA_EXPORTED = "personal_data.exported", "Personal data exported"
+    # Program evaluation (SPEC M8): figures and the people list leave Dyad
+    INSIGHT_EXPORTED = "insight.exported", "Program figures or people list exported"
     # Single sign-on (SPEC M12)
     SSO_SIGNED_IN = "sso.signed_in", "Signed in through their institution (SSO)"
     SSO_REFUSED = "sso.refused", "Sign-in through an institution refused (SSO)"
@@ -185,6 +187,7 @@ FAMILIES = {
     "feedback_cycle": "360° feedback",
     "api_token": "API tokens and what they changed",
     "personal_data": "Personal data exports",
+    "insight": "Program evaluation exports",
     "sso": "Single sign-on",
     "account": "Sign-in and second factor",
 }

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from dyad.programs.models import Invitation, Membership, Program, RosterImport
+from dyad.programs.models import (
+    InstitutionAdmin,
+    Invitation,
+    Membership,
+    Program,
+    RosterImport,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,3 +63,11 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(InstitutionAdmin)
+class InstitutionAdminAdmin(admin.ModelAdmin):
+    list_display = ["user", "institution", "created_at"]
+    search_fields = ["user__email", "institution"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]

@@ -247,3 +247,25 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation of {self.user} to {self.program} ({self.get_state_display()})"
+
+
+class InstitutionAdmin(models.Model):
+    """Someone of an institution's GME office: sees the insight figures (counts, never
+    content) of every program whose `institution` is this one, without being a member."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="institution_admin_of"
+    )
+    institution = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["institution", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution"], name="institution_admin_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — GME office of {self.institution}"

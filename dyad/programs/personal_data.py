@@ -18,3 +18,13 @@ def memberships(user) -> list[dict]:
         }
         for m in Membership.objects.filter(user=user).select_related("program")
     ]
+
+
+@section("institution_admin", "Your part in a GME office", order=21)
+def institution_admin(user) -> list[dict]:
+    from dyad.programs.models import InstitutionAdmin
+
+    return [
+        {"Institution": a.institution, "Since": a.created_at}
+        for a in InstitutionAdmin.objects.filter(user=user)
+    ]

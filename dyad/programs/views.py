@@ -14,7 +14,8 @@ def index(request):
     programs = list(selectors.programs_for_user(request.user))
     if len(programs) == 1:
         return redirect(programs[0])
-    return TemplateResponse(request, "programs/index.html", {"programs": programs})
+    ctx = {"programs": programs, "institutions": policy.institutions_administered(request.user)}
+    return TemplateResponse(request, "programs/index.html", ctx)
 
 
 @login_required

@@ -3,7 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from dyad.accounts.models import User
 from dyad.demo import generator as demo
+from dyad.demo.insight import GME_OFFICE_EMAIL, GME_OFFICE_SHOWS
 from dyad.demo.personas import PERSONAS
 from dyad.programs.models import Program
 
@@ -86,3 +88,6 @@ class Command(BaseCommand):
         for label, email, name in logins:
             self.stdout.write(f"  {label:<20} {email:<{width}}  {name}")
             self.stdout.write(f"  {'':<20} {'':<{width}}  shows {SHOWS[email]}")
+        if User.objects.filter(email=GME_OFFICE_EMAIL).exists():
+            self.stdout.write(f"  {'GME office':<20} {GME_OFFICE_EMAIL:<{width}}  at /insight/")
+            self.stdout.write(f"  {'':<20} {'':<{width}}  shows {GME_OFFICE_SHOWS}")
