@@ -470,7 +470,7 @@ def guide_portfolio_kw(w):
 OWN_PORTFOLIO = {
     "anonymous": 302,
     **{p: 200 for p in PERSONAS[1:]},
-    **{p: 403 for p in ("stranger", "learner", "other_learner", "coordinator")},
+    **{p: 403 for p in ("stranger", "learner", "other_learner", "coordinator", "gme_admin")},
 }
 ROWS.update(
     {
