@@ -831,3 +831,41 @@ def needs_second_factor(viewer: Viewer, *, institution_requires: bool) -> bool:
     its leaders, when the institution (DYAD_REQUIRE_MFA_FOR_LEADERS) or the program says so.
     Leaders see what others entrust to the program; a stolen password alone must not do."""
     return viewer.is_leader and (institution_requires or viewer.program.leaders_need_second_factor)
+
+
+# --- Program surveys (SPEC M8, M11) -------------------------------------------------------
+
+
+def can_view_surveys(viewer: Viewer) -> bool:
+    """The surveys page: members see the surveys they were asked to answer; leaders all."""
+    return viewer.is_member
+
+
+def can_run_surveys(viewer: Viewer) -> bool:
+    """Edit the program's questions, schedule, open and close cycles, pick comments."""
+    return viewer.is_leader
+
+
+def is_survey_invitee(viewer: Viewer, cycle: Any) -> bool:
+    """Asked to answer this cycle (answered or not)."""
+    return cycle.program_id == viewer.program.pk and (
+        cycle.invitations.filter(user_id=viewer.user.pk).exists()
+    )
+
+
+def can_view_survey_cycle(viewer: Viewer, cycle: Any) -> bool:
+    """A cycle's page (dates, response rate, never who): its leaders and those asked."""
+    return viewer.is_leader or is_survey_invitee(viewer, cycle)
+
+
+def can_view_survey_results(viewer: Viewer, cycle: Any) -> bool:
+    """Aggregated answers (groups of five or more only, see dyad.lib.anonymity): leaders,
+    and once the cycle has closed, the members it asked. Nobody else, evaluators
+    included."""
+    if cycle.program_id != viewer.program.pk:
+        return False
+    return viewer.is_leader or (cycle.is_closed and is_survey_invitee(viewer, cycle))
+
+
+def can_receive_survey_mail(user: User) -> bool:
+    return user.is_active and bool(user.email)

@@ -25,7 +25,7 @@ LAYERS = [
     {"meetings", "questions", "reminders", "matching", "resources"},
     {"goals"},
     {"coaching"},
-    {"feedback"},
+    {"feedback", "surveys"},
     {"home", "demo", "retention"},
     {"api", "privacy"},
 ]
