@@ -39,6 +39,7 @@ from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
 from dyad.demo.training import seed_training
 from dyad.feedback.demo import seed_feedback
+from dyad.surveys.demo import seed_surveys
 from dyad.goals.demo import seed_goals, seed_ilps
 from dyad.matching.demo import seed_match_round
 from dyad.profiles.models import (
@@ -1252,6 +1253,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         # The 360° belongs above all to executive coaching: its engagement has one too.
         if executive := executive_demo_relationship(demo.program):
             seed_feedback(demo.program, demo.today, relationship=executive)
+        seed_surveys(demo.program, demo.today)
     return demo.program
 
 
