@@ -29,10 +29,6 @@ from dyad.meetings.models import Meeting
 from dyad.profiles.models import ContentArea
 from dyad.programs.models import RosterImport
 from dyad.questions.models import Question
-from dyad.surveys.factories import answers_for
-from dyad.surveys.models import Cycle as SurveyCycle
-from dyad.surveys.models import Question as SurveyQuestion
-from dyad.surveys.models import Response as SurveyResponse
 from dyad.relationships.models import (
     EvaluativeRole,
     GuideRequest,
@@ -40,6 +36,10 @@ from dyad.relationships.models import (
     SafetyConcern,
     SafetyContact,
 )
+from dyad.surveys.factories import answers_for
+from dyad.surveys.models import Cycle as SurveyCycle
+from dyad.surveys.models import Question as SurveyQuestion
+from dyad.surveys.models import Response as SurveyResponse
 from tests.test_fuzz_forms import FormFinder
 from tests.world import build_world
 

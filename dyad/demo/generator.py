@@ -39,7 +39,6 @@ from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
 from dyad.demo.states import build_demo_states
 from dyad.demo.training import seed_training
 from dyad.feedback.demo import seed_feedback
-from dyad.surveys.demo import seed_surveys
 from dyad.goals.demo import seed_goals, seed_ilps
 from dyad.matching.demo import seed_match_round
 from dyad.profiles.models import (
@@ -51,6 +50,7 @@ from dyad.profiles.models import (
 )
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
 from dyad.resources.demo import seed_resources
+from dyad.surveys.demo import seed_surveys
 
 DEMO_SEED = 20260701
 DEMO_PASSWORD = personas.PASSWORD

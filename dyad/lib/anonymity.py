@@ -30,9 +30,7 @@ THRESHOLD = 5
 EVERYONE = "everyone"
 
 
-def classes(
-    population: Sequence[frozenset[str]], groups: Iterable[str]
-) -> Counter[frozenset[str]]:
+def classes(population: Sequence[frozenset[str]], groups: Iterable[str]) -> Counter[frozenset[str]]:
     """How many respondents share each combination of the given groups."""
     chosen = frozenset(groups)
     return Counter(attributes & chosen for attributes in population)

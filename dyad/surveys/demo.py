@@ -67,7 +67,9 @@ def _run(program, leader, *, name, share: dict, leaning: dict, rng, close: bool)
     invitations = list(cycle.invitations.select_related("user").order_by("user__email"))
     for invitation in invitations:
         if rng.random() < share[invitation.respondent]:
-            _answer(cycle, invitation.user, invitation.respondent, rng, leaning[invitation.respondent])
+            _answer(
+                cycle, invitation.user, invitation.respondent, rng, leaning[invitation.respondent]
+            )
     if close:
         cycle = services.cycle_close(cycle=cycle, acting_user=leader)
     return cycle

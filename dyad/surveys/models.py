@@ -109,9 +109,7 @@ class QuestionFields(models.Model):
     low_label = models.CharField(max_length=60, blank=True, verbose_name="Label of 1")
     high_label = models.CharField(max_length=60, blank=True, verbose_name="Label of 5")
     options = models.JSONField(default=list, blank=True)
-    satisfaction = models.BooleanField(
-        default=False, verbose_name="Counts toward satisfaction"
-    )
+    satisfaction = models.BooleanField(default=False, verbose_name="Counts toward satisfaction")
 
     class Meta:
         abstract = True

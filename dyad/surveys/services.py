@@ -297,9 +297,7 @@ def _open(cycle: Cycle, acting_user) -> Cycle:
 
     send_notice(
         to=[
-            u
-            for u in User.objects.filter(pk__in=list(asked))
-            if policy.can_receive_survey_mail(u)
+            u for u in User.objects.filter(pk__in=list(asked)) if policy.can_receive_survey_mail(u)
         ],
         subject=f"{cycle.program.name}: a short survey about mentoring",
         template="surveys/email/invitation.txt",
@@ -427,9 +425,7 @@ def response_submit(*, cycle: Cycle, acting_user, answers: dict) -> Cycle:
     cycle = invitation.cycle
     if not cycle.takes_answers_on(timezone.localdate()):
         raise ValidationError("This survey has closed: answers are no longer taken.")
-    questions = [
-        q for q in cycle.questions.all() if asks(q.audience, invitation.respondent)
-    ]
+    questions = [q for q in cycle.questions.all() if asks(q.audience, invitation.respondent)]
     response = Response.objects.create(
         cycle=cycle,
         respondent=invitation.respondent,

@@ -83,9 +83,7 @@ def question_edit(request, slug, question_uuid):
     if response := flow.submit(
         request,
         form,
-        lambda data: services.question_update(
-            question=question, acting_user=request.user, **data
-        ),
+        lambda data: services.question_update(question=question, acting_user=request.user, **data),
         success="Saved. Surveys already open keep the wording they were sent with.",
         then=reverse("surveys:questions", args=[slug]),
     ):

@@ -112,9 +112,7 @@ def isolated_sets(population, shown, smallest=1, largest=THRESHOLD - 1):
 
 
 ATTRIBUTES = ["audience:learner", "pgy:1", "pgy:2", "has:mentor", "has:coach"]
-populations = st.lists(
-    st.frozensets(st.sampled_from(ATTRIBUTES)), min_size=0, max_size=13
-)
+populations = st.lists(st.frozensets(st.sampled_from(ATTRIBUTES)), min_size=0, max_size=13)
 
 
 @settings(max_examples=150, deadline=None)

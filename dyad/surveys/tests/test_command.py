@@ -53,7 +53,7 @@ def test_the_command_opens_a_cycle_on_its_date(
         closes_on=today + timedelta(days=20),
     )
     assert _run(capsys).startswith("0 surveys opened")
-    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert _run(capsys).startswith("1 survey opened")
+    later = time_machine.travel(timezone.now() + timedelta(days=3), tick=False)
+    with later, django_capture_on_commit_callbacks(execute=True):
+        assert _run(capsys).startswith("1 survey opened")
     assert len(mailoutbox) == 6
