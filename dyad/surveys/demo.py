@@ -26,20 +26,30 @@ KEEP = [
     "The career planning session in the fall.",
     "Protected time for the first meeting made it actually happen.",
     "Having a senior resident as a peer mentor in intern year.",
-    "",
-    "",
+    "The agreement at the start: we both knew what to expect.",
+    "Mentors who share their own mistakes, not only their successes.",
+    "Letting us pick a second guide for research.",
+    "The reminders before a meeting is due; gentle, and they work.",
+    "Meeting over lunch instead of after a shift.",
 ]
 CHANGE = [
     "Make it easier to switch mentors without it feeling awkward.",
     "More guidance on what to talk about after the first few meetings.",
     "Faculty need protected time for this; evenings are hard.",
     "Remind us earlier when a meeting is due.",
-    "",
-    "",
+    "Pair interns before orientation ends, not in September.",
+    "A short guide for new mentors on how to give feedback.",
+    "Fewer forms; the meeting itself matters more than the log.",
+    "Let coaching and mentoring meetings count toward the same cadence.",
+    "Share the survey results with us, not only with leadership.",
 ]
+# Share of people who write a comment to each open question.
+COMMENTING = 0.3
 
 
-def _answer(cycle: Cycle, user, respondent: str, rng: random.Random, leaning: float) -> None:
+def _answer(
+    cycle: Cycle, user, respondent: str, rng: random.Random, leaning: float, pools: dict
+) -> None:
     values = {}
     for q in cycle.questions.all():
         if not asks(q.audience, respondent):
@@ -49,7 +59,8 @@ def _answer(cycle: Cycle, user, respondent: str, rng: random.Random, leaning: fl
         elif q.is_choice:
             values[q.pk] = rng.choice(q.options)
         else:
-            values[q.pk] = rng.choice(KEEP if "keep" in q.text else CHANGE)
+            pool = pools.setdefault(q.pk, rng.sample(KEEP if "keep" in q.text else CHANGE, k=6))
+            values[q.pk] = pool.pop() if pool and rng.random() < COMMENTING else ""
     services.response_submit(cycle=cycle, acting_user=user, answers=values)
 
 
@@ -65,11 +76,11 @@ def _run(program, leader, *, name, share: dict, leaning: dict, rng, close: bool)
     )
     cycle = services.cycle_open(cycle=cycle, acting_user=leader)
     invitations = list(cycle.invitations.select_related("user").order_by("user__email"))
+    pools: dict = {}
     for invitation in invitations:
         if rng.random() < share[invitation.respondent]:
-            _answer(
-                cycle, invitation.user, invitation.respondent, rng, leaning[invitation.respondent]
-            )
+            respondent = invitation.respondent
+            _answer(cycle, invitation.user, respondent, rng, leaning[respondent], pools)
     if close:
         cycle = services.cycle_close(cycle=cycle, acting_user=leader)
     return cycle
