@@ -298,7 +298,7 @@ def satisfaction_trend(programs, year: int | None = None) -> dict[int, list[dict
 def trend_chart(rows: list[dict], respondent: str) -> str:
     label = dict(Respondent.choices)[respondent]
     points = [
-        charts.Point(label=row["cycle"].name.split(" 20")[0][:12], value=row["mean"])
+        charts.Point(label=f"{row['closes_on']:%b %Y}", value=row["mean"])
         for row in rows
         if row["audience"] == respondent
     ]
