@@ -445,7 +445,8 @@ def response_submit(*, cycle: Cycle, acting_user, answers: dict) -> Cycle:
         elif text := (value or "").strip():
             rows.append(Answer(response=response, question=q, text=text))
     Answer.objects.bulk_create(rows)
-    Invitation.objects.filter(pk=invitation.pk).update(answered=True)
+    # Nothing of when: the reminder's date goes too, so that it cannot bound the answer's.
+    Invitation.objects.filter(pk=invitation.pk).update(answered=True, reminded_at=None)
     return cycle
 
 

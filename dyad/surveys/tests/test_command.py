@@ -32,6 +32,9 @@ def test_the_command_reminds_at_most_once_in_n_days_and_closes_past_cycles(
     assert learners[0].email not in [m.to[0] for m in mailoutbox]
     with time_machine.travel(timezone.now() + timedelta(days=16), tick=False):
         assert _run(capsys) == "0 surveys opened, 5 reminders sent, 0 surveys closed"
+    answer(cycle, learners[1])
+    answered = cycle.invitations.get(user=learners[1])
+    assert answered.answered and answered.reminded_at is None
     with time_machine.travel(timezone.now() + timedelta(days=22), tick=False):
         assert _run(capsys) == "0 surveys opened, 0 reminders sent, 1 survey closed"
     cycle.refresh_from_db()
