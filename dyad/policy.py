@@ -924,3 +924,41 @@ def can_export_people_list(viewer: Viewer) -> bool:
     program's leaders. Who has a guide of which kind is for the pair and leadership (the
     privacy table), so the GME office gets counts only."""
     return viewer.is_leader
+
+
+# --- Program surveys (SPEC M8, M11) -------------------------------------------------------
+
+
+def can_view_surveys(viewer: Viewer) -> bool:
+    """The surveys page: members see the surveys they were asked to answer; leaders all."""
+    return viewer.is_member
+
+
+def can_run_surveys(viewer: Viewer) -> bool:
+    """Edit the program's questions, schedule, open and close cycles, pick comments."""
+    return viewer.is_leader
+
+
+def is_survey_invitee(viewer: Viewer, cycle: Any) -> bool:
+    """Asked to answer this cycle (answered or not)."""
+    return cycle.program_id == viewer.program.pk and (
+        cycle.invitations.filter(user_id=viewer.user.pk).exists()
+    )
+
+
+def can_view_survey_cycle(viewer: Viewer, cycle: Any) -> bool:
+    """A cycle's page (dates, response rate, never who): its leaders and those asked."""
+    return viewer.is_leader or is_survey_invitee(viewer, cycle)
+
+
+def can_view_survey_results(viewer: Viewer, cycle: Any) -> bool:
+    """Aggregated answers (groups of five or more only, see dyad.lib.anonymity): leaders,
+    and once the cycle has closed, the members it asked. Nobody else, evaluators
+    included."""
+    if cycle.program_id != viewer.program.pk:
+        return False
+    return viewer.is_leader or (cycle.is_closed and is_survey_invitee(viewer, cycle))
+
+
+def can_receive_survey_mail(user: User) -> bool:
+    return user.is_active and bool(user.email)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "dyad.coaching",
     "dyad.feedback",
     "dyad.insight",
+    "dyad.surveys",
     "ninja",
     "dyad.api",
     "dyad.privacy",
@@ -383,3 +384,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Program leaders (coordinators, directors) must set up a second factor before they open
 # a page of their program: everywhere when this is on, or per program (Program setting).
 DYAD_REQUIRE_MFA_FOR_LEADERS = env_bool("DYAD_REQUIRE_MFA_FOR_LEADERS", False)
+
+# Program surveys: someone who has not answered an open survey is reminded at most once in
+# this many days (manage.py send_survey_reminders).
+DYAD_SURVEY_REMIND_EVERY_DAYS = env_int("DYAD_SURVEY_REMIND_EVERY_DAYS", 7)

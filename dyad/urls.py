@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("dyad.coaching.urls")),
     path("", include("dyad.feedback.urls")),
     path("", include("dyad.insight.urls")),
+    path("", include("dyad.surveys.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

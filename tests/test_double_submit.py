@@ -36,6 +36,10 @@ from dyad.relationships.models import (
     SafetyConcern,
     SafetyContact,
 )
+from dyad.surveys.factories import answers_for
+from dyad.surveys.models import Cycle as SurveyCycle
+from dyad.surveys.models import Question as SurveyQuestion
+from dyad.surveys.models import Response as SurveyResponse
 from tests.test_fuzz_forms import FormFinder
 from tests.world import build_world
 
@@ -67,6 +71,11 @@ def _program(w):
 
 def _rel(w):
     return {"slug": w.program.slug, "rel_uuid": w.relationship.uuid}
+
+
+def _survey_answers(cycle):
+    values = answers_for(cycle, "learner")
+    return {f"q_{q.position}": str(values[q.pk]) for q in cycle.questions.all() if q.pk in values}
 
 
 def _roster_file():
@@ -221,6 +230,27 @@ CREATE_FORMS = {
         ),
         values=lambda w: {"group": "peer", "name": "Ana Diaz", "email": "ana@example.org"},
         created=lambda w: Rater.objects.filter(cycle=w.feedback["draft"]),
+    ),
+    "survey question": CreateForm(
+        persona="director",
+        page=lambda w: reverse("surveys:questions", kwargs=_program(w)),
+        values=lambda w: {"kind": "text", "audience": "both", "text": "Anything else?"},
+        created=lambda w: SurveyQuestion.objects.filter(program=w.program),
+    ),
+    "survey cycle": CreateForm(
+        persona="director",
+        page=lambda w: reverse("surveys:cycle_new", kwargs=_program(w)),
+        values=lambda w: {},
+        created=lambda w: SurveyCycle.objects.filter(program=w.program),
+    ),
+    "survey answers": CreateForm(
+        persona="other_learner",
+        page=lambda w: reverse(
+            "surveys:answer",
+            kwargs={"slug": w.program.slug, "cycle_uuid": w.surveys["open"].uuid},
+        ),
+        values=lambda w: _survey_answers(w.surveys["open"]),
+        created=lambda w: SurveyResponse.objects.filter(cycle=w.surveys["open"]),
     ),
 }
 

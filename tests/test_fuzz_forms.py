@@ -60,6 +60,8 @@ NO_FORM_ON_A_PAGE: dict[str, tuple[str, list[str]]] = {
     "goals:ilp_submit": ("the world's learning plan is already shared and reviewed", []),
     "coaching:values_share": ("no persona of the world has a coach", ["relationships"]),
     "feedback:cycle_close": ("the world's 360° cycle page is of the cycle being prepared", []),
+    "surveys:cycle_open": ("the world's survey cycle page is of the closed cycle", []),
+    "surveys:cycle_close": ("the world's survey cycle page is of the closed cycle", []),
     "api_tokens:token_revoke": ("the world has no API token", []),
     "saml_finish_acs": ("the IdP's answer comes through saml_acs, not from a page", []),
     "socialaccount_connections": (

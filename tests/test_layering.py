@@ -25,7 +25,7 @@ LAYERS = [
     {"meetings", "questions", "reminders", "matching", "resources"},
     {"goals", "faculty"},
     {"coaching"},
-    {"feedback"},
+    {"feedback", "surveys"},
     {"home", "demo", "retention", "insight"},
     {"api", "privacy"},
 ]

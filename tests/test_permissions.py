@@ -117,6 +117,17 @@ def engagement_kw(w):
     return {"slug": w.program.slug, "engagement_uuid": w.coaching["engagement"].uuid}
 
 
+SURVEYED = {"learner", "other_learner"}
+
+
+def survey_kw(which):
+    return lambda w: {"slug": w.program.slug, "cycle_uuid": w.surveys[which].uuid}
+
+
+def survey_question_kw(w):
+    return {"slug": w.program.slug, "question_uuid": w.surveys["question"].uuid}
+
+
 def coaching_rel_kw(w):
     return {"slug": w.program.slug, "rel_uuid": w.coaching["engagement"].relationship.uuid}
 
@@ -456,6 +467,24 @@ ROWS = {
         {p: 200 for p in PERSONAS},
     ),
     "feedback:thanks": (lambda w: {}, "get", {p: 200 for p in PERSONAS}),
+    # Program surveys (SPEC M8, M11): leaders run them; those a cycle asked (the world's two
+    # learners) answer it and, once it closed, read its results aggregated; nobody else.
+    "surveys:index": (program_kw, "get", expect(MEMBERS)),
+    "surveys:questions": (program_kw, "get", expect(LEADERS)),
+    "surveys:question_edit": (survey_question_kw, "get", expect(LEADERS)),
+    "surveys:question_move": (survey_question_kw, "post", expect(LEADERS, ok_status=302)),
+    "surveys:question_retire": (survey_question_kw, "post", expect(LEADERS, ok_status=302)),
+    "surveys:cycle_new": (program_kw, "get", expect(LEADERS)),
+    "surveys:cycle": (survey_kw("closed"), "get", expect(LEADERS | SURVEYED)),
+    "surveys:cycle_open": (survey_kw("scheduled"), "post", expect(LEADERS, ok_status=302)),
+    "surveys:cycle_close": (survey_kw("open"), "post", expect(LEADERS, ok_status=302)),
+    "surveys:answer": (survey_kw("open"), "get", expect(SURVEYED)),
+    "surveys:results": (survey_kw("closed"), "get", expect(LEADERS | SURVEYED)),
+    "surveys:pick": (
+        lambda w: {**survey_kw("closed")(w), "answer_uuid": w.surveys["comment"].pk},
+        "post",
+        expect(LEADERS, ok_status=302),
+    ),
 }
 
 # --- Faculty load and mentoring portfolio (SPEC M8, M9) ------------------------------------

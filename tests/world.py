@@ -67,6 +67,7 @@ class World:
     goals: dict | None = None
     coaching: dict | None = None
     feedback: dict | None = None
+    surveys: dict | None = None
     sso_apps: dict | None = None
     faculty: dict | None = None
 
@@ -209,6 +210,7 @@ def build_world() -> World:
         faculty=_faculty_portfolio(relationship),  # after goals: links to its goal
         coaching=coaching,
         feedback=_feedback(program, p),
+        surveys=_surveys(program, p),
         sso_apps=_sso_apps(),
     )
 
@@ -525,3 +527,36 @@ def _gme_admin(program):
     user = UserFactory(email="gme.office@example.org")
     InstitutionAdmin.objects.create(user=user, institution=program.institution)
     return user
+
+
+def _surveys(program, p):
+    """Three survey cycles to the program's learners: one scheduled for next month, one
+    open (nobody has answered), one closed that the learner answered, with five earlier
+    respondents' answers and comments (enough for results to be shown)."""
+    from dyad.surveys import services as survey_services
+    from dyad.surveys.factories import answer, make_cycle, past_responses
+
+    director = p["director"]
+    closed = make_cycle(program, by=director, audience="learners", open_it=True, name="Mid-year")
+    answer(closed, p["learner"], text="SURVEY-COMMENT-SECRET")
+    past_responses(closed, 5, text="An earlier comment")
+    survey_services.cycle_close(cycle=closed, acting_user=director)
+    open_cycle = make_cycle(
+        program, by=director, audience="learners", open_it=True, name="End of year"
+    )
+    scheduled = survey_services.cycle_create(
+        program=program,
+        acting_user=director,
+        name="Next mid-year",
+        audience="both",
+        opens_on=timezone.localdate() + timedelta(days=30),
+        closes_on=timezone.localdate() + timedelta(days=51),
+    )
+    comment = closed.questions.filter(kind="text").first().answers.first()
+    return {
+        "closed": closed,
+        "open": open_cycle,
+        "scheduled": scheduled,
+        "question": program.survey_questions.first(),
+        "comment": comment,
+    }

@@ -128,6 +128,12 @@ class AuditAction(models.TextChoices):
     FEEDBACK_CYCLE_OPENED = "feedback_cycle.opened", "360° feedback cycle opened"
     FEEDBACK_CYCLE_CLOSED = "feedback_cycle.closed", "360° feedback cycle closed"
     FEEDBACK_RATERS_INVITED = "feedback_cycle.raters_invited", "360° feedback raters invited"
+    # Program surveys (SPEC M8): what was done, never who answered what
+    SURVEY_QUESTIONS_CHANGED = "survey.questions_changed", "Survey questions changed"
+    SURVEY_CYCLE_CREATED = "survey.cycle_created", "Survey cycle scheduled"
+    SURVEY_CYCLE_OPENED = "survey.cycle_opened", "Survey cycle opened"
+    SURVEY_CYCLE_CLOSED = "survey.cycle_closed", "Survey cycle closed"
+    SURVEY_ANSWER_PICKED = "survey.answer_picked", "Survey comment picked for the report"
     # REST API and personal data export (SPEC M12)
     API_TOKEN_CREATED = "api_token.created", "API token created"
     API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
@@ -185,6 +191,7 @@ FAMILIES = {
     "ilp": "Learning plans (ILP)",
     "coaching": "Coaching",
     "feedback_cycle": "360° feedback",
+    "survey": "Program surveys",
     "api_token": "API tokens and what they changed",
     "personal_data": "Personal data exports",
     "insight": "Program evaluation exports",

@@ -52,6 +52,7 @@ from dyad.profiles.models import (
 )
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
 from dyad.resources.demo import seed_resources
+from dyad.surveys.demo import seed_surveys
 
 DEMO_SEED = 20260701
 DEMO_PASSWORD = personas.PASSWORD
@@ -1256,6 +1257,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         # The 360° belongs above all to executive coaching: its engagement has one too.
         if executive := executive_demo_relationship(demo.program):
             seed_feedback(demo.program, demo.today, relationship=executive)
+        seed_surveys(demo.program, demo.today)
     return demo.program
 
 

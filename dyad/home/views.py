@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
 from dyad.home import selectors, services
+from dyad.surveys import selectors as surveys
 
 
 @login_required
@@ -21,7 +22,10 @@ def home(request, slug):
         ctx["guide"] = selectors.guide_part(viewer, data, now)
     if viewer.is_learner:
         ctx["learner"] = selectors.learner_part(viewer, data, now)
+    if viewer.is_member:
+        ctx["surveys_to_answer"] = surveys.open_unanswered(request.user, viewer.program)
     if viewer.is_leader:
+        ctx["survey_rates"] = surveys.response_rates(viewer.program)
         ctx["leader"] = selectors.leader_part(viewer, now)
         # The SVG is built from numbers and escaped text by dyad.lib.charts.
         ctx["charts"] = {

@@ -26,6 +26,8 @@ from tests.test_permissions import (
     rel_kw,
     round_kw,
     run_kw,
+    survey_kw,
+    survey_question_kw,
     training_kw,
 )
 from tests.world import build_world
@@ -111,6 +113,13 @@ PAGES = {
     "feedback-raters": ("feedback:raters", cycle_kw("draft")),
     "feedback-results": ("feedback:results", cycle_kw("closed")),
     "feedback-answer": ("feedback:answer", lambda w: {"token": w.feedback["token"]}),
+    "surveys": ("surveys:index", program_kw),
+    "survey-questions": ("surveys:questions", program_kw),
+    "survey-question-edit": ("surveys:question_edit", survey_question_kw),
+    "survey-new": ("surveys:cycle_new", program_kw),
+    "survey-cycle": ("surveys:cycle", survey_kw("closed")),
+    "survey-answer": ("surveys:answer", survey_kw("open")),
+    "survey-results": ("surveys:results", survey_kw("closed")),
     "api-tokens": ("api_tokens:tokens", program_kw),
     "my-data": ("privacy:export", _no_kwargs),
 }
