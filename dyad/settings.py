@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "dyad.retention",
     "dyad.resources",
     "dyad.training",
+    "dyad.expectations",
     "dyad.coaching",
     "dyad.feedback",
     "ninja",

@@ -23,7 +23,7 @@ LAYERS = [
     {"training"},
     {"relationships"},
     {"meetings", "questions", "reminders", "matching", "resources"},
-    {"goals"},
+    {"goals", "expectations"},
     {"coaching"},
     {"feedback"},
     {"home", "demo", "retention"},

@@ -67,6 +67,7 @@ class World:
     coaching: dict | None = None
     feedback: dict | None = None
     sso_apps: dict | None = None
+    expectations: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -206,6 +207,7 @@ def build_world() -> World:
         coaching=coaching,
         feedback=_feedback(program, p),
         sso_apps=_sso_apps(),
+        expectations=_expectations(program, p["director"]),
     )
 
 
@@ -494,3 +496,14 @@ def _sso_apps() -> dict:
         },
     )
     return {"oidc": oidc, "saml": saml}
+
+
+def _expectations(program, director):
+    """This year's expectations sent: a request for every learner and every guide, none
+    acknowledged yet; no leader has agreed to the consent terms."""
+    from dyad.expectations.selectors import current_year, latest_documents
+    from dyad.expectations.services import expectations_send_year
+
+    year = current_year(program)
+    expectations_send_year(program=program, year=year, acting_user=director)
+    return {"year": year, **latest_documents(program, year)}
