@@ -103,9 +103,9 @@ def requests_send(*, limit: int | None = None) -> int:
             except Exception as error:
                 _release(request, error)
                 raise SendStopped(f"{request.person.email}: {error}") from error
-            ExpectationsRequest.objects.filter(
-                pk=request.pk, mail_state=MailState.SENDING
-            ).update(mail_state=MailState.SENT, sent_at=timezone.now())
+            ExpectationsRequest.objects.filter(pk=request.pk, mail_state=MailState.SENDING).update(
+                mail_state=MailState.SENT, sent_at=timezone.now()
+            )
             sent += 1
     return sent
 

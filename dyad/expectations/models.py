@@ -52,15 +52,15 @@ class ExpectationsDocument(models.Model):
     def __str__(self):
         return f"{self.get_audience_display()} {self.year}–{self.year + 1}, version {self.version}"
 
-    @property
-    def year_label(self) -> str:
-        return f"{self.year}–{str(self.year + 1)[-2:]}"
-
     def get_absolute_url(self):
         return reverse(
             "expectations:document",
             kwargs={"slug": self.program.slug, "year": self.year, "audience": self.audience},
         )
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}–{str(self.year + 1)[-2:]}"
 
 
 class MailState(models.TextChoices):

@@ -46,18 +46,14 @@ def latest_document(program, year: int, audience: str) -> ExpectationsDocument |
 def latest_documents(program, year: int) -> dict[str, ExpectationsDocument]:
     """The latest version of each audience's document of the year, in one query."""
     latest: dict[str, ExpectationsDocument] = {}
-    for doc in ExpectationsDocument.objects.filter(program=program, year=year).order_by(
-        "version"
-    ):
+    for doc in ExpectationsDocument.objects.filter(program=program, year=year).order_by("version"):
         latest[doc.audience] = doc
     return latest
 
 
 def years_with_documents(program) -> list[int]:
     return sorted(
-        set(
-            ExpectationsDocument.objects.filter(program=program).values_list("year", flat=True)
-        ),
+        set(ExpectationsDocument.objects.filter(program=program).values_list("year", flat=True)),
         reverse=True,
     )
 
@@ -174,9 +170,7 @@ def status(program, year: int) -> dict:
                     )
                 )
         if held & Role.leaders():
-            groups[LEADERSHIP].append(
-                Row(person, LEADERSHIP, words, agreement=agreements.get(pk))
-            )
+            groups[LEADERSHIP].append(Row(person, LEADERSHIP, words, agreement=agreements.get(pk)))
     counts = {
         g: {"total": len(rows), "done": sum(1 for r in rows if r.done)}
         for g, rows in groups.items()
@@ -211,7 +205,7 @@ def pending_for(viewer, audiences, *, today: date | None = None) -> dict:
     year = current_year(program, today)
     docs = [
         d
-        for d in own_documents(viewer, year, audiences)
+        for d in (own_documents(viewer, year, audiences) if audiences else [])
         if d["document"] and d["document"].sent_at and not d["done"]
     ]
     agree = (

@@ -107,4 +107,3 @@ def reminder_due(
     since = last_reminded_at if reminders_sent and last_reminded_at else sent_at
     wait = REMINDER_EVERY if reminders_sent else FIRST_REMINDER_AFTER
     return now - since >= wait
-
