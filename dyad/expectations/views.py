@@ -181,7 +181,7 @@ def edit(request, slug, year, audience):
         if latest
         else services.document_defaults(program, year, audience)
     )
-    form = DocumentForm(request.POST or None, initial=initial)
+    form = DocumentForm(request.POST if request.method == "POST" else None, initial=initial)
     if response := flow.submit(
         request,
         form,
@@ -240,7 +240,7 @@ def leadership(request, slug):
     viewer = get_program(request, slug, allow=policy.can_agree_to_consent_terms)
     program = viewer.program
     year = selectors.current_year(program)
-    form = AgreeForm(request.POST or None)
+    form = AgreeForm(request.POST if request.method == "POST" else None)
     if response := flow.submit(
         request,
         form,
