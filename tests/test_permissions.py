@@ -475,9 +475,9 @@ ROWS.update(
             expect(LEADERS, ok_status=302),
         ),
         "expectations:document": (
-            expectations_kw("learners"),
+            expectations_kw("guides"),
             "get",
-            expect({"learner", "other_learner"} | LEADERS),
+            expect(GUIDES | LEADERS),
         ),
         "expectations:edit": (expectations_kw("guides"), "get", expect(LEADERS)),
         "expectations:acknowledge": (
