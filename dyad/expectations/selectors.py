@@ -59,9 +59,19 @@ def years_with_documents(program) -> list[int]:
 
 
 def meeting_standards(program) -> list[list[str]]:
-    """The cadence of each kind of relationship, as the program's policies set it."""
+    """The cadence of each kind of relationship, as the program's policies set it; kinds
+    that follow the same rules are named together."""
     policies = policies_for(program)
-    return [lib.meeting_standards(kind.label, policies[kind.value]) for kind in GuidanceKind]
+    kinds_of: dict = {}
+    for kind in GuidanceKind:
+        kinds_of.setdefault(policies[kind.value], []).append(kind.label)
+    return [lib.meeting_standards(_names(labels), policy) for policy, labels in kinds_of.items()]
+
+
+def _names(labels: list[str]) -> str:
+    """ "Mentoring, coaching and advising"."""
+    words = [labels[0]] + [label.lower() for label in labels[1:]]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def reporting() -> lib.Reporting:

@@ -209,3 +209,12 @@ def test_a_learner_sees_their_own_documents_not_the_status(
     assert "status" not in response.context
     assert [d["audience"].value for d in response.context["own"]] == ["learners"]
     assert faculty.email not in response.text
+
+
+def test_kinds_with_the_same_cadence_are_named_together(client, program, director, year):
+    CadencePolicy.objects.create(program=program, kind=GuidanceKind.COACHING, max_gap_days=30)
+    send_year(program, year, director)
+    client.force_login(director)
+    text = client.get(doc_url(program, year, "guides")).text
+    assert "Mentoring, advising and peer mentoring: A first meeting in July" in text
+    assert "Coaching: A first meeting in July" in text
