@@ -157,6 +157,11 @@ def expectations_acknowledge(*, program, year: int, audience: str, version: int,
         return request
     request.acknowledged_version, request.acknowledged_at = version, now
     request.save(update_fields=["acknowledged_version", "acknowledged_at"])
+    # Acknowledged before the e-mail run reached them: it would ask for what is done. A
+    # run that claimed it already (sending) is left alone.
+    ExpectationsRequest.objects.filter(pk=request.pk, mail_state=MailState.QUEUED).update(
+        mail_state=MailState.SENT
+    )
     audit_log(
         action=AuditAction.EXPECTATIONS_ACKNOWLEDGED,
         actor=acting_user,

@@ -114,3 +114,10 @@ def test_a_reminder_claimed_by_another_run_is_not_sent(program, director, reside
     assert {r.person for r in due} == {resident, director}
     assert mailing.reminder_claim(due[0], later)
     assert not mailing.reminder_claim(due[0], later)  # the same row, as read before the claim
+
+
+def test_no_e_mail_for_someone_who_acknowledged_before_the_run(program, director, resident, year):
+    send_year(program, year, director)
+    acknowledge(program, year, "learners", resident)
+    run()
+    assert [m.to[0] for m in mail.outbox] == [director.email]
