@@ -1,9 +1,14 @@
+import threading
+import time
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from dyad.expectations import mailing
@@ -121,3 +126,63 @@ def test_no_e_mail_for_someone_who_acknowledged_before_the_run(program, director
     acknowledge(program, year, "learners", resident)
     run()
     assert [m.to[0] for m in mail.outbox] == [director.email]
+
+
+def _send_slowly(monkeypatch):
+    """Each e-mail takes a moment, so that two runs overlap."""
+    real_send = EmailBackend.send_messages
+
+    def slow(self, messages):
+        time.sleep(0.002)
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", slow)
+
+
+def _at_once(job) -> list:
+    barrier = threading.Barrier(2)
+    counts, errors = [], []
+
+    def run():
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=30)
+            counts.append(job())
+        except Exception as error:  # judged below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    return counts
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent runs need concurrent transactions: PostgreSQL only "
+    "(set DATABASE_URL=postgres://… to run this test)",
+)
+def test_two_runs_at_once_send_each_e_mail_and_reminder_exactly_once(
+    program, director, year, monkeypatch
+):
+    for i in range(60):
+        MembershipFactory(program=program, role=Role.RESIDENT, user__email=f"r{i}@h.org")
+    send_year(program, year, director)
+    _send_slowly(monkeypatch)
+    counts = _at_once(mailing.requests_send)
+    assert sum(counts) == 61
+    assert Counter(m.to[0] for m in mail.outbox) == {
+        **{f"r{i}@h.org": 1 for i in range(60)},
+        director.email: 1,
+    }
+    mail.outbox.clear()
+    later = timezone.now() + timedelta(days=8)
+    counts = _at_once(lambda: mailing.reminders_send(now=later))
+    assert sum(counts) == 61
+    assert set(Counter(m.to[0] for m in mail.outbox).values()) == {1}
