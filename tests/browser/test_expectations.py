@@ -75,3 +75,18 @@ def test_the_director_follows_who_has_acknowledged(live_server, year_sent, sessi
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("row", name="Ben Liu")).to_have_count(0)
     expect(page.get_by_role("row").filter(has_text="Ana Okafor")).to_have_count(1)
+
+
+def test_the_director_agrees_to_the_consent_terms_from_home(
+    live_server, year_sent, session_for, screenshot
+):
+    page = session_for(year_sent["director"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/p/peds/")
+    page.get_by_role("link", name="Read the consent terms").click()
+    page.get_by_label("I have read the consent terms above").check()
+    screenshot(page, "expectations-leadership-390")
+    page.get_by_role("button", name="Record my agreement").click()
+    expect(page.locator(".message.success")).to_contain_text("agreement is recorded")
+    page.goto(f"{live_server.url}/p/peds/")
+    expect(page.get_by_role("link", name="Read the consent terms")).to_have_count(0)
