@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dyad.lib.cadence import CadencePolicy
@@ -76,6 +76,8 @@ def test_not_before_sending_nor_once_acknowledged():
     )
 
 
+# No deadline: the machine running the tests may be busy; the property is what matters.
+@settings(deadline=None)
 @given(
     days=st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=60),
     acknowledged=st.booleans(),
