@@ -1,7 +1,7 @@
 import threading
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -18,6 +18,13 @@ from dyad.programs.factories import MembershipFactory
 from dyad.programs.models import Role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """Early in an academic year, so that weeks of reminders stay within it."""
+    with time_machine.travel(datetime(2026, 9, 1, 12, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 def run(command="send_expectations"):
