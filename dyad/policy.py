@@ -962,3 +962,43 @@ def can_view_survey_results(viewer: Viewer, cycle: Any) -> bool:
 
 def can_receive_survey_mail(user: User) -> bool:
     return user.is_active and bool(user.email)
+
+
+# --- Expectations of the academic year (SPEC M10) -------------------------------------------
+# Learners and guides each read and acknowledge their own audience's document; leaders
+# write and send them, see who has acknowledged, and agree to the consent terms themselves.
+# An external coach is not a member of the program proper: their terms come with the
+# coaching engagement, so the program's expectations are not sent to them (403).
+
+
+def expectations_audiences(viewer: Viewer) -> frozenset[str]:
+    """The documents sent to the viewer, by the roles they hold in the program."""
+    from dyad.expectations.models import Audience
+
+    audiences = set()
+    if viewer.roles & Role.learners():
+        audiences.add(Audience.LEARNERS.value)
+    if viewer.roles & Role.guides():
+        audiences.add(Audience.GUIDES.value)
+    return frozenset(audiences)
+
+
+def can_manage_expectations(viewer: Viewer) -> bool:
+    """Write and send the documents, and read who has acknowledged them."""
+    return viewer.is_leader
+
+
+def can_view_expectations(viewer: Viewer) -> bool:
+    return viewer.is_leader or bool(expectations_audiences(viewer))
+
+
+def can_read_expectations(viewer: Viewer, audience: str) -> bool:
+    return viewer.is_leader or audience in expectations_audiences(viewer)
+
+
+def can_acknowledge_expectations(viewer: Viewer, audience: str) -> bool:
+    return audience in expectations_audiences(viewer)
+
+
+def can_agree_to_consent_terms(viewer: Viewer) -> bool:
+    return viewer.is_leader

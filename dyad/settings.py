@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "dyad.resources",
     "dyad.training",
     "dyad.faculty",
+    "dyad.expectations",
     "dyad.coaching",
     "dyad.feedback",
     "dyad.insight",

@@ -252,6 +252,16 @@ CREATE_FORMS = {
         values=lambda w: _survey_answers(w.surveys["open"]),
         created=lambda w: SurveyResponse.objects.filter(cycle=w.surveys["open"]),
     ),
+    # Expectations of the year (SPEC M10): once sent, each save is a new version.
+    "new version of the year's expectations": CreateForm(
+        persona="director",
+        page=lambda w: reverse(
+            "expectations:edit",
+            kwargs={"slug": w.program.slug, "year": w.expectations["year"], "audience": "guides"},
+        ),
+        values=lambda w: {"expectations": "Meet in July.", "confidentiality": "Between you."},
+        created=lambda w: w.program.expectations_documents.filter(audience="guides"),
+    ),
 }
 
 # Their views, in files being moved onto dyad/flow.py elsewhere, do not claim the key yet.

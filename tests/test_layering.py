@@ -23,7 +23,7 @@ LAYERS = [
     {"training"},
     {"relationships"},
     {"meetings", "questions", "reminders", "matching", "resources"},
-    {"goals", "faculty"},
+    {"goals", "faculty", "expectations"},
     {"coaching"},
     {"feedback", "surveys"},
     {"home", "demo", "retention", "insight"},

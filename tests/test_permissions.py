@@ -513,6 +513,42 @@ ROWS.update(
     }
 )
 
+
+# --- Expectations of the academic year (SPEC M10) ---------------------------------------------
+# Leaders write, send and follow them; learners and guides read and acknowledge their own
+# audience's document (the evaluator, faculty, as a guide). An external coach is not sent
+# the program's expectations: a 403, as for the program's other member pages.
+
+
+def expectations_kw(audience):
+    return lambda w: {"slug": w.program.slug, "year": w.expectations["year"], "audience": audience}
+
+
+ROWS.update(
+    {
+        "expectations:index": (program_kw, "get", expect(MEMBERS)),
+        "expectations:status_csv": (program_kw, "get", expect(LEADERS)),
+        "expectations:leadership": (program_kw, "get", expect(LEADERS)),
+        "expectations:send": (
+            lambda w: {"slug": w.program.slug, "year": w.expectations["year"]},
+            "post",
+            expect(LEADERS, ok_status=302),
+        ),
+        "expectations:document": (
+            expectations_kw("guides"),
+            "get",
+            expect(GUIDES | LEADERS),
+        ),
+        "expectations:edit": (expectations_kw("guides"), "get", expect(LEADERS)),
+        "expectations:acknowledge": (
+            expectations_kw("guides"),
+            "post",
+            # A director holds a guide's role too (Role.guides), and is asked as one.
+            expect(GUIDES | {"director"}, ok_status=302),
+        ),
+    }
+)
+
 # An external coach reaches only their own coachees: the pages that start from the viewer
 # show them nothing else (their pairings, requests, goals, home), anything program-wide is a
 # 403 and any object that is not their coachee's a 404 (see `expect`).

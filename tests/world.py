@@ -70,6 +70,7 @@ class World:
     surveys: dict | None = None
     sso_apps: dict | None = None
     faculty: dict | None = None
+    expectations: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -212,6 +213,7 @@ def build_world() -> World:
         feedback=_feedback(program, p),
         surveys=_surveys(program, p),
         sso_apps=_sso_apps(),
+        expectations=_expectations(program, p["director"]),
     )
 
 
@@ -560,3 +562,14 @@ def _surveys(program, p):
         "question": program.survey_questions.first(),
         "comment": comment,
     }
+
+
+def _expectations(program, director):
+    """This year's expectations sent: a request for every learner and every guide, none
+    acknowledged yet; no leader has agreed to the consent terms."""
+    from dyad.expectations.selectors import current_year, latest_documents
+    from dyad.expectations.services import expectations_send_year
+
+    year = current_year(program)
+    expectations_send_year(program=program, year=year, acting_user=director)
+    return {"year": year, **latest_documents(program, year)}

@@ -103,6 +103,14 @@ class AuditAction(models.TextChoices):
         "training.portfolio_printed",
         "Mentoring portfolio downloaded as PDF",
     )
+    # Expectations of the academic year (SPEC M10)
+    EXPECTATIONS_SAVED = "expectations.saved", "Expectations document saved"
+    EXPECTATIONS_SENT = "expectations.sent", "Expectations sent for the year"
+    EXPECTATIONS_ACKNOWLEDGED = "expectations.acknowledged", "Expectations acknowledged"
+    EXPECTATIONS_LEADER_AGREED = (
+        "expectations.leader_agreed",
+        "Program leader agreed to the consent terms for the year",
+    )
     # ILP, the Individualized Learning Plan (SPEC M7)
     ILP_STARTED = "ilp.started", "Learning plan started"
     ILP_UPDATED = "ilp.updated", "Learning plan changed"
@@ -188,6 +196,7 @@ FAMILIES = {
     "achievement": "Successes",
     "resource": "Resource library",
     "training": "Faculty development",
+    "expectations": "Expectations of the year",
     "ilp": "Learning plans (ILP)",
     "coaching": "Coaching",
     "feedback_cycle": "360° feedback",

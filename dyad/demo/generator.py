@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from dyad.accounts.models import User
 from dyad.coaching.demo import executive_demo_relationship, seed_coaching
 from dyad.demo import personas
+from dyad.demo.expectations import seed_expectations
 from dyad.demo.history import build_institution_history
 from dyad.demo.insight import seed_gme_office
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
@@ -1253,6 +1254,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         seed_training(demo.program, demo.today)
         seed_faculty_load(demo.program, keep_email=personas.MENTOR.email)
         seed_gme_office(demo.program, DEMO_PASSWORD)
+        seed_expectations(demo.program, demo.today)
         seed_feedback(demo.program, demo.today, coach_email=personas.MENTOR.email)
         # The 360° belongs above all to executive coaching: its engagement has one too.
         if executive := executive_demo_relationship(demo.program):

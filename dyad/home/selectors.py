@@ -124,7 +124,8 @@ def is_prepared(meeting: Meeting) -> bool:
     )
 
 
-def learner_part(viewer, data, now) -> dict:
+def learner_part(viewer, data, now, *, expectations=None) -> dict:
+    """`expectations`: the year's learners' document the learner has yet to acknowledge."""
     user = viewer.user
     mine = [p for p in data["pairings"] if p.relationship.learner_id == user.pk]
     upcoming = sorted((p.next_meeting for p in mine if p.next_meeting), key=lambda m: m.starts_at)
@@ -151,6 +152,7 @@ def learner_part(viewer, data, now) -> dict:
     has_mentor = any(p.relationship.kind == GuidanceKind.MENTORING for p in mine)
     step = steps.next_step(
         to_acknowledge=acknowledge,
+        to_read_expectations=expectations,
         to_log=to_log[0] if to_log else None,
         to_prepare=prepare,
         to_schedule=behind,

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
+from dyad.expectations import selectors as expectations_selectors
 from dyad.home import selectors, services
 from dyad.surveys import selectors as surveys
 
@@ -18,10 +19,22 @@ def home(request, slug):
     now = timezone.now()
     ctx = {"viewer": viewer, "nav": "home"}
     data = selectors.party_data(viewer, now)
+    pending = expectations_selectors.pending_for(viewer, policy.expectations_audiences(viewer))
+    learner_doc = next((d for d in pending["documents"] if d["audience"] == "learners"), None)
+    # The learner's document is their next step; the rest (a guide's document, a leader's
+    # agreement to the consent terms) is a card of its own.
+    ctx["expectations"] = {
+        **pending,
+        "documents": [
+            d for d in pending["documents"] if d is not learner_doc or not viewer.is_learner
+        ],
+    }
     if _shows_guide_part(viewer, data):
         ctx["guide"] = selectors.guide_part(viewer, data, now)
     if viewer.is_learner:
-        ctx["learner"] = selectors.learner_part(viewer, data, now)
+        ctx["learner"] = selectors.learner_part(
+            viewer, data, now, expectations=learner_doc and learner_doc["document"]
+        )
     if viewer.is_member:
         ctx["surveys_to_answer"] = surveys.open_unanswered(request.user, viewer.program)
     if viewer.is_leader:

@@ -3,6 +3,7 @@ from dyad.home.steps import next_step
 
 EVERYTHING = {
     "to_acknowledge": "agreement",
+    "to_read_expectations": "expectations",
     "to_log": "past meeting",
     "to_prepare": "next meeting",
     "to_schedule": "pairing behind",
@@ -19,6 +20,7 @@ def test_each_step_gives_way_only_to_those_before_it():
     remaining = dict(EVERYTHING)
     expected = [
         (steps.ACKNOWLEDGE, "to_acknowledge", "agreement"),
+        (steps.EXPECTATIONS, "to_read_expectations", "expectations"),
         (steps.LOG, "to_log", "past meeting"),
         (steps.PREPARE, "to_prepare", "next meeting"),
         (steps.SCHEDULE, "to_schedule", "pairing behind"),
