@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dyad.training",
     "dyad.coaching",
     "dyad.feedback",
+    "dyad.checkins",
     "ninja",
     "dyad.api",
     "dyad.privacy",

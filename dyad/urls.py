@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dyad.training.urls")),
     path("", include("dyad.coaching.urls")),
     path("", include("dyad.feedback.urls")),
+    path("", include("dyad.checkins.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

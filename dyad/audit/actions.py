@@ -123,6 +123,11 @@ class AuditAction(models.TextChoices):
     FEEDBACK_CYCLE_OPENED = "feedback_cycle.opened", "360° feedback cycle opened"
     FEEDBACK_CYCLE_CLOSED = "feedback_cycle.closed", "360° feedback cycle closed"
     FEEDBACK_RATERS_INVITED = "feedback_cycle.raters_invited", "360° feedback raters invited"
+    # Pairing-fit check-ins (SPEC M8): the entry's target is the relationship, so that a
+    # director who is a party to it never reads it (see policy.visible_audit_entries)
+    CHECKIN_RECORDED = "checkin.recorded", "Pairing-fit check-in answered"
+    CHECKIN_FOLLOWED_UP = "checkin.followed_up", "Low pairing-fit check-in followed up"
+    CHECKIN_SETTINGS_SAVED = "checkin.settings_saved", "Pairing-fit check-in settings saved"
     # REST API and personal data export (SPEC M12)
     API_TOKEN_CREATED = "api_token.created", "API token created"
     API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
@@ -178,6 +183,7 @@ FAMILIES = {
     "ilp": "Learning plans (ILP)",
     "coaching": "Coaching",
     "feedback_cycle": "360° feedback",
+    "checkin": "Pairing-fit check-ins",
     "api_token": "API tokens and what they changed",
     "personal_data": "Personal data exports",
     "sso": "Single sign-on",
