@@ -118,7 +118,13 @@ def alerts_for(viewer) -> dict[str, list[CheckIn]]:
         .filter(relationship__program=viewer.program)
         .exclude(relationship__learner=viewer.user)
         .exclude(relationship__guide=viewer.user)
-        .select_related("relationship__learner", "relationship__guide", "rater", "followed_up_by")
+        .select_related(
+            "relationship__program",
+            "relationship__learner",
+            "relationship__guide",
+            "rater",
+            "followed_up_by",
+        )
         .order_by("-created_at", "-pk")
     )
     rows = [c for c in rows if policy.can_view_checkin(viewer, c)]

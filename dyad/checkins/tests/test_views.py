@@ -65,7 +65,7 @@ def test_a_low_answer_offers_the_no_fault_rematch(client, pair, learner):
     page = client.get(checkin.get_absolute_url()).content.decode()
     assert "Your answer went to program leadership only." in page
     assert "different mentor without it counting against anyone" in page
-    assert f'{pair.get_absolute_url()}#rematch' in page
+    assert f"{pair.get_absolute_url()}#rematch" in page
     assert "We never meet." in page
     # …and the prompt is gone.
     assert "How well is this pairing" not in client.get(pair.get_absolute_url()).content.decode()
