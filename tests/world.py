@@ -67,6 +67,7 @@ class World:
     coaching: dict | None = None
     feedback: dict | None = None
     sso_apps: dict | None = None
+    checkins: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -206,6 +207,7 @@ def build_world() -> World:
         coaching=coaching,
         feedback=_feedback(program, p),
         sso_apps=_sso_apps(),
+        checkins=_checkins(relationship),
     )
 
 
@@ -494,3 +496,18 @@ def _sso_apps() -> dict:
         },
     )
     return {"oidc": oidc, "saml": saml}
+
+
+def _checkins(relationship):
+    """The learner's low pairing-fit check-in of the world's pairing, not yet followed up.
+    Stored as answered (the world's pairing has held no meeting, so none is due through
+    the service): only the learner and the leaders may ever read it."""
+    from dyad.checkins.factories import CheckInFactory
+
+    low = CheckInFactory(
+        relationship=relationship,
+        rater=relationship.learner,
+        rating=1,
+        comment="CHECKIN-COMMENT-SECRET",
+    )
+    return {"low": low}
