@@ -55,7 +55,9 @@ def test_a_refused_send_releases_the_claim(pair, settings, monkeypatch):
         raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr(module, "send_mail", refuse)
-    with time_machine.travel(NOW + timedelta(days=1), tick=False):
-        with pytest.raises(ConnectionRefusedError):
-            run()
+    with (
+        time_machine.travel(NOW + timedelta(days=1), tick=False),
+        pytest.raises(ConnectionRefusedError),
+    ):
+        run()
     assert not CheckInReminder.objects.exists()
