@@ -94,13 +94,13 @@ def _alerts(program, today, made) -> None:
         return
     low, _ = learners[0]
     CheckIn.objects.filter(pk=low.pk).update(rating=2, is_low=True, comment=LOW_COMMENT)
-    others = [c for c, _ in learners[1:] if c.relationship_id != low.relationship_id]
+    others = [(c, m) for c, m in learners[1:] if c.relationship_id != low.relationship_id]
     if others and coordinator:
-        done = others[len(others) // 2]
+        done, answered = others[len(others) // 2]
         CheckIn.objects.filter(pk=done.pk).update(
             rating=1,
             is_low=True,
             comment=FOLLOWED_UP_COMMENT,
             followed_up_by=coordinator.user,
-            followed_up_at=_moment(today - timedelta(days=20), 10),
+            followed_up_at=answered + timedelta(days=3),
         )

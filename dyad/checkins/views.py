@@ -26,7 +26,7 @@ def checkin_new(request, slug, rel_uuid):
         lambda data: services.checkin_record(
             relationship=relationship, acting_user=request.user, **data
         ),
-        success="Thank you: your answer went to program leadership only.",
+        success="Thank you for answering.",
         then=lambda checkin: checkin,
     ):
         return response

@@ -13,6 +13,12 @@ from dyad.lib import checkins as rules
 register = template.Library()
 
 
+def _form(relationship) -> CheckInForm:
+    # Ids of its own: a page may ask about several pairings, and a label must check the
+    # choice of its own form.
+    return CheckInForm(auto_id=f"ci-{relationship.uuid}-%s")
+
+
 @register.inclusion_tag("checkins/_prompts.html", takes_context=True)
 def checkins_due(context, viewer):
     """Every pairing of the viewer with a check-in due (one query)."""
@@ -21,7 +27,7 @@ def checkins_due(context, viewer):
         "viewer": viewer,
         "user": viewer.user,
         "csrf_token": context.get("csrf_token"),
-        "prompts": [(d.relationship, d.due_on, CheckInForm()) for d in due],
+        "prompts": [(d.relationship, d.due_on, _form(d.relationship)) for d in due],
     }
 
 
@@ -33,7 +39,7 @@ def checkin_prompt(context, viewer, relationship):
         today = timezone.localdate()
         due = selectors.due_in(relationship, viewer.user, today)
         if rules.is_due(due, today):
-            prompts.append((relationship, due, CheckInForm()))
+            prompts.append((relationship, due, _form(relationship)))
     return {
         "viewer": viewer,
         "user": viewer.user,

@@ -1,5 +1,7 @@
 """The party's prompt and answer, and what they see right after."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,14 @@ def test_answering_again_in_the_same_period_is_refused_in_words(client, pair, le
     assert response.status_code == 200
     assert "No check-in is due for this pairing now." in response.content.decode()
     assert CheckIn.objects.count() == 1
+
+
+def test_each_prompt_on_the_home_page_has_ids_of_its_own(client, pair, program, director, learner):
+    other = make_active_relationship(
+        program=program, learner=learner, kind="advising", acting_user=director
+    )
+    hold_meeting(other)
+    client.force_login(learner)
+    html = client.get(reverse("home:home", args=[program.slug])).content.decode()
+    ids = re.findall(r'<input type="radio" name="rating" value="2"[^>]*id="([^"]+)"', html)
+    assert len(ids) == 2 and len(set(ids)) == 2
