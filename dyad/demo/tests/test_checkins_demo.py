@@ -15,7 +15,6 @@ TODAY = date(2026, 9, 15)
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    # Overrides the app's frozen moment: the demo is built for its own day.
     with time_machine.travel(datetime(2026, 9, 15, 12, 0, tzinfo=UTC), tick=False):
         yield
 
