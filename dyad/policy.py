@@ -273,16 +273,20 @@ def _own_relationship_ids(viewer: Viewer) -> list[str]:
 
 
 def visible_audit_entries(viewer: Viewer, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
-    """The audit entries a director may read. Rematch requests about a relationship the
-    director is a party to, and concerns about the director, stay hidden from them, as
-    they would everywhere else; concerns at all, unless the director is a contact."""
+    """The audit entries a director may read. Rematch requests and pairing-fit check-ins
+    about a relationship the director is a party to, and concerns about the director, stay
+    hidden from them, as they would everywhere else; concerns at all, unless the director
+    is a contact."""
     program, user = viewer.program, viewer.user
     about_me = SafetyConcern.objects.filter(program=program, relationship__learner=user)
-    entries = entries.exclude(
-        action__startswith="rematch.", target_id__in=_own_relationship_ids(viewer)
-    ).exclude(
-        action__startswith="concern.",
-        target_id__in=[str(u) for u in about_me.values_list("uuid", flat=True)],
+    own = _own_relationship_ids(viewer)
+    entries = (
+        entries.exclude(action__startswith="rematch.", target_id__in=own)
+        .exclude(action__startswith="checkin.", target_id__in=own)
+        .exclude(
+            action__startswith="concern.",
+            target_id__in=[str(u) for u in about_me.values_list("uuid", flat=True)],
+        )
     )
     if not can_view_concern_audit(viewer):
         entries = entries.exclude(action__startswith="concern.")
@@ -1002,3 +1006,47 @@ def can_acknowledge_expectations(viewer: Viewer, audience: str) -> bool:
 
 def can_agree_to_consent_terms(viewer: Viewer) -> bool:
     return viewer.is_leader
+
+
+# --- Pairing-fit check-ins (SPEC M8, M11) ---------------------------------------------------
+# Each party rates privately how well the pairing fits. The rating is for the one who gave
+# it and for program leaders who are not a party to the pairing; never for the other party,
+# not even when the other party is a leader.
+
+
+def can_check_in(viewer: Viewer, relationship: Relationship) -> bool:
+    return is_party(viewer.user, relationship) and relationship.state == "active"
+
+
+def can_view_checkin(viewer: Viewer, checkin: Any) -> bool:
+    if checkin.rater_id == viewer.user.pk:
+        return True
+    relationship = checkin.relationship
+    return (
+        viewer.is_leader
+        and relationship.program_id == viewer.program.pk
+        and not is_party(viewer.user, relationship)
+    )
+
+
+def can_follow_up_checkin(viewer: Viewer, checkin: Any) -> bool:
+    """Record that a low rating was followed up: leaders who may read it, not the rater."""
+    return (
+        checkin.is_low
+        and viewer.is_leader
+        and checkin.rater_id != viewer.user.pk
+        and can_view_checkin(viewer, checkin)
+    )
+
+
+def can_view_checkin_alerts(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def can_edit_checkin_settings(viewer: Viewer) -> bool:
+    return viewer.is_leader
+
+
+def receives_checkin_alert(user: User, relationship: Relationship) -> bool:
+    """A leader of the program is alerted to a low rating unless a party to the pairing."""
+    return not is_party(user, relationship)

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "dyad.feedback",
     "dyad.insight",
     "dyad.surveys",
+    "dyad.checkins",
     "ninja",
     "dyad.api",
     "dyad.privacy",

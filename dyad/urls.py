@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("dyad.feedback.urls")),
     path("", include("dyad.insight.urls")),
     path("", include("dyad.surveys.urls")),
+    path("", include("dyad.checkins.urls")),
     path("accounts/", include("dyad.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

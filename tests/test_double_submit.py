@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dyad.checkins.models import CheckIn
 from dyad.coaching.models import Referral
 from dyad.feedback.models import Cycle, Rater
 from dyad.goals.models import Goal, Ilp
@@ -62,6 +63,18 @@ def _started_last_month(w):
     """The world's pair started today; a meeting of last week needs an older pairing."""
     Relationship.objects.filter(pk=w.relationship.pk).update(
         start_date=LAST_WEEK - timedelta(days=30)
+    )
+
+
+def _first_meeting_held(w):
+    """The world's pair has only a meeting to come: a held one makes a check-in due."""
+    Meeting.objects.create(
+        relationship=w.relationship,
+        starts_at=timezone.now() - timedelta(days=7),
+        duration_minutes=45,
+        mode="in_person",
+        status="held",
+        created_by=w.user("learner"),
     )
 
 
@@ -261,6 +274,13 @@ CREATE_FORMS = {
         ),
         values=lambda w: {"expectations": "Meet in July.", "confidentiality": "Between you."},
         created=lambda w: w.program.expectations_documents.filter(audience="guides"),
+    ),
+    "pairing-fit check-in": CreateForm(
+        persona="guide",
+        page=lambda w: reverse("checkins:new", kwargs=_rel(w)),
+        values=lambda w: {"rating": "2", "comment": "We rarely manage to meet."},
+        created=lambda w: CheckIn.objects.filter(rater=w.user("guide")),
+        given=_first_meeting_held,
     ),
 }
 

@@ -70,6 +70,11 @@ NO_FORM_ON_A_PAGE: dict[str, tuple[str, list[str]]] = {
     ),
     "mfa_generate_recovery_codes": ("nobody in the world has a second factor", []),
 }
+# Pairing-fit check-ins: the world's pair has held no meeting, so nobody is asked yet.
+NO_FORM_ON_A_PAGE["checkins:new"] = (
+    "the world's pair has held no meeting: no check-in is due",
+    ["rating", "comment", "submission_key"],
+)
 
 # URLs whose POST asks a service outside Dyad that the world does not have, and why.
 NEEDS_AN_OUTSIDE_SERVICE = {

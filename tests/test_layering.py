@@ -22,7 +22,7 @@ LAYERS = [
     {"profiles"},
     {"training"},
     {"relationships"},
-    {"meetings", "questions", "reminders", "matching", "resources"},
+    {"meetings", "questions", "reminders", "matching", "resources", "checkins"},
     {"goals", "faculty", "expectations"},
     {"coaching"},
     {"feedback", "surveys"},

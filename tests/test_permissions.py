@@ -734,6 +734,35 @@ ROWS.update(
     }
 )
 
+# --- Pairing-fit check-ins (SPEC M8, M11) ------------------------------------------------
+
+
+def checkin_kw(w):
+    return {"slug": w.program.slug, "checkin_uuid": w.checkins["low"].uuid}
+
+
+# The world's learner rated the pairing low: the guide (the other party), the other
+# members and the external coach may not know that it exists.
+CHECKIN_HIDDEN = MEMBERS - LEADERS - {"learner"}
+ROWS.update(
+    {
+        "checkins:new": (rel_kw, "get", expect(PARTIES, hidden=NOT_RELATED)),
+        "checkins:alerts": (program_kw, "get", expect(LEADERS)),
+        "checkins:settings": (program_kw, "get", expect(LEADERS)),
+        "checkins:detail": (
+            checkin_kw,
+            "get",
+            expect(LEADERS | {"learner"}, hidden=CHECKIN_HIDDEN),
+        ),
+        "checkins:follow_up": (
+            checkin_kw,
+            "post",
+            expect(LEADERS, ok_status=302, hidden=CHECKIN_HIDDEN),
+        ),
+    }
+)
+SECRETS_OF_CHECKINS = {"CHECKIN-COMMENT-SECRET": {"learner", "coordinator", "director"}}
+
 # Redirects of anonymous visitors that lead somewhere else than the login page, and why.
 NOT_TO_LOGIN = {
     "accounts:logout",  # logging out leads to the login page, whoever asks
@@ -869,6 +898,7 @@ SECRETS = {
     "FEEDBACK-COMMENT-SECRET": PARTIES,  # a 360° comment: coachee and coach only
     "Chief year 360°": PARTIES,  # that a 360° exists, by its name: not even to leaders
 }
+SECRETS.update(SECRETS_OF_CHECKINS)
 GET_CASES = [
     (name, persona)
     for name, (_, method, expected) in ROWS.items()

@@ -71,6 +71,7 @@ class World:
     sso_apps: dict | None = None
     faculty: dict | None = None
     expectations: dict | None = None
+    checkins: dict | None = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -214,6 +215,7 @@ def build_world() -> World:
         surveys=_surveys(program, p),
         sso_apps=_sso_apps(),
         expectations=_expectations(program, p["director"]),
+        checkins=_checkins(relationship),
     )
 
 
@@ -573,3 +575,18 @@ def _expectations(program, director):
     year = current_year(program)
     expectations_send_year(program=program, year=year, acting_user=director)
     return {"year": year, **latest_documents(program, year)}
+
+
+def _checkins(relationship):
+    """The learner's low pairing-fit check-in of the world's pairing, not yet followed up.
+    Stored as answered (the world's pairing has held no meeting, so none is due through
+    the service): only the learner and the leaders may ever read it."""
+    from dyad.checkins.factories import CheckInFactory
+
+    low = CheckInFactory(
+        relationship=relationship,
+        rater=relationship.learner,
+        rating=1,
+        comment="CHECKIN-COMMENT-SECRET",
+    )
+    return {"low": low}

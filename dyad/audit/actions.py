@@ -142,6 +142,11 @@ class AuditAction(models.TextChoices):
     SURVEY_CYCLE_OPENED = "survey.cycle_opened", "Survey cycle opened"
     SURVEY_CYCLE_CLOSED = "survey.cycle_closed", "Survey cycle closed"
     SURVEY_ANSWER_PICKED = "survey.answer_picked", "Survey comment picked for the report"
+    # Pairing-fit check-ins (SPEC M8): the entry's target is the relationship, so that a
+    # director who is a party to it never reads it (see policy.visible_audit_entries)
+    CHECKIN_RECORDED = "checkin.recorded", "Pairing-fit check-in answered"
+    CHECKIN_FOLLOWED_UP = "checkin.followed_up", "Low pairing-fit check-in followed up"
+    CHECKIN_SETTINGS_SAVED = "checkin.settings_saved", "Pairing-fit check-in settings saved"
     # REST API and personal data export (SPEC M12)
     API_TOKEN_CREATED = "api_token.created", "API token created"
     API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
@@ -201,6 +206,7 @@ FAMILIES = {
     "coaching": "Coaching",
     "feedback_cycle": "360° feedback",
     "survey": "Program surveys",
+    "checkin": "Pairing-fit check-ins",
     "api_token": "API tokens and what they changed",
     "personal_data": "Personal data exports",
     "insight": "Program evaluation exports",

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dyad.accounts.models import User
+from dyad.checkins.demo import seed_checkins
 from dyad.coaching.demo import executive_demo_relationship, seed_coaching
 from dyad.demo import personas
 from dyad.demo.expectations import seed_expectations
@@ -1260,6 +1261,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
         if executive := executive_demo_relationship(demo.program):
             seed_feedback(demo.program, demo.today, relationship=executive)
         seed_surveys(demo.program, demo.today)
+        seed_checkins(demo.program, demo.today, resident_email=personas.RESIDENT.email)
     return demo.program
 
 

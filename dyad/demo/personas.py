@@ -19,7 +19,8 @@ DIRECTOR = Persona(
     "director@riverside.example",
     "Program director",
     "the program at a glance, an open rematch request, a wellbeing concern (as designated "
-    "contact), agreements awaiting acknowledgement, the audit log",
+    "contact), agreements awaiting acknowledgement, a low pairing-fit check-in under "
+    "Check-ins, the audit log",
 )
 COORDINATOR = Persona(
     "coordinator@riverside.example",
@@ -36,7 +37,8 @@ MENTOR = Persona(
 RESIDENT = Persona(
     "resident@riverside.example",
     "Resident (PGY-2)",
-    "a meeting in three days not yet prepared, an action item due, a year of meetings",
+    "a meeting in three days not yet prepared, an action item due, a year of meetings, "
+    "pairing-fit check-ins to answer",
 )
 INTERN = Persona(
     "intern@riverside.example",

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -72,6 +73,19 @@ class Program(models.Model):
     request_expiry_days = models.PositiveSmallIntegerField(
         default=14,
         help_text="Days a guide has to answer a learner's request before it expires.",
+    )
+    checkin_interval_months = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        verbose_name="Pairing-fit check-in every (months)",
+        help_text="After the first meeting, each party is asked how well the pairing fits; "
+        "then again this many months after their last answer.",
+    )
+    checkin_low_threshold = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        verbose_name="Alert leadership at a rating of or below",
+        help_text="On the 1–5 scale; 2 alerts at 1 and 2.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     leaders_need_second_factor = models.BooleanField(

@@ -18,11 +18,12 @@ from django.db.models import Count
 
 from dyad.audit.actions import AuditAction
 from dyad.audit.services import audit_log
+from dyad.checkins import retention as checkins_retention
 from dyad.goals import retention as goals_retention
 from dyad.meetings import retention as meetings_retention
 from dyad.relationships.models import Relationship, State
 
-PARTS = [meetings_retention, goals_retention]
+PARTS = [meetings_retention, goals_retention, checkins_retention]
 LABELS = {kind: label for part in PARTS for kind, label in part.LABELS.items()}
 
 

@@ -1,0 +1,181 @@
+"""Reads of pairing-fit check-ins. Who is due is computed, not stored: from the pairing's
+first held meeting and the day the party last answered (dyad.lib.checkins)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from dyad import policy
+from dyad.checkins.models import CheckIn
+from dyad.lib import checkins as rules
+from dyad.lib.cadence import academic_year_start
+from dyad.lib.expiry import add_months
+from dyad.meetings.models import Meeting
+from dyad.programs.models import GuidanceKind
+from dyad.relationships.models import Relationship, State
+
+
+@dataclass(frozen=True)
+class Due:
+    relationship: Relationship
+    due_on: date
+    overdue: bool
+
+
+def _day(moment: datetime | None) -> date | None:
+    return None if moment is None else timezone.localdate(moment)
+
+
+def _first_held():
+    held = Meeting.objects.held().filter(relationship=OuterRef("pk")).order_by("starts_at")
+    return Subquery(held.values("starts_at")[:1])
+
+
+def _last_answer(rater):
+    answers = CheckIn.objects.filter(relationship=OuterRef("pk"), rater=rater)
+    return Subquery(answers.order_by("-created_at").values("created_at")[:1])
+
+
+def _due_day(relationship: Relationship, first_held, last_answer) -> date | None:
+    return rules.due_on(
+        first_meeting=_day(first_held),
+        last_answered=_day(last_answer),
+        interval_months=relationship.program.checkin_interval_months,
+    )
+
+
+def due_for(user, program, today: date) -> list[Due]:
+    """The user's active pairings of the program with a check-in due, in one query."""
+    rows = (
+        Relationship.objects.for_program(program)
+        .for_party(user)
+        .filter(state=State.ACTIVE)
+        .select_related("program", "learner", "guide")
+        .annotate(first_held=_first_held(), last_answer=_last_answer(user))
+        .order_by("start_date", "pk")
+    )
+    due = []
+    for r in rows:
+        day = _due_day(r, r.first_held, r.last_answer)
+        if rules.is_due(day, today):
+            due.append(Due(r, day, rules.is_overdue(day, today)))
+    return due
+
+
+def due_in(relationship: Relationship, user, today: date) -> date | None:
+    """The day the user's next check-in on this pairing is due (None: not yet ever)."""
+    row = (
+        Relationship.objects.filter(pk=relationship.pk)
+        .annotate(first_held=_first_held(), last_answer=_last_answer(user))
+        .values("first_held", "last_answer")
+        .get()
+    )
+    return _due_day(relationship, row["first_held"], row["last_answer"])
+
+
+def parties_due(today: date, programs=None):
+    """Every (relationship, party, due day) of active pairings with a check-in due, in one
+    query: for the reminders and the leaders' counts."""
+    rows = Relationship.objects.filter(state=State.ACTIVE).select_related(
+        "program", "learner", "guide"
+    )
+    if programs is not None:
+        rows = rows.filter(program__in=programs)
+    rows = rows.annotate(
+        first_held=_first_held(),
+        learner_last=_last_answer(OuterRef("learner")),
+        guide_last=_last_answer(OuterRef("guide")),
+    )
+    for r in rows:
+        for party, last in ((r.learner, r.learner_last), (r.guide, r.guide_last)):
+            day = _due_day(r, r.first_held, last)
+            if rules.is_due(day, today):
+                yield r, party, day
+
+
+def due_counts(program, today: date) -> list[dict]:
+    """Per kind: how many parties have a check-in due, and how many of those are overdue.
+    Counts only: never who, nor what anyone answered."""
+    counts = {
+        k: {"kind": k, "label": label, "due": 0, "overdue": 0} for k, label in GuidanceKind.choices
+    }
+    for relationship, _, day in parties_due(today, programs=[program]):
+        row = counts[relationship.kind]
+        row["due"] += 1
+        row["overdue"] += int(rules.is_overdue(day, today))
+    return list(counts.values())
+
+
+def alerts_for(viewer) -> dict[str, list[CheckIn]]:
+    """The low ratings of the program the viewer may read (never those of a pairing they
+    are a party to), open ones first."""
+    rows = (
+        CheckIn.objects.low()
+        .filter(relationship__program=viewer.program)
+        .exclude(relationship__learner=viewer.user)
+        .exclude(relationship__guide=viewer.user)
+        .select_related(
+            "relationship__program",
+            "relationship__learner",
+            "relationship__guide",
+            "rater",
+            "followed_up_by",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    rows = [c for c in rows if policy.can_view_checkin(viewer, c)]
+    return {
+        "open": [c for c in rows if c.followed_up_at is None],
+        "followed_up": [c for c in rows if c.followed_up_at is not None],
+    }
+
+
+def year_window(program, year: int) -> tuple[date, date]:
+    """The first day of the program's academic year `year`, and of the next one."""
+    month = program.academic_year_start_month
+    start = academic_year_start(date(year, month, 1), month)
+    return start, add_months(start, 12)
+
+
+def fit_summary(programs, year: int) -> dict:
+    """Check-ins answered in academic year `year` (its start year) of each program, per kind
+    of relationship: how many, how many low, and the share low. One query whatever the
+    number of programs or check-ins."""
+    programs = list(programs)
+    per_kind = {
+        k: {"kind": k, "label": label, "count": 0, "low": 0, "share_low": None}
+        for k, label in GuidanceKind.choices
+    }
+    if programs:
+        window = Q()
+        for program in programs:
+            start, end = year_window(program, year)
+            window |= Q(
+                relationship__program=program,
+                created_at__date__gte=start,
+                created_at__date__lt=end,
+            )
+        rows = (
+            CheckIn.objects.filter(window)
+            .values("relationship__kind")
+            .annotate(count=Count("pk"), low=Count("pk", filter=Q(is_low=True)))
+            .order_by()
+        )
+        for row in rows:
+            entry = per_kind[row["relationship__kind"]]
+            entry["count"], entry["low"] = row["count"], row["low"]
+    for entry in per_kind.values():
+        entry["share_low"] = rules.share(entry["low"], entry["count"])
+    total = sum(e["count"] for e in per_kind.values())
+    low = sum(e["low"] for e in per_kind.values())
+    return {
+        "year": year,
+        "kinds": list(per_kind.values()),
+        "count": total,
+        "low": low,
+        "share_low": rules.share(low, total),
+    }
