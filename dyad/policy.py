@@ -831,3 +831,12 @@ def needs_second_factor(viewer: Viewer, *, institution_requires: bool) -> bool:
     its leaders, when the institution (DYAD_REQUIRE_MFA_FOR_LEADERS) or the program says so.
     Leaders see what others entrust to the program; a stolen password alone must not do."""
     return viewer.is_leader and (institution_requires or viewer.program.leaders_need_second_factor)
+
+
+# --- Year rollover (SPEC M10) ---------------------------------------------------------------
+
+
+def can_run_rollover(viewer: Viewer) -> bool:
+    """Preview and run the program's move into a new academic year, and see which pairs
+    have not yet re-acknowledged their agreement for it."""
+    return viewer.is_leader

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("dyad.home.urls")),
     path("", include("dyad.resources.urls")),
     path("", include("dyad.training.urls")),
+    path("", include("dyad.rollover.urls")),
     path("", include("dyad.coaching.urls")),
     path("", include("dyad.feedback.urls")),
     path("accounts/", include("dyad.accounts.urls")),

@@ -26,7 +26,7 @@ LAYERS = [
     {"goals"},
     {"coaching"},
     {"feedback"},
-    {"home", "demo", "retention"},
+    {"home", "demo", "retention", "rollover"},
     {"api", "privacy"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}
