@@ -222,6 +222,13 @@ CREATE_FORMS = {
         values=lambda w: {"group": "peer", "name": "Ana Diaz", "email": "ana@example.org"},
         created=lambda w: Rater.objects.filter(cycle=w.feedback["draft"]),
     ),
+    # Year rollover: the second click finds the program already rolled over.
+    "roll over": CreateForm(
+        persona="coordinator",
+        page=lambda w: reverse("rollover:index", kwargs=_program(w)),
+        values=lambda w: {},
+        created=lambda w: w.program.rollovers.all(),
+    ),
 }
 
 # Their views, in files being moved onto dyad/flow.py elsewhere, do not claim the key yet.

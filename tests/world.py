@@ -67,6 +67,7 @@ class World:
     coaching: dict | None = None
     feedback: dict | None = None
     sso_apps: dict | None = None
+    rollover: Any = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -206,6 +207,7 @@ def build_world() -> World:
         coaching=coaching,
         feedback=_feedback(program, p),
         sso_apps=_sso_apps(),
+        rollover=_rollover(program),
     )
 
 
@@ -494,3 +496,17 @@ def _sso_apps() -> dict:
         },
     )
     return {"oidc": oidc, "saml": saml}
+
+
+def _rollover(program):
+    """The program's last rollover: the academic year before the current one, so that its
+    page offers the rollover into the current year."""
+    from dyad.rollover.models import Rollover
+    from dyad.rollover.services import current_year
+
+    return Rollover.objects.create(
+        program=program,
+        year=current_year(program) - 1,
+        state=Rollover.State.RECORDED,
+        finished_at=timezone.now(),
+    )

@@ -34,9 +34,9 @@ class Rollover(models.Model):
     def __str__(self):
         return f"{self.program} into {self.label}"
 
+    def get_absolute_url(self):
+        return reverse("rollover:result", args=[self.program.slug, self.year])
+
     @property
     def label(self) -> str:
         return year_label(self.year)
-
-    def get_absolute_url(self):
-        return reverse("rollover:result", args=[self.program.slug, self.year])
