@@ -4,10 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from dyad.demo import generator as demo
-from dyad.demo.personas import PERSONAS
+from dyad.demo.personas import LOGINS
 from dyad.programs.models import Program
 
-SHOWS = {persona.email: persona.shows for persona in PERSONAS}
+SHOWS = {persona.email: persona.shows for persona in LOGINS}
 
 # An institution-scale dataset for performance work: (programs, residents, faculty).
 SIZES = {"large": (40, 2000, 3000)}
