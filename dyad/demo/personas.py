@@ -51,7 +51,7 @@ SENIOR = Persona(
 )
 ROLLOVER_COORDINATOR = Persona(
     "coordinator.medpeds@riverside.example",
-    "Coordinator (Med-Peds)",
+    "Med-Peds coordinator",
     "a program still in last academic year: the year rollover's preview, then rolling it over",
 )
 PERSONAS = [DIRECTOR, COORDINATOR, MENTOR, RESIDENT, INTERN, SENIOR]

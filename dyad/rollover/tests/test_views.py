@@ -92,3 +92,13 @@ def test_the_preview_page_does_not_grow_with_the_program(
 def test_an_unknown_year_is_not_found(client, year, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("rollover:result", args=[year.program.slug, 2001])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_continuing_pair_is_asked_to_re_acknowledge_for_the_new_year(client, year):
+    from dyad.rollover.services import program_rollover
+
+    program_rollover(program=year.program, year=2026, acting_user=year.director)
+    client.force_login(year.senior)
+    html = client.get(year.continuing.get_absolute_url()).content.decode()
+    assert "Re-acknowledge for 2026–27" in html
