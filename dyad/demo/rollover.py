@@ -9,6 +9,8 @@ who graduates); three PGY-2s volunteer as peer mentors; the new interns have bee
 with the roster, starting on the first day of this year, and have no peer mentor yet.
 """
 
+import random
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -17,7 +19,7 @@ from django.utils import timezone
 from dyad.accounts.models import User
 from dyad.demo import personas
 from dyad.meetings.models import Meeting, MeetingStatus
-from dyad.profiles.models import GuideOffer, GuideProfile, MeetingMode
+from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, MeetingMode
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
 from dyad.relationships.models import Origin, Relationship
 from dyad.relationships.services import agreement_acknowledge, relationship_create
@@ -39,6 +41,15 @@ RESIDENTS = {
     1: [("Jonah", "Feldkamp"), ("Amara", "Diallo"), ("Kenji", "Morimoto")],
 }
 INTERNS = [("Zara", "Pemberton"), ("Mateus", "Carvalho"), ("Hollis", "Ngata")]
+BIOS = [
+    "Med-peds hospitalist; I care for young adults with childhood-onset chronic illness and "
+    "help residents plan the move between adult and pediatric practice.",
+    "Primary care in a combined clinic; interested in transitions of care and in residents "
+    "who want both continuity panels.",
+    "Adult and pediatric infectious diseases; I mentor on research design and first abstracts.",
+    "Medical educator; I run the program's quality improvement curriculum and like to help "
+    "residents find a project they will finish.",
+]
 GOALS = (
     "Choose between an adult and a pediatric path for the last years; plan one quality "
     "improvement project and a poster."
@@ -56,7 +67,7 @@ def seed_rollover(program, today) -> None:
         state=Rollover.State.RECORDED,
         finished_at=_aware(date(year, month, 1)),
     )
-    _med_peds(year - 1, director=Membership.objects.get(program=program, role=Role.DIRECTOR))
+    _med_peds(year - 1, institution=program.institution)
 
 
 def _aware(day: date, hour: int = 9) -> datetime:
@@ -64,20 +75,24 @@ def _aware(day: date, hour: int = 9) -> datetime:
 
 
 def _person(first, last, password, email=None) -> User:
+    email = email or f"{first}.{last}@{DOMAIN}".lower()
+    # The same identifier on every run, like the rest of the demo's people.
+    ids = random.Random(f"rollover-{email}")
     return User.objects.create(
-        email=email or f"{first}.{last}@{DOMAIN}".lower(),
+        uuid=uuid.UUID(int=ids.getrandbits(128), version=4),
+        email=email,
         first_name=first,
         last_name=last,
         password=password,
     )
 
 
-def _med_peds(last_year: int, director) -> None:
+def _med_peds(last_year: int, institution: str) -> None:
     program = Program.objects.create(
         slug=SLUG,
         name="Internal Medicine–Pediatrics Residency",
         specialty="Internal Medicine–Pediatrics",
-        institution=director.program.institution,
+        institution=institution,
         pairing_model=PairingModel.ASSIGNED,
         max_pgy=4,
     )
@@ -86,17 +101,24 @@ def _med_peds(last_year: int, director) -> None:
         program=program, year=last_year, state=Rollover.State.RECORDED, finished_at=_aware(start)
     )
     password = make_password(personas.PASSWORD)
-    Membership.objects.create(program=program, user=director.user, role=Role.DIRECTOR)
     coordinator = _person("Grace", "Whitfield", password, personas.ROLLOVER_COORDINATOR.email)
     Membership.objects.create(program=program, user=coordinator, role=Role.COORDINATOR)
     faculty = []
-    for first, last in FACULTY:
+    areas = list(ContentArea.objects.filter(program=None).order_by("slug"))
+    for n, ((first, last), bio) in enumerate(zip(FACULTY, BIOS, strict=True)):
         person = _person(first, last, password)
         Membership.objects.create(program=program, user=person, role=Role.FACULTY)
         profile = GuideProfile.objects.create(
-            user=person, title="Assistant Professor", department="Internal Medicine"
+            user=person,
+            title="Assistant Professor of Medicine and Pediatrics",
+            department="Internal Medicine–Pediatrics",
+            bio=bio,
+            languages=["English"],
+            meeting_modes=[MeetingMode.IN_PERSON, MeetingMode.VIDEO],
+            fte_effort=10,
         )
-        GuideOffer.objects.create(profile=profile, kind=GuidanceKind.MENTORING, capacity=4)
+        profile.content_areas.set(areas[n * 2 : n * 2 + 2] if len(areas) >= 8 else areas[:2])
+        GuideOffer.objects.create(profile=profile, kind=GuidanceKind.MENTORING, capacity=3)
         faculty.append(person)
     residents: dict[int, list[User]] = {}
     for pgy, names in RESIDENTS.items():
@@ -134,17 +156,17 @@ def _med_peds(last_year: int, director) -> None:
         for intern, peer in zip(residents[1], peers, strict=True)
     ]
     for n, (learner, guide, kind) in enumerate(pairs):
-        _pair(program, learner, guide, kind, director.user, start + timedelta(days=30 + n))
+        _pair(program, learner, guide, kind, coordinator, start + timedelta(days=30 + n))
 
 
-def _pair(program, learner, guide, kind, director, start: date) -> Relationship:
+def _pair(program, learner, guide, kind, leader, start: date) -> Relationship:
     relationship = relationship_create(
         program=program,
         learner=learner,
         guide=guide,
         kind=kind,
         origin=Origin.ASSIGNED,
-        acting_user=director,
+        acting_user=leader,
         start_date=start,
         goals=GOALS,
     )
