@@ -125,10 +125,11 @@ def current_year(program: Program, today: date | None = None) -> int:
 
 
 def next_year(program: Program, today: date | None = None) -> int:
-    """The year the program would roll into: the one after its last rollover, or the
-    current academic year when it has none."""
+    """The year the program would roll into: the one after its last rollover. A program
+    without one came to Dyad with its roster of this year: its next rollover is into the
+    next academic year."""
     last = program.rollovers.order_by("-year").values_list("year", flat=True).first()
-    return last + 1 if last is not None else current_year(program, today)
+    return (last if last is not None else current_year(program, today)) + 1
 
 
 def program_rollover(*, program: Program, year: int, acting_user, dry_run: bool = False) -> Outcome:

@@ -13,6 +13,7 @@ from dyad.profiles.factories import GuideProfileFactory
 from dyad.programs.factories import MembershipFactory
 from dyad.programs.models import GuidanceKind, Role
 from dyad.relationships.factories import director_of, make_active_relationship, make_guide
+from dyad.rollover.models import Rollover
 
 PEER = GuidanceKind.PEER_MENTORING
 TODAY = date(2026, 8, 14)
@@ -59,6 +60,12 @@ class Year:
 def year(program):
     program.max_pgy = 3
     program.save()
+    Rollover.objects.create(
+        program=program,
+        year=2025,
+        state=Rollover.State.RECORDED,
+        finished_at=timezone.make_aware(datetime(2025, 7, 1)),
+    )
     director = director_of(program)
     graduate = resident(program, "Graduate", 3, start=date(2023, 7, 1), peer_places=2)
     senior = resident(program, "Senior", 2, start=date(2024, 7, 1), peer_places=2)

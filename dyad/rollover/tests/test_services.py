@@ -137,7 +137,7 @@ def test_a_pair_the_service_refuses_stays_unpaired_with_its_reason(year, monkeyp
     assert [(u.intern, u.why) for u in outcome.unpaired] == [
         (year.new_intern, "Training required.")
     ]
-    assert Rollover.objects.get(program=year.program).counts["unpaired_interns"] == 1
+    assert Rollover.objects.get(program=year.program, year=2026).counts["unpaired_interns"] == 1
 
 
 @pytest.mark.django_db
@@ -212,6 +212,7 @@ def test_a_crash_midway_leaves_nothing_half_done_and_a_rerun_succeeds(year, monk
 
 @pytest.mark.django_db
 def test_a_year_that_has_not_begun_can_be_previewed_but_not_run(year):
+    year.program.rollovers.update(year=2026)
     assert run(year, dry_run=True, into=2027).year == 2027
     with pytest.raises(services.RolloverError, match="has not started yet"):
         run(year, into=2027)
@@ -219,7 +220,7 @@ def test_a_year_that_has_not_begun_can_be_previewed_but_not_run(year):
 
 @pytest.mark.django_db
 def test_a_year_cannot_be_skipped_nor_gone_back_to(year):
-    Rollover.objects.create(program=year.program, year=2024, finished_at=timezone.now())
+    year.program.rollovers.update(year=2024)
     with pytest.raises(services.RolloverError, match="roll it into 2025–26 first"):
         run(year)
     Rollover.objects.create(program=year.program, year=2027, finished_at=timezone.now())
@@ -242,6 +243,12 @@ def test_the_rollover_is_audited_with_its_counts(year):
 def test_the_next_year_follows_the_last_rollover(year):
     assert services.next_year(year.program) == 2026
     run(year)
+    assert services.next_year(year.program) == 2027
+
+
+@pytest.mark.django_db
+def test_a_program_new_to_dyad_rolls_over_next_year(year):
+    year.program.rollovers.all().delete()
     assert services.next_year(year.program) == 2027
 
 
