@@ -304,7 +304,7 @@ class Agreement(models.Model):
 
     @property
     def year_label(self) -> str:
-        """"2026–27" on a version asking for re-acknowledgement for that year, else ""."""
+        """The academic year ("2026–27") a version asks both to re-acknowledge, or ""."""
         return "" if self.academic_year is None else year_label(self.academic_year)
 
     def get_consent_display(self) -> list[str]:
