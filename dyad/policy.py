@@ -1050,3 +1050,12 @@ def can_edit_checkin_settings(viewer: Viewer) -> bool:
 def receives_checkin_alert(user: User, relationship: Relationship) -> bool:
     """A leader of the program is alerted to a low rating unless a party to the pairing."""
     return not is_party(user, relationship)
+
+
+# --- Year rollover (SPEC M10) ---------------------------------------------------------------
+
+
+def can_run_rollover(viewer: Viewer) -> bool:
+    """Preview and run the program's move into a new academic year, and see which pairs
+    have not yet re-acknowledged their agreement for it."""
+    return viewer.is_leader

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dyad.goals",
     "dyad.home",
     "dyad.retention",
+    "dyad.rollover",
     "dyad.resources",
     "dyad.training",
     "dyad.faculty",

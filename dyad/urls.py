@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dyad.training.urls")),
     path("", include("dyad.faculty.urls")),
     path("", include("dyad.expectations.urls")),
+    path("", include("dyad.rollover.urls")),
     path("", include("dyad.coaching.urls")),
     path("", include("dyad.feedback.urls")),
     path("", include("dyad.insight.urls")),

@@ -282,6 +282,13 @@ CREATE_FORMS = {
         created=lambda w: CheckIn.objects.filter(rater=w.user("guide")),
         given=_first_meeting_held,
     ),
+    # Year rollover: the second click finds the program already rolled over.
+    "roll over": CreateForm(
+        persona="coordinator",
+        page=lambda w: reverse("rollover:index", kwargs=_program(w)),
+        values=lambda w: {},
+        created=lambda w: w.program.rollovers.all(),
+    ),
 }
 
 # Their views, in files being moved onto dyad/flow.py elsewhere, do not claim the key yet.

@@ -26,7 +26,7 @@ LAYERS = [
     {"goals", "faculty", "expectations"},
     {"coaching"},
     {"feedback", "surveys"},
-    {"home", "demo", "retention", "insight"},
+    {"home", "demo", "retention", "insight", "rollover"},
     {"api", "privacy"},
 ]
 RANK = {app: n for n, layer in enumerate(LAYERS) for app in layer}

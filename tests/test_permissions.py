@@ -296,6 +296,13 @@ ROWS = {
     # An empty form: leaders get the page back with its errors.
     "training:record": (training_kw, "post", expect(LEADERS)),
     "training:module_remove": (training_kw, "post", expect(LEADERS, ok_status=302)),
+    # Year rollover: the program's leaders preview and run it, and read what it did.
+    "rollover:index": (program_kw, "get", expect(LEADERS)),
+    "rollover:result": (
+        lambda w: {"slug": w.program.slug, "year": w.rollover.year},
+        "get",
+        expect(LEADERS),
+    ),
     "questions:bank": (program_kw, "get", expect(LEADERS)),
     "questions:add": (program_kw, "get", expect(LEADERS)),
     "questions:customize": (program_kw, "post", expect(LEADERS, ok_status=302)),

@@ -72,6 +72,7 @@ class World:
     faculty: dict | None = None
     expectations: dict | None = None
     checkins: dict | None = None
+    rollover: Any = None
 
     def user(self, persona):
         return self.people.get(persona)
@@ -216,6 +217,7 @@ def build_world() -> World:
         sso_apps=_sso_apps(),
         expectations=_expectations(program, p["director"]),
         checkins=_checkins(relationship),
+        rollover=_rollover(program),
     )
 
 
@@ -590,3 +592,17 @@ def _checkins(relationship):
         comment="CHECKIN-COMMENT-SECRET",
     )
     return {"low": low}
+
+
+def _rollover(program):
+    """The program's last rollover: the academic year before the current one, so that its
+    page offers the rollover into the current year."""
+    from dyad.rollover.models import Rollover
+    from dyad.rollover.services import current_year
+
+    return Rollover.objects.create(
+        program=program,
+        year=current_year(program) - 1,
+        state=Rollover.State.RECORDED,
+        finished_at=timezone.now(),
+    )

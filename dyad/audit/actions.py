@@ -167,6 +167,8 @@ class AuditAction(models.TextChoices):
         "Recovery codes generated anew",
     )
     ACCOUNT_RECOVERY_CODE_USED = "account.recovery_code_used", "Recovery code used to sign in"
+    # Year rollover (SPEC M10)
+    ROLLOVER_COMPLETED = "rollover.completed", "Program rolled over into a new academic year"
 
     @classmethod
     def for_pair_rule(cls, rule: str, *, removed: bool = False) -> "AuditAction":
@@ -212,4 +214,5 @@ FAMILIES = {
     "insight": "Program evaluation exports",
     "sso": "Single sign-on",
     "account": "Sign-in and second factor",
+    "rollover": "Year rollover",
 }

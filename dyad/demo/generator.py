@@ -39,6 +39,8 @@ from dyad.demo.expectations import seed_expectations
 from dyad.demo.history import build_institution_history
 from dyad.demo.insight import seed_gme_office
 from dyad.demo.pairs import build_demo_meetings, build_demo_pairs
+from dyad.demo.rollover import SLUG as ROLLOVER_SLUG
+from dyad.demo.rollover import seed_rollover
 from dyad.demo.states import build_demo_states
 from dyad.demo.training import seed_training
 from dyad.faculty.demo import seed_faculty_load
@@ -66,7 +68,7 @@ INSTITUTION_DOMAIN = "northfield.example"
 PROGRAM_AREA = "Child advocacy & policy"
 
 # The fixed logins printed by `seed_demo`: (e-mail, the role of the login).
-DEMO_LOGINS = [(persona.email, persona.label) for persona in personas.PERSONAS]
+DEMO_LOGINS = [(persona.email, persona.label) for persona in personas.LOGINS]
 
 BATCH_SIZE = 1000
 # The institution's match round: learners of the round's program and guides in its pool.
@@ -1262,6 +1264,7 @@ def build_demo_program(*, seed: int = DEMO_SEED, today: date | None = None) -> P
             seed_feedback(demo.program, demo.today, relationship=executive)
         seed_surveys(demo.program, demo.today)
         seed_checkins(demo.program, demo.today, resident_email=personas.RESIDENT.email)
+        seed_rollover(demo.program, demo.today)
     return demo.program
 
 
@@ -1489,8 +1492,9 @@ def _demo_learner_profiles(demo: _Demo, residents: list[PersonSpec]) -> None:
 def demo_logins() -> list[tuple[str, str, str]]:
     """(what the login shows, e-mail, name) of the fixed demo logins that exist."""
     users = User.objects.filter(
-        email__in=[email for email, _ in DEMO_LOGINS], memberships__program__slug=DEMO_SLUG
-    )
+        email__in=[email for email, _ in DEMO_LOGINS],
+        memberships__program__slug__in=[DEMO_SLUG, ROLLOVER_SLUG],
+    ).distinct()
     names = {user.email: user.full_name for user in users}
     return [(label, email, names[email]) for email, label in DEMO_LOGINS if email in names]
 

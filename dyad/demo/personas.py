@@ -51,4 +51,12 @@ SENIOR = Persona(
     "a learner with a faculty mentor and a peer mentor of an intern whose agreement waits "
     "for their acknowledgement",
 )
+ROLLOVER_COORDINATOR = Persona(
+    "coordinator.medpeds@riverside.example",
+    "Med-Peds coordinator",
+    "a program still in last academic year: the year rollover's preview, then rolling it over",
+)
 PERSONAS = [DIRECTOR, COORDINATOR, MENTOR, RESIDENT, INTERN, SENIOR]
+# Every demo login: the people of the pediatrics program, and the coordinator of the
+# program that waits for its year rollover (dyad/demo/rollover.py).
+LOGINS = [*PERSONAS, ROLLOVER_COORDINATOR]

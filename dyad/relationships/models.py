@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 
+from dyad.lib.rollover import year_label
 from dyad.programs.models import GuidanceKind, Program
 
 User = settings.AUTH_USER_MODEL
@@ -284,6 +285,9 @@ class Agreement(models.Model):
     )
     learner_ack_at = models.DateTimeField(null=True, blank=True)
     guide_ack_at = models.DateTimeField(null=True, blank=True)
+    # Set on the version the year rollover adds: the same terms, to be acknowledged again by
+    # both parties for the academic year starting in this year.
+    academic_year = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -301,6 +305,11 @@ class Agreement(models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.learner_ack_at is not None and self.guide_ack_at is not None
+
+    @property
+    def year_label(self) -> str:
+        """The academic year ("2026–27") a version asks both to re-acknowledge, or ""."""
+        return "" if self.academic_year is None else year_label(self.academic_year)
 
     def get_consent_display(self) -> list[str]:
         labels = dict(ConsentCategory.choices)

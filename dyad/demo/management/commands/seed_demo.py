@@ -6,10 +6,10 @@ from django.test.utils import override_settings
 from dyad.accounts.models import User
 from dyad.demo import generator as demo
 from dyad.demo.insight import GME_OFFICE_EMAIL, GME_OFFICE_SHOWS
-from dyad.demo.personas import PERSONAS
+from dyad.demo.personas import LOGINS
 from dyad.programs.models import Program
 
-SHOWS = {persona.email: persona.shows for persona in PERSONAS}
+SHOWS = {persona.email: persona.shows for persona in LOGINS}
 
 # An institution-scale dataset for performance work: (programs, residents, faculty).
 SIZES = {"large": (40, 2000, 3000)}
