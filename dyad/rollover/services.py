@@ -256,7 +256,8 @@ def _reacknowledge(program, year, first, acting_user) -> int:
         relationship__start_date__lt=first,
         version=Subquery(newest),
     ).exclude(academic_year=year)
-    fields = ["goals", "meeting_frequency", "scheduler", "preferred_modes"]
+    fields = ["goals", "meeting_frequency", "later_after_months", "later_frequency"]
+    fields += ["scheduler", "preferred_modes"]
     fields += ["confidentiality", "consent", "relationship_id", "version"]
     versions = [
         Agreement(

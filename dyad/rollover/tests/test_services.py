@@ -152,13 +152,19 @@ def test_continuing_pairs_re_acknowledge_with_the_same_terms_and_consent(year):
         preferred_modes=current.preferred_modes,
         confidentiality=current.confidentiality,
         consent=["topics"],
+        later_after_months=3,
+        later_frequency="quarterly",
     )
+    revised = year.continuing.current_agreement()
+    for party in (year.senior, year.faculty):
+        relationship_services.agreement_acknowledge(agreement=revised, acting_user=party)
     shared = relationship_services.consent_in_force(year.continuing)
     run(year)
     latest = year.continuing.current_agreement()
     assert latest.academic_year == 2026 and latest.year_label == "2026–27"
     assert not latest.is_acknowledged
     assert latest.goals == current.goals and latest.consent == ["topics"]
+    assert (latest.later_after_months, latest.later_frequency) == (3, "quarterly")
     assert relationship_services.consent_in_force(year.continuing) == shared == {"topics"}
     assert list(awaiting_reacknowledgement(year.program, 2026)) == [latest]
     relationship_services.agreement_acknowledge(agreement=latest, acting_user=year.senior)
