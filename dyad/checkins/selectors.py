@@ -3,6 +3,7 @@ first held meeting and the day the party last answered (dyad.lib.checkins)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -141,41 +142,69 @@ def year_window(program, year: int) -> tuple[date, date]:
     return start, add_months(start, 12)
 
 
-def fit_summary(programs, year: int) -> dict:
-    """Check-ins answered in academic year `year` (its start year) of each program, per kind
-    of relationship: how many, how many low, and the share low. One query whatever the
-    number of programs or check-ins."""
-    programs = list(programs)
-    per_kind = {
-        k: {"kind": k, "label": label, "count": 0, "low": 0, "share_low": None}
-        for k, label in GuidanceKind.choices
-    }
-    if programs:
-        window = Q()
-        for program in programs:
-            start, end = year_window(program, year)
-            window |= Q(
-                relationship__program=program,
-                created_at__date__gte=start,
-                created_at__date__lt=end,
-            )
-        rows = (
-            CheckIn.objects.filter(window)
-            .values("relationship__kind")
-            .annotate(count=Count("pk"), low=Count("pk", filter=Q(is_low=True)))
-            .order_by()
+def _summary(year: int, counts: dict[str, tuple[int, int]]) -> dict:
+    kinds = []
+    for kind, label in GuidanceKind.choices:
+        count, low = counts.get(kind, (0, 0))
+        kinds.append(
+            {
+                "kind": kind,
+                "label": label,
+                "count": count,
+                "low": low,
+                "share_low": rules.share(low, count),
+            }
         )
-        for row in rows:
-            entry = per_kind[row["relationship__kind"]]
-            entry["count"], entry["low"] = row["count"], row["low"]
-    for entry in per_kind.values():
-        entry["share_low"] = rules.share(entry["low"], entry["count"])
-    total = sum(e["count"] for e in per_kind.values())
-    low = sum(e["low"] for e in per_kind.values())
+    total = sum(k["count"] for k in kinds)
+    low = sum(k["low"] for k in kinds)
     return {
         "year": year,
-        "kinds": list(per_kind.values()),
+        "kinds": kinds,
         "count": total,
         "low": low,
         "share_low": rules.share(low, total),
     }
+
+
+def _counts(programs, year: int) -> dict[int, dict[str, tuple[int, int]]]:
+    """(answered, low) per program id and kind of relationship, in one query."""
+    counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    if not programs:
+        return counts
+    window = Q()
+    for program in programs:
+        start, end = year_window(program, year)
+        window |= Q(
+            relationship__program=program,
+            created_at__date__gte=start,
+            created_at__date__lt=end,
+        )
+    rows = (
+        CheckIn.objects.filter(window)
+        .values("relationship__program_id", "relationship__kind")
+        .annotate(count=Count("pk"), low=Count("pk", filter=Q(is_low=True)))
+        .order_by()
+    )
+    for row in rows:
+        program_id, kind = row["relationship__program_id"], row["relationship__kind"]
+        counts[program_id][kind] = (row["count"], row["low"])
+    return counts
+
+
+def fit_summary(programs, year: int) -> dict:
+    """Check-ins answered in academic year `year` (its start year) of the programs taken
+    together, per kind of relationship: how many, how many low, and the share low. One
+    query whatever the number of programs or check-ins."""
+    together: dict[str, tuple[int, int]] = {}
+    for by_kind in _counts(list(programs), year).values():
+        for kind, (count, low) in by_kind.items():
+            was = together.get(kind, (0, 0))
+            together[kind] = (was[0] + count, was[1] + low)
+    return _summary(year, together)
+
+
+def fit_by_program(programs, year: int) -> dict[int, dict]:
+    """`fit_summary` of each program (by id), in one query."""
+    programs = list(programs)
+    counts = _counts(programs, year)
+    return {p.pk: _summary(year, counts.get(p.pk, {})) for p in programs}

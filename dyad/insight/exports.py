@@ -81,9 +81,10 @@ def chart_image(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(styled.encode()).decode()
 
 
-def report_pdf(*, program, figures, sections, trend) -> bytes:
+def report_pdf(*, program, figures, sections, trend, surveys=()) -> bytes:
     """The annual program evaluation report: title-page figures, every metric with its
-    chart and table, and the last three years side by side."""
+    chart and table, the last three years side by side, then the year's closed surveys
+    (results of groups of five or more, and the comments leaders picked)."""
     from weasyprint import CSS, HTML
 
     html = render_to_string(
@@ -93,6 +94,7 @@ def report_pdf(*, program, figures, sections, trend) -> bytes:
             "figures": figures,
             "sections": [(s, chart_image(s.chart)) for s in sections],
             "trend": trend,
+            "surveys": surveys,
             "printed": timezone.localdate(),
         },
     )

@@ -198,6 +198,64 @@ def load(f: Figures) -> Section:
     )
 
 
+def satisfaction(f: Figures) -> Section:
+    audiences = {"learner": "Learners", "guide": "Guides"}
+    rows = [
+        [
+            row["cycle"].name,
+            format_day(row["closes_on"]),
+            audiences.get(row["audience"], row["audience"]),
+            row["respondents"],
+            f"{row['mean']:.1f}",
+        ]
+        for row in f.satisfaction
+    ]
+    return Section(
+        key="satisfaction",
+        title="Satisfaction from the program's surveys",
+        note=(
+            "Mean answer (1–5) to the surveys' satisfaction questions, per survey of the year "
+            "and audience; shown only where five or more of that audience answered."
+        ),
+        chart=charts.bar_chart(
+            chart_id="chart-satisfaction",
+            title="Mean satisfaction (of 5), by survey and audience",
+            bars=[
+                charts.Bar(f"{audience} · {name}", round(row["mean"], 1), total=5)
+                for row, (name, _, audience, _, _) in zip(f.satisfaction, rows, strict=True)
+            ],
+            empty="No survey of this year has five or more answers yet.",
+        ),
+        headers=["Survey", "Closed", "Audience", "Answers", "Mean (1–5)"],
+        rows=rows,
+    )
+
+
+def fit(f: Figures) -> Section:
+    kinds = [k for k in f.fit.get("kinds", []) if k["count"]]
+    return Section(
+        key="fit",
+        title="Pairing fit, from the check-ins",
+        note=(
+            f"{f.fit.get('count', 0)} check-ins answered this year, {f.fit.get('low', 0)} "
+            "rating the fit low (each went to the program's leaders, never to the other "
+            "party)."
+        ),
+        chart=charts.bar_chart(
+            chart_id="chart-fit",
+            title="Check-ins rating the fit low, by kind",
+            bars=[charts.Bar(k["label"], k["low"], total=k["count"]) for k in kinds],
+            empty="No check-in answered this year.",
+        ),
+        headers=["Kind", "Check-ins", "Low", "Share low"],
+        rows=[[k["label"], k["count"], k["low"], _pct(_percent(k["share_low"]))] for k in kinds],
+    )
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(100 * share)
+
+
 SECTIONS: list[Callable[[Figures], Section]] = [
     guide_share,
     compliance,
@@ -207,8 +265,21 @@ SECTIONS: list[Callable[[Figures], Section]] = [
     goals,
     ilp,
     load,
+    satisfaction,
+    fit,
 ]
-KEYS = ["guides", "cadence", "first-meeting", "meetings", "rematch", "goals", "ilp", "load"]
+KEYS = [
+    "guides",
+    "cadence",
+    "first-meeting",
+    "meetings",
+    "rematch",
+    "goals",
+    "ilp",
+    "load",
+    "satisfaction",
+    "fit",
+]
 
 
 def sections(f: Figures) -> list[Section]:

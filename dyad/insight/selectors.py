@@ -17,6 +17,7 @@ from django.db.models import CharField, Count, Max, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from dyad.checkins import selectors as checkins
 from dyad.goals.models import Goal, Ilp, IlpState
 from dyad.home import selectors as home
 from dyad.lib import cadence, metrics
@@ -26,6 +27,7 @@ from dyad.meetings.selectors import POLICY_FIELDS
 from dyad.profiles.models import GuideOffer, MeetingMode
 from dyad.programs.models import GuidanceKind, Membership, Program, Role
 from dyad.relationships.models import SEAT_HOLDING_STATES, EndReason, Relationship, State
+from dyad.surveys import selectors as surveys
 
 KINDS = tuple(GuidanceKind.values)
 KIND_LABELS = dict(GuidanceKind.choices)
@@ -63,6 +65,10 @@ class Figures:
     ilp: metrics.IlpCompletion
     load: metrics.Load
     load_by_kind: list[dict] = field(default_factory=list)
+    # Survey satisfaction of the year's closed cycles, per audience shown (five or more).
+    satisfaction: list[dict] = field(default_factory=list)
+    # Pairing-fit check-ins answered in the year, per kind (dyad.checkins.selectors).
+    fit: dict = field(default_factory=dict)
 
     @property
     def year_label(self) -> str:
@@ -130,7 +136,7 @@ def _held(program_ids, since: date, until: date):
 
 
 def program_figures(programs, year: int, today: date | None = None) -> dict[int, Figures]:
-    """Figures of each program (by pk) for the academic year starting in `year`: eight
+    """Figures of each program (by pk) for the academic year starting in `year`: twelve
     queries, whatever the number of programs."""
     programs = list(programs)
     if not programs:
@@ -192,6 +198,8 @@ def program_figures(programs, year: int, today: date | None = None) -> dict[int,
         plans[program_id].append((learner_id, state == IlpState.COMPLETED))
 
     load = _load(people)
+    satisfaction = surveys.satisfaction_trend(programs, year)
+    fit = checkins.fit_by_program(programs, year)
 
     out = {}
     by_program = defaultdict(list)
@@ -246,6 +254,8 @@ def program_figures(programs, year: int, today: date | None = None) -> dict[int,
             ilp=metrics.ilp_completion(learners, plans[program.pk]),
             load=program_load,
             load_by_kind=by_kind,
+            satisfaction=satisfaction.get(program.pk, []),
+            fit=fit[program.pk],
         )
     return out
 

@@ -16,6 +16,7 @@ from dyad.access import get_program, viewer_for
 from dyad.insight import exports, sections, selectors, services
 from dyad.lib.ilp import year_label
 from dyad.programs.models import Program
+from dyad.surveys import selectors as survey_selectors
 
 TREND_YEARS = 3
 
@@ -161,6 +162,7 @@ def report_pdf(request, slug):
         figures=figures,
         sections=sections.sections(figures),
         trend=trend,
+        surveys=survey_selectors.report_results(viewer.program, figures.year),
     )
     name = f"{slugify(viewer.program.slug)}-program-report-{figures.year}.pdf"
     return _download(content, "application/pdf", name)

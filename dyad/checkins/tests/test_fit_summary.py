@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dyad.checkins.factories import CheckInFactory
-from dyad.checkins.selectors import fit_summary
+from dyad.checkins.selectors import fit_by_program, fit_summary
 from dyad.programs.factories import ProgramFactory
 from dyad.relationships.factories import make_active_relationship
 
@@ -54,3 +54,18 @@ def test_one_query_whatever_the_data(program, size, django_assert_num_queries):
             answered(make_active_relationship(program=p), date(2026, 8, 1), 1)
     with django_assert_num_queries(1):
         assert fit_summary([program, *others], 2026)["count"] == size * (size + 1)
+
+
+def test_per_program_each_program_has_its_own_counts_in_one_query(
+    program, django_assert_num_queries
+):
+    other = ProgramFactory(slug="other")
+    quiet = ProgramFactory(slug="quiet")
+    answered(make_active_relationship(program=program), date(2026, 8, 1), 1)
+    answered(make_active_relationship(program=program), date(2026, 9, 1), 5)
+    answered(make_active_relationship(program=other), date(2026, 8, 1), 4)
+    with django_assert_num_queries(1):
+        by_program = fit_by_program([program, other, quiet], 2026)
+    assert (by_program[program.pk]["count"], by_program[program.pk]["low"]) == (2, 1)
+    assert (by_program[other.pk]["count"], by_program[other.pk]["low"]) == (1, 0)
+    assert by_program[quiet.pk]["count"] == 0 and by_program[quiet.pk]["share_low"] is None

@@ -57,7 +57,7 @@ def test_the_xlsx_files_hold_every_table_and_the_people(client, busy_program, di
     book = openpyxl.load_workbook(
         io.BytesIO(_get(client, "figures_xlsx", busy_program, year=2025).content)
     )
-    assert len(book.sheetnames) == 8
+    assert len(book.sheetnames) == 10
     assert book["Meetings held"]["B2"].value == 2
     people = openpyxl.load_workbook(io.BytesIO(_get(client, "people_xlsx", busy_program).content))
     names = [row[0] for row in people["People"].iter_rows(min_row=2, values_only=True)]

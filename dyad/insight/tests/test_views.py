@@ -31,7 +31,7 @@ def test_leaders_see_every_metric_with_its_chart_and_table(client, busy_program,
         "load",
     ):
         assert f'id="metric-{key}"' in text
-    assert text.count('role="img"') == 8 and text.count("<table") == 8
+    assert text.count('role="img"') == 10 and text.count("<table") == 10
     assert "GOAL-TITLE-SECRET" not in text  # counts, never what a goal says
     assert "2025–26" in text
 
@@ -103,8 +103,9 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-# Pinned: session, user, program, memberships, the office check, then the figures (eight).
-PROGRAM_PAGE_QUERIES = 14
+# Pinned: session, user, program, memberships, the office check, then the figures (eight),
+# the surveys' satisfaction (up to three) and the pairing-fit check-ins (one).
+PROGRAM_PAGE_QUERIES = 18
 
 
 def test_the_program_page_does_not_grow_with_the_data(
