@@ -19,15 +19,15 @@ def _form(relationship) -> CheckInForm:
     return CheckInForm(auto_id=f"ci-{relationship.uuid}-%s")
 
 
-@register.inclusion_tag("checkins/_prompts.html", takes_context=True)
-def checkins_due(context, viewer):
-    """Every pairing of the viewer with a check-in due (one query)."""
+@register.inclusion_tag("checkins/_home.html")
+def checkins_due(viewer):
+    """Every pairing of the viewer with a check-in due (one query), each a link to its
+    form: the home page stays short with several due."""
     due = selectors.due_for(viewer.user, viewer.program, timezone.localdate())
     return {
         "viewer": viewer,
         "user": viewer.user,
-        "csrf_token": context.get("csrf_token"),
-        "prompts": [(d.relationship, d.due_on, _form(d.relationship)) for d in due],
+        "prompts": [(d.relationship, d.due_on) for d in due],
     }
 
 

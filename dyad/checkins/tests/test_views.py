@@ -1,7 +1,5 @@
 """The party's prompt and answer, and what they see right after."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -23,14 +21,18 @@ def form_data(client, rel, **data):
     return {"submission_key": str(key), "comment": "", **data}
 
 
-def test_the_home_page_asks_each_party_with_words_for_each_point(client, pair, learner):
+def test_the_home_page_links_each_due_check_in_and_its_form_has_words_for_each_point(
+    client, pair, learner
+):
     client.force_login(learner)
     html = client.get(reverse("home:home", args=[pair.program.slug])).content.decode()
-    assert "How well is this pairing working for you?" in html
-    for words in ("Not working at all", "Working in part", "Working very well"):
-        assert words in html
+    assert "How are your pairings working?" in html
     assert "only program leadership reads your answer" in html
-    assert new_url(pair) in html
+    assert f'href="{new_url(pair)}"' in html
+    form = client.get(new_url(pair)).content.decode()
+    assert "How well is this pairing working for you?" in form
+    for words in ("Not working at all", "Working in part", "Working very well"):
+        assert words in form
 
 
 def test_the_relationship_page_asks_a_party_whose_check_in_is_due(client, pair, guide):
@@ -121,12 +123,13 @@ def test_answering_again_in_the_same_period_is_refused_in_words(client, pair, le
     assert CheckIn.objects.count() == 1
 
 
-def test_each_prompt_on_the_home_page_has_ids_of_its_own(client, pair, program, director, learner):
+def test_the_home_page_lists_each_pairing_due_once(client, pair, program, director, learner):
     other = make_active_relationship(
         program=program, learner=learner, kind="advising", acting_user=director
     )
     hold_meeting(other)
     client.force_login(learner)
     html = client.get(reverse("home:home", args=[program.slug])).content.decode()
-    ids = re.findall(r'<input type="radio" name="rating" value="2"[^>]*id="([^"]+)"', html)
-    assert len(ids) == 2 and len(set(ids)) == 2
+    assert html.count(f'href="{new_url(pair)}"') == 1
+    assert html.count(f'href="{new_url(other)}"') == 1
+    assert 'name="rating"' not in html
