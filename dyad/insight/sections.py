@@ -220,9 +220,14 @@ def satisfaction(f: Figures) -> Section:
         chart=charts.bar_chart(
             chart_id="chart-satisfaction",
             title="Mean satisfaction (of 5), by survey and audience",
+            # Short labels: the chart's label column holds about 17 characters.
             bars=[
-                charts.Bar(f"{audience} · {name}", round(row["mean"], 1), total=5)
-                for row, (name, _, audience, _, _) in zip(f.satisfaction, rows, strict=True)
+                charts.Bar(
+                    f"{audience}, {row['closes_on']:%b} '{row['closes_on']:%y}",
+                    round(row["mean"], 1),
+                    total=5,
+                )
+                for row, (_, _, audience, _, _) in zip(f.satisfaction, rows, strict=True)
             ],
             empty="No survey of this year has five or more answers yet.",
         ),
