@@ -443,7 +443,7 @@ def _grow(program, guide, learner, n):
 # at the second size whatever the pin.
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("learner", 13), ("guide", 14), ("leader", 18), ("dual", 26)]
+    ("persona", "queries"), [("learner", 13), ("guide", 14), ("leader", 20), ("dual", 28)]
 )
 def test_home_queries_do_not_grow_with_the_data(
     client, program, director, django_assert_num_queries, persona, queries
