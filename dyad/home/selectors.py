@@ -26,7 +26,13 @@ from dyad.home.models import Nudge
 from dyad.home.services import BEHIND, NUDGE_INTERVAL
 from dyad.lib import cadence, charts
 from dyad.meetings.models import ActionItem, Meeting, MeetingStatus
-from dyad.meetings.selectors import cadence_of, held_meetings, policies_for
+from dyad.meetings.selectors import (
+    CACHE_SECONDS,
+    cadence_of,
+    data_version,
+    held_meetings,
+    policies_for,
+)
 from dyad.profiles.models import MeetingMode
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships import selectors as relationship_selectors
@@ -41,8 +47,6 @@ EXPIRING_SOON = timedelta(days=3)
 PREPARE_AHEAD = timedelta(days=14)
 MONTHS = 12
 LIST_LIMIT = 20
-# The leaders' figures of a day stay cached this long (seconds) unless the data changes.
-FIGURES_TIMEOUT = 24 * 3600
 # What the leaders' figures read of each relationship, and the list of pairs behind shows.
 HISTORY_FIELDS = (
     "uuid",
@@ -370,35 +374,19 @@ def capacity_by_kind(program) -> list[dict]:
     ]
 
 
-def _data_version(program, pairs) -> str:
-    """A digest of what the leaders' figures are computed from: the program's pairs (their
-    dates, kinds and states, read whole) and its meetings (how many, how many held, the
-    newest and the latest change: logging, marking, editing or deleting a meeting changes
-    one of these), in one query."""
-    meetings = Meeting.objects.filter(relationship__program=program).aggregate(
-        n=Count("pk"),
-        held=Count("pk", filter=Q(status=MeetingStatus.HELD)),
-        changed=Max("updated_at"),
-        last=Max("pk"),
-    )
-    digest = hashlib.sha256(repr((pairs, sorted(meetings.items()))).encode())
-    return digest.hexdigest()
-
-
 def leader_figures(program, today: date) -> dict:
     """The leaders' figures of the day: the status of every active pair, and the twelve
     months judged by the cadence engine (about twelve evaluations a pair). Computed once
     per program, day, cadence rules and data version, then served from the cache until a
-    pair or a meeting of the program changes: two queries when cached, four otherwise."""
+    pair or a meeting of the program changes: three queries when cached, four otherwise."""
     policies = policies_for(program)
     pairs = _pairs(program, today)
-    key = "home:leader-figures:{}:{}:{}".format(
-        program.pk,
-        today.isoformat(),
-        hashlib.sha256(
-            repr((sorted(policies.items()), _data_version(program, pairs))).encode()
-        ).hexdigest(),
-    )
+    # The pairs are read whole (their dates, kinds and states); the meetings by a summary
+    # that changes whenever one is logged, marked, edited or deleted.
+    digest = hashlib.sha256(
+        repr((sorted(policies.items()), pairs, data_version(program))).encode()
+    ).hexdigest()
+    key = f"home:leader-figures:{program.pk}:{today.isoformat()}:{digest}"
     figures = cache.get(key)
     if figures is not None:
         return figures
@@ -419,7 +407,7 @@ def leader_figures(program, today: date) -> dict:
         "by_month": compliance_by_month(pairs, held, policies, today),
         "first_meeting": first_meeting_days(pairs, held, today),
     }
-    cache.set(key, figures, FIGURES_TIMEOUT)
+    cache.set(key, figures, CACHE_SECONDS)
     return figures
 
 
