@@ -45,3 +45,14 @@ def test_the_model_choice_fields_use_them(resident, faculty):
     assert isinstance(
         fields.ModelMultipleChoiceField(queryset=User.objects.all()).widget, fields.SelectMultiple
     )
+
+
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "id_who", "class": "boxes", "required": True, "disabled": False}]
+)
+@pytest.mark.parametrize("value", [None, [3], [1, 'x"><b>']])
+def test_checkboxes_are_written_as_django_writes_them(attrs, value):
+    choices = [c for c in CHOICES if c[0] != ""]
+    ours = fields.CheckboxSelectMultiple(choices=choices).render("who", value, attrs)
+    django = forms.CheckboxSelectMultiple(choices=choices).render("who", value, attrs)
+    assert ours == django
