@@ -118,28 +118,37 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             if group:
                 out.append(f"\n  <div><label>{conditional_escape(group)}</label>")
             for option in options:
-                option_id = option["attrs"].get("id")
-                value_attr = (
-                    f' value="{escape(str(option["value"]))}"'
-                    if option["value"] is not None
-                    else ""
-                )
-                box = (
-                    f'<input type="{conditional_escape(option["type"])}" '
-                    f'name="{conditional_escape(option["name"])}"{value_attr}'
-                    f"{_attrs(option['attrs'])}>\n"
-                )
-                if option["wrap_label"]:
-                    box = (
-                        "<label"
-                        + (f' for="{conditional_escape(option_id)}"' if option_id else "")
-                        + f">{box} {conditional_escape(option['label'])}</label>"
-                    )
-                out.append(f"<div>\n    {box}\n\n</div>")
+                out.append(f"<div>\n    {self._option_html(option)}</div>")
             if group:
                 out.append("\n  </div>")
         out.append("\n</div>")
         return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+    @staticmethod
+    def _option_html(option) -> str:
+        """What checkbox_option.html writes for one box (escaped here)."""
+        option_id = option["attrs"].get("id")
+        value = option["value"]
+        value_attr = f' value="{escape(str(value))}"' if value is not None else ""
+        box = (
+            f'<input type="{conditional_escape(option["type"])}" '
+            f'name="{conditional_escape(option["name"])}"{value_attr}'
+            f"{_attrs(option['attrs'])}>\n"
+        )
+        if option.get("wrap_label"):
+            box = (
+                "<label"
+                + (f' for="{conditional_escape(option_id)}"' if option_id else "")
+                + f">{box} {conditional_escape(option['label'])}</label>"
+            )
+        return box + "\n\n"
+
+    def _render(self, template_name, context, renderer=None):
+        # A template looping over the field's boxes (`{% for box in field %}{{ box.tag }}`)
+        # renders each through here.
+        if template_name == self.option_template_name:
+            return mark_safe(self._option_html(context["widget"]).strip())  # noqa: S308
+        return super()._render(template_name, context, renderer)
 
 
 class _RefusesImpossibleIds:

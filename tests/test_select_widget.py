@@ -56,3 +56,21 @@ def test_checkboxes_are_written_as_django_writes_them(attrs, value):
     ours = fields.CheckboxSelectMultiple(choices=choices).render("who", value, attrs)
     django = forms.CheckboxSelectMultiple(choices=choices).render("who", value, attrs)
     assert ours == django
+
+
+def test_each_box_of_a_checkbox_list_is_written_as_django_writes_it():
+    class Ours(forms.Form):
+        who = forms.MultipleChoiceField(
+            choices=[(1, "A & B"), (2, 'Q"uote')], widget=fields.CheckboxSelectMultiple
+        )
+
+    class Djangos(forms.Form):
+        who = forms.MultipleChoiceField(
+            choices=[(1, "A & B"), (2, 'Q"uote')], widget=forms.CheckboxSelectMultiple
+        )
+
+    ours, django = Ours(initial={"who": [2]}), Djangos(initial={"who": [2]})
+    for mine, theirs in zip(ours["who"], django["who"], strict=True):
+        assert mine.tag() == theirs.tag()
+        assert mine.tag(wrap_label=True) == theirs.tag(wrap_label=True)
+    assert 'value="2"' in ours["who"][1].tag() and "checked" in ours["who"][1].tag()
