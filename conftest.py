@@ -85,3 +85,14 @@ def outsider(other_program):
 def stranger(db):
     """A user with no program at all."""
     return UserFactory(email="stranger@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so that figures cached by one (keyed by ids
+    and times a rolled-back test may reuse) never answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

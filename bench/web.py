@@ -203,15 +203,18 @@ def prepare_database(database: str, *, reuse: bool, size: tuple[int, int, int]) 
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and reuse and has_programs(database):
-            return f"reused the database {name}"
-        if exists:
+        reusing = bool(exists and reuse and has_programs(database))
+        if exists and not reusing:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if not reusing:
+            conn.execute(f'CREATE DATABASE "{name}"')
     manage = [sys.executable, str(ROOT / "manage.py")]
     started = time.perf_counter()
+    # A reused database gets the migrations added since it was built.
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True, cwd=ROOT)
     migrated = time.perf_counter() - started
+    if reusing:
+        return f"reused the database {name} (migrated in {migrated:.1f} s)"
     programs, residents, faculty = size
     seed = [
         *manage,
@@ -429,7 +432,8 @@ class Session:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or token is None:
             raise SystemExit(f"login page: {status}")
-        form = {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token[1]}
+        # django-allauth's login form: the e-mail address goes in `login`.
+        form = {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token[1]}
         status, _, _ = self.request("POST", "/accounts/login/", urlencode(form))
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"could not log in as {email} (status {status})")

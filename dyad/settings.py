@@ -185,6 +185,29 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Figures computed from a program's data (the leaders' home, the compliance table) are
+# cached under a key that names the version of that data, so an entry is never read once
+# the data has changed. By default each worker process keeps its own (in memory);
+# DYAD_CACHE_DIR makes the workers of a host share one in files, DYAD_CACHE_TABLE all the
+# hosts of a database share one in that table (create it once: `manage.py
+# createcachetable`). No other service is needed.
+if os.environ.get("DYAD_CACHE_TABLE"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": os.environ["DYAD_CACHE_TABLE"],
+        }
+    }
+elif os.environ.get("DYAD_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["DYAD_CACHE_DIR"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

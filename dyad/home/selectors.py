@@ -7,13 +7,16 @@ meet, counts, and only the rematch requests and concerns the policy lets them re
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import attrgetter
+from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
@@ -23,7 +26,13 @@ from dyad.home.models import Nudge
 from dyad.home.services import BEHIND, NUDGE_INTERVAL
 from dyad.lib import cadence, charts
 from dyad.meetings.models import ActionItem, Meeting, MeetingStatus
-from dyad.meetings.selectors import cadence_of, held_meetings, policies_for
+from dyad.meetings.selectors import (
+    CACHE_SECONDS,
+    cadence_of,
+    data_version,
+    held_meetings,
+    policies_for,
+)
 from dyad.profiles.models import MeetingMode
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships import selectors as relationship_selectors
@@ -213,33 +222,53 @@ def _month_ends(today: date, months: int = MONTHS) -> list[date]:
     return ends[::-1]
 
 
-def _history(program, today: date, policies):
-    """Relationships that were active at some point of the last year, with their held
-    meetings as the cadence engine takes them, by date: two queries. Only the meetings
-    the figures need are read: from the start of the earliest academic year the months
-    are judged in (or a year back, for first meetings), and each relationship's last one
-    before."""
+class _Pair(NamedTuple):
+    """What the leaders' figures read of a relationship."""
+
+    pk: int
+    kind: str
+    state: str
+    start_date: date
+    end_date: date | None
+
+
+def _pairs(program, today: date) -> list[_Pair]:
+    """Relationships that were active at some point of the last twelve months, by the
+    columns the figures use: one query."""
+    since = _month_ends(today)[0].replace(day=1)
+    rows = (
+        Relationship.objects.for_program(program)
+        .filter(state__in=[State.ACTIVE, State.ENDED], start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+        .order_by("pk")
+        .values_list("pk", "kind", "state", "start_date", "end_date")
+    )
+    return [_Pair(*row) for row in rows]
+
+
+def _held(pairs, today: date, policies):
+    """The held meetings of `pairs` as the cadence engine takes them, by date: one query.
+    Only the meetings the figures need are read: from the start of the earliest academic
+    year the months are judged in (or a year back, for first meetings), and each
+    relationship's last one before."""
     first = _month_ends(today)[0]
-    since = first.replace(day=1)
     window = min(
         [today - timedelta(days=365)]
         + [cadence.academic_year_start(first, p.year_start_month) for p in policies.values()]
     )
-    relationships = list(
-        Relationship.objects.for_program(program)
-        .filter(state__in=[State.ACTIVE, State.ENDED], start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
-        .select_related("learner", "guide")
-        # Hundreds of rows for the figures, twenty shown: the columns those use.
-        .only(*HISTORY_FIELDS)
-    )
     held = defaultdict(list)
-    rows = held_meetings([r.pk for r in relationships], window)
-    for rel_id, day, mode in rows if relationships else []:
+    rows = held_meetings([r.pk for r in pairs], window)
+    for rel_id, day, mode in rows if pairs else []:
         held[rel_id].append(cadence.Meeting(date=day, in_person=mode == MeetingMode.IN_PERSON))
     for meetings in held.values():
         meetings.sort(key=attrgetter("date"))
-    return relationships, held
+    return held
+
+
+def _history(program, today: date, policies):
+    """The pairs of the last year and their held meetings: two queries."""
+    pairs = _pairs(program, today)
+    return pairs, _held(pairs, today, policies)
 
 
 class _Judge:
@@ -347,22 +376,52 @@ def capacity_by_kind(program) -> list[dict]:
     ]
 
 
-def leader_part(viewer, now) -> dict:
-    program, user = viewer.program, viewer.user
-    today = timezone.localdate(now)
+def leader_figures(program, today: date) -> dict:
+    """The leaders' figures of the day: the status of every active pair, and the twelve
+    months judged by the cadence engine (about twelve evaluations a pair). Computed once
+    per program, day, cadence rules and data version, then served from the cache until a
+    pair or a meeting of the program changes: three queries when cached, four otherwise."""
     policies = policies_for(program)
-    relationships, held = _history(program, today, policies)
-    current = [r for r in relationships if r.state == State.ACTIVE]
+    pairs = _pairs(program, today)
+    # The pairs are read whole (their dates, kinds and states); the meetings by a summary
+    # that changes whenever one is logged, marked, edited or deleted.
+    digest = hashlib.sha256(
+        repr((sorted(policies.items()), pairs, data_version(program))).encode()
+    ).hexdigest()
+    key = f"home:leader-figures:{program.pk}:{today.isoformat()}:{digest}"
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
+    held = _held(pairs, today, policies)
+    current = [r for r in pairs if r.state == State.ACTIVE]
     results = {
         r.pk: cadence.evaluate(policies[r.kind], r.start_date, held[r.pk], today, r.end_date)
         for r in current
     }
-    counts = Counter(result.status for result in results.values())
     behind = sorted(
-        (r for r in current if results[r.pk].status in BEHIND),
-        key=lambda r: (-results[r.pk].status.severity, results[r.pk].next_due or today),
+        (r.pk for r in current if results[r.pk].status in BEHIND),
+        key=lambda pk: (-results[pk].status.severity, results[pk].next_due or today, pk),
     )
-    shown = behind[:LIST_LIMIT]
+    figures = {
+        "total": len(current),
+        "counts": Counter(result.status for result in results.values()),
+        "behind": [(pk, results[pk]) for pk in behind],
+        "by_month": compliance_by_month(pairs, held, policies, today),
+        "first_meeting": first_meeting_days(pairs, held, today),
+    }
+    cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def leader_part(viewer, now) -> dict:
+    program, user = viewer.program, viewer.user
+    today = timezone.localdate(now)
+    figures = leader_figures(program, today)
+    counts = figures["counts"]
+    results = dict(figures["behind"][:LIST_LIMIT])
+    by_pk = Relationship.objects.select_related("learner", "guide").only(*HISTORY_FIELDS)
+    by_pk = by_pk.in_bulk(list(results)) if results else {}
+    shown = [by_pk[pk] for pk in results if pk in by_pk]
     last_nudged = (
         dict(
             Nudge.objects.filter(relationship__in=[r.pk for r in shown])
@@ -396,17 +455,18 @@ def leader_part(viewer, now) -> dict:
             .count()
         )
     good = sum(counts[s] for s in cadence.Status if _compliant(s))
+    total = figures["total"]
     return {
-        "total": len(current),
+        "total": total,
         "compliant": good,
-        "compliance": round(100 * good / len(current)) if current else None,
+        "compliance": round(100 * good / total) if total else None,
         "counts": [(s, counts.get(s, 0)) for s in cadence.Status],
-        "by_month": compliance_by_month(relationships, held, policies, today),
-        "first_meeting": first_meeting_days(relationships, held, today),
+        "by_month": figures["by_month"],
+        "first_meeting": figures["first_meeting"],
         "without_guide": without_guide(program),
         "capacity": capacity_by_kind(program),
         "behind": rows,
-        "behind_total": len(behind),
+        "behind_total": len(figures["behind"]),
         "expiring": list(expiring[:LIST_LIMIT]),
         "open_rematch": relationship_selectors.open_rematch_requests(program, user).count(),
         "concerns": concerns,

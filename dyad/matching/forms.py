@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from dyad.fields import IntegerField, OnceForm
+from dyad.fields import IntegerField, OnceForm, Select
 from dyad.lib.matching.score import ScoreWeights, ordinal
 from dyad.matching.models import Mark, Rule, Solver
 from dyad.programs.models import GuidanceKind, Role
@@ -169,7 +169,9 @@ class RankForm(forms.Form):
                     widget=forms.TextInput(attrs={"list": "pool-names", "autocomplete": "off"}),
                 )
             else:
-                self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+                self.fields[name] = forms.ChoiceField(
+                    label=label, choices=choices, required=False, widget=Select
+                )
             if position <= len(current) and current[position - 1] in by_pk:
                 uuid = str(by_pk[current[position - 1]].uuid)
                 self.initial[name] = labels.get(uuid, uuid) if self.suggest else uuid
@@ -226,7 +228,10 @@ class MarksForm(forms.Form):
             key = row["user"].uuid.hex
             mark = row["mark"]
             self.fields[f"mark_{key}"] = forms.ChoiceField(
-                label=f"Your view of {row['user']}", choices=self.MARK_CHOICES, required=False
+                label=f"Your view of {row['user']}",
+                choices=self.MARK_CHOICES,
+                required=False,
+                widget=Select,
             )
             self.fields[f"rank_{key}"] = IntegerField(
                 label=f"Your rank of {row['user']}", min_value=1, max_value=999, required=False

@@ -1,9 +1,11 @@
+import hashlib
 import uuid
 from collections import Counter, defaultdict
 from datetime import date, datetime, time
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import CharField, Max, Value
+from django.db.models import CharField, Count, Max, Q, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -14,6 +16,8 @@ from dyad.profiles.models import MeetingMode
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import Agreement, Frequency, Relationship, State
 
+# Figures of a day stay cached this long (seconds) unless their data changes first.
+CACHE_SECONDS = 24 * 3600
 POLICY_FIELDS = [
     "year_start_month",
     "first_meeting_in_person",
@@ -209,13 +213,14 @@ def _policy_or_plan(policy, agreed):
     return plan_of(policy, phases, modes)
 
 
-def cadence_of(relationships, program, today) -> dict[int, cadence.CadenceResult]:
-    """Evaluate the cadence of many relationships in three queries: the program's rules
-    made stricter by each pair's agreement, phase by phase over the relationship's life
-    (see cadence.with_agreement and cadence.plan_phases). Only the meetings of the academic
-    year being judged are read, and each relationship's last one before."""
+def cadence_of(relationships, program, today, *, policies=None) -> dict[int, cadence.CadenceResult]:
+    """Evaluate the cadence of many relationships in three queries (two if the program's
+    `policies` are given): the program's rules made stricter by each pair's agreement,
+    phase by phase over the relationship's life (see cadence.with_agreement and
+    cadence.plan_phases). Only the meetings of the academic year being judged are read,
+    and each relationship's last one before."""
     relationships = list(relationships)
-    policies = policies_for(program)
+    policies = policies if policies is not None else policies_for(program)
     plans = agreed_plans(relationships)
     held = defaultdict(list)
     since = cadence_window(relationships, policies, today)
@@ -246,6 +251,62 @@ def _uuid(text: str) -> uuid.UUID | None:
         return None
 
 
+def data_version(program) -> tuple:
+    """What changes whenever a meeting or an agreement of the program does, in one query:
+    how many there are, how many count (held meetings, agreements both parties
+    acknowledged), the newest and the latest change. Logging, marking, editing or deleting
+    a meeting, or proposing or acknowledging an agreement, changes one of these. Figures
+    computed from the program's meetings and agreements are cached under it (with what
+    they read of the relationships themselves, which the caller adds)."""
+    both = Q(learner_ack_at__isnull=False, guide_ack_at__isnull=False)
+
+    def summary(model, tag, counted, changed):
+        return (
+            model.objects.filter(relationship__program=program)
+            .order_by()
+            .values("relationship__program")
+            .annotate(
+                tag=Value(tag, output_field=CharField()),
+                n=Count("pk"),
+                counted=Count("pk", filter=counted),
+                last=Max("pk"),
+                changed=Max(changed),
+            )
+            .values_list("tag", "n", "counted", "last", "changed")
+        )
+
+    rows = summary(Meeting, "meetings", Q(status=MeetingStatus.HELD), "updated_at").union(
+        summary(Agreement, "agreements", both, "created_at"), all=True
+    )
+    return tuple(sorted(rows))
+
+
+def program_cadence(program, today, *, policies=None) -> dict[int, cadence.CadenceResult]:
+    """cadence_of every active relationship of the program on `today`, computed once per
+    program, day, rules and data version and then read from the cache: three queries
+    when cached (rules, relationships, data version), five otherwise."""
+    policies = policies if policies is not None else policies_for(program)
+    rows = list(
+        Relationship.objects.for_program(program)
+        .filter(state=State.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", "kind", "start_date", "end_date")
+    )
+    digest = hashlib.sha256(
+        repr((sorted(policies.items()), rows, data_version(program))).encode()
+    ).hexdigest()
+    key = f"meetings:cadence:{program.pk}:{today.isoformat()}:{digest}"
+    results = cache.get(key)
+    if results is None:
+        pairs = [
+            Relationship(pk=pk, kind=kind, start_date=start, end_date=end)
+            for pk, kind, start, end in rows
+        ]
+        results = cadence_of(pairs, program, today, policies=policies) if pairs else {}
+        cache.set(key, results, CACHE_SECONDS)
+    return results
+
+
 def compliance_page(program, params, *, today=None, per_page=50) -> dict:
     """The leaders' compliance table: every active relationship with its status, filtered
     and paginated, in a fixed number of queries whatever their number. The filters other
@@ -272,7 +333,11 @@ def compliance_page(program, params, *, today=None, per_page=50) -> dict:
             "learner__last_name", "learner__first_name", "kind"
         )
     )
-    results = cadence_of(relationships, program, today)
+    results = program_cadence(program, today)
+    # A pair made active since the figures were read: judged on its own.
+    missing = [r for r in relationships if r.pk not in results]
+    if missing:
+        results = {**results, **cadence_of(missing, program, today)}
     counts = Counter(results[r.pk].status for r in relationships)
     if status in {s.value for s in cadence.Status}:
         relationships = [r for r in relationships if results[r.pk].status.value == status]

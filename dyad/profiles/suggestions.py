@@ -144,33 +144,85 @@ class Suggestions:
     items: list[Suggestion] = field(default_factory=list)
 
 
-def _candidates(program, learner):
+@dataclass
+class _Area:
+    name: str
+
+
+@dataclass
+class _Candidate:
+    """A candidate guide as the scoring reads it: hundreds are scored and a handful shown,
+    so the candidates are read by these columns, not as whole profiles and users."""
+
+    pk: int
+    user_id: int
+    accepting_new: bool
+    career_path: str
+    division: str
+    clinical_interests: str
+    outside_interests: str
+    languages: list
+    program_areas: list[_Area] = field(default_factory=list)
+    candidate_offers: list = field(default_factory=list)
+
+
+CANDIDATE_FIELDS = (
+    "pk",
+    "user_id",
+    "accepting_new",
+    "career_path",
+    "division",
+    "clinical_interests",
+    "outside_interests",
+    "languages",
+)
+
+
+def _candidates(program, learner) -> list[_Candidate]:
     """Guides of the program accepting new learners, minus the learner and anyone marked
-    "do not re-pair" with them; each with `candidate_offers`: offers with their places
-    and `already` (the learner has this guide in this kind)."""
+    do-not-repair for them, by name, with their offers (with places left and `already`:
+    the learner has this guide in this kind) and the program's areas they cover: three
+    queries, the offers and areas chosen by subquery rather than by a list of ids."""
     already = Relationship.objects.filter(
         learner=learner,
         guide=OuterRef("profile__user"),
         kind=OuterRef("kind"),
         state__in=SEAT_HOLDING_STATES,
     )
-    offers = offers_with_places().filter(kind__in=SUGGESTED_KINDS).annotate(already=Exists(already))
     do_not_repair = DoNotRepair.objects.filter(
         program=program, learner=learner, guide=OuterRef("user")
     )
-    areas = ContentArea.objects.for_program(program).order_by("name")
-    return (
+    profiles = (
         GuideProfile.objects.in_program(program)
         .filter(accepting_new=True)
         .exclude(user=learner)
         .exclude(Exists(do_not_repair))
-        .select_related("user")
-        .prefetch_related(
-            Prefetch("offers", queryset=offers, to_attr="candidate_offers"),
-            Prefetch("content_areas", queryset=areas, to_attr="program_areas"),
-        )
-        .order_by("user__last_name", "user__first_name", "pk")
     )
+    rows = profiles.order_by("user__last_name", "user__first_name", "pk").values_list(
+        *CANDIDATE_FIELDS
+    )
+    candidates = {row[0]: _Candidate(*row) for row in rows}
+    if not candidates:
+        return []
+    ids = profiles.values("pk")
+    offers = (
+        offers_with_places()
+        .filter(kind__in=SUGGESTED_KINDS, profile__in=ids)
+        .annotate(already=Exists(already))
+        .order_by("kind", "pk")
+    )
+    for offer in offers:
+        candidates[offer.profile_id].candidate_offers.append(offer)
+    areas = (
+        GuideProfile.content_areas.through.objects.filter(
+            guideprofile__in=ids, contentarea__in=ContentArea.objects.for_program(program)
+        )
+        .order_by("contentarea__name")
+        .values_list("guideprofile_id", "contentarea__name")
+    )
+    for profile_id, name in areas:
+        candidates[profile_id].program_areas.append(_Area(name))
+    return list(candidates.values())
 
 
 def _open_offers(guide, conflicts: LearnerConflicts) -> list[OfferStatus]:
@@ -211,11 +263,19 @@ def suggested_guides(
         learner_profiles=[seeks],
         guide_profiles=[guide_fit_profile(g, stop) for g in candidates],
     )
-    items = []
+    scored = []
     for index, guide in enumerate(candidates):
         score = fit.explain(0, index)
         if score.points > 0:
-            items.append(Suggestion(guide, guide.open_offers, score.points, fit_reasons(score)))
+            scored.append((guide, score))
     # Candidates come ordered by name: a stable sort keeps that order among equal scores.
-    items.sort(key=lambda s: -s.points)
-    return Suggestions(has_profile=True, items=items[:limit])
+    scored.sort(key=lambda pair: -pair[1].points)
+    scored = scored[:limit]
+    # Only the guides suggested are read whole, in one query.
+    shown = GuideProfile.objects.select_related("user").in_bulk([g.pk for g, _ in scored])
+    items = [
+        Suggestion(shown[g.pk], g.open_offers, score.points, fit_reasons(score))
+        for g, score in scored
+        if g.pk in shown
+    ]
+    return Suggestions(has_profile=True, items=items)

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from dyad.fields import ModelMultipleChoiceField, OnceForm
+from dyad.fields import CheckboxSelectMultiple, ModelMultipleChoiceField, OnceForm
 from dyad.relationships.models import SafetyConcern
 
 
@@ -26,7 +26,7 @@ class SafetyContactsForm(OnceForm, forms.Form):
     contacts = ModelMultipleChoiceField(
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,  # hundreds of people: written without a template each
         label="Designated contacts",
     )
 

@@ -103,7 +103,10 @@ def test_the_table_query_count_does_not_grow_with_relationships(client, program,
         held(more, 20)
         held(more, 50, mode="video")
     assert count() == few
-    assert few <= 12, few
+    # Two of them date the program's data and read the pairs for the cached statuses
+    # (selectors.program_cadence); with nothing changed, the statuses come from the cache.
+    assert few <= 13, few
+    assert count() == few - 2
 
 
 def test_cadence_rules_page_saves_a_kind_and_audits_it(client, program, director):

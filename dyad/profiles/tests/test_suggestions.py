@@ -1,14 +1,17 @@
 """The directory's remaining places on every card, and a learner's "Suggested for you"."""
 
+import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dyad.access import viewer_for
 from dyad.profiles.factories import GuideProfileFactory, LearnerProfileFactory
 from dyad.profiles.models import ContentArea
-from dyad.profiles.suggestions import suggested_guides
+from dyad.profiles.suggestions import SUGGESTION_COUNT, suggested_guides
 from dyad.profiles.tests.helpers import count_queries, make_guide
 from dyad.programs.factories import MembershipFactory
 from dyad.programs.models import GuidanceKind, PairingModel, Role
@@ -287,5 +290,17 @@ def test_suggestions_take_a_fixed_number_of_queries(client, program, resident):
     small = count_queries(client, url(program))
     add_guides(4, 30)
     assert count_queries(client, url(program)) == small
-    # The directory's own twelve (test_directory pins them) and five for the suggestions.
-    assert small <= 17, small
+    # The directory's own twelve (test_directory pins them) and six for the suggestions.
+    assert small <= 18, small
+
+    # Every candidate is scored from a few columns; only the guides suggested are read
+    # whole (their bio, title, user), in one query naming no more than are shown.
+    with CaptureQueriesContext(connection) as queries:
+        result = suggested_guides(viewer_for(resident, program))
+    assert len(result.items) == SUGGESTION_COUNT
+    whole = [
+        q["sql"] for q in queries.captured_queries if '"profiles_guideprofile"."bio"' in q["sql"]
+    ]
+    assert len(whole) == 1
+    ids = re.search(r'"profiles_guideprofile"\."id" IN \(([^)]*)\)', whole[0])[1]
+    assert len(ids.split(",")) == SUGGESTION_COUNT
