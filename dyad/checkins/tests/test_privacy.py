@@ -113,14 +113,16 @@ def _normalized(html: str) -> str:
     return re.sub(r'name="submission_key" value="[^"]+"', "", html)
 
 
-@pytest.mark.parametrize("page", ["relationships:detail", "home:home", "relationships:mine"])
+# Not named "page": that is the browser fixture's name, which would make this a browser test.
+@pytest.mark.parametrize("url_name", ["relationships:detail", "home:home", "relationships:mine"])
 def test_the_other_partys_pages_do_not_change_after_a_low_rating(
-    client, pair, people, page, mailoutbox, django_capture_on_commit_callbacks
+    client, pair, people, url_name, mailoutbox, django_capture_on_commit_callbacks
 ):
     guide = people["guide"]
     client.force_login(guide)
-    args = [pair.program.slug, pair.uuid] if page == "relationships:detail" else [pair.program.slug]
-    url = reverse(page, args=args)
+    on_pair = url_name == "relationships:detail"
+    args = [pair.program.slug, pair.uuid] if on_pair else [pair.program.slug]
+    url = reverse(url_name, args=args)
     before = _normalized(client.get(url).content.decode())
     _low(pair, people["learner"], django_capture_on_commit_callbacks)
     after = _normalized(client.get(url).content.decode())
