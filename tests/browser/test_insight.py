@@ -36,8 +36,8 @@ def test_the_director_reads_and_exports_the_figures(
         page.get_by_role("heading", name="Learners with an active guide, by kind")
     ).to_be_visible()
     # One chart per metric, each named for assistive technology, each with its table.
-    expect(page.locator("svg.chart[role=img]")).to_have_count(8)
-    expect(page.locator(".insight-metric table")).to_have_count(8)
+    expect(page.locator("svg.chart[role=img]")).to_have_count(10)
+    expect(page.locator(".insight-metric table")).to_have_count(10)
     page.get_by_label("Academic year").select_option(index=1)
     page.get_by_role("button", name="Show").click()
     screenshot(page, f"insight-program-{width}")
