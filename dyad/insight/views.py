@@ -109,8 +109,8 @@ def figures_xlsx(request, slug):
     return _download(content, XLSX, f"{viewer.program.slug}-figures-{figures.year}.xlsx")
 
 
-@login_required
-def people_csv(request, slug):
+def _people(request, slug, file_format: str) -> tuple[list, str]:
+    """The people list's rows, its export recorded, and the file's name."""
     viewer = _viewer(request, slug)
     if not policy.can_export_people_list(viewer):
         raise Http404
@@ -118,29 +118,23 @@ def people_csv(request, slug):
     services.export_record(
         program=viewer.program,
         what="people",
-        file_format="csv",
+        file_format=file_format,
         year=None,
         acting_user=request.user,
     )
-    name = f"{viewer.program.slug}-people-{timezone.localdate():%Y-%m-%d}.csv"
+    return rows, f"{viewer.program.slug}-people-{timezone.localdate():%Y-%m-%d}.{file_format}"
+
+
+@login_required
+def people_csv(request, slug):
+    rows, name = _people(request, slug, "csv")
     return _download(exports.csv_bytes(exports.PEOPLE_HEADERS, rows), "text/csv", name)
 
 
 @login_required
 def people_xlsx(request, slug):
-    viewer = _viewer(request, slug)
-    if not policy.can_export_people_list(viewer):
-        raise Http404
-    rows = exports.people_table(selectors.people_rows(viewer.program))
-    services.export_record(
-        program=viewer.program,
-        what="people",
-        file_format="xlsx",
-        year=None,
-        acting_user=request.user,
-    )
+    rows, name = _people(request, slug, "xlsx")
     content = exports.xlsx_bytes([("People", exports.PEOPLE_HEADERS, rows)])
-    name = f"{viewer.program.slug}-people-{timezone.localdate():%Y-%m-%d}.xlsx"
     return _download(content, XLSX, name)
 
 

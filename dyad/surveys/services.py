@@ -149,13 +149,7 @@ def question_update(
     for name, value in cleaned.items():
         setattr(question, name, value)
     question.save()
-    audit_log(
-        action=AuditAction.SURVEY_QUESTIONS_CHANGED,
-        actor=acting_user,
-        program=question.program,
-        target=question,
-        data={"change": "edited"},
-    )
+    _question_changed(question, acting_user, "edited")
     return question
 
 
@@ -178,13 +172,7 @@ def question_move(*, question: Question, acting_user, up: bool) -> Question:
     for position, sibling in enumerate(siblings, start=1):
         if sibling.position != position:
             Question.objects.filter(pk=sibling.pk).update(position=position)
-    audit_log(
-        action=AuditAction.SURVEY_QUESTIONS_CHANGED,
-        actor=acting_user,
-        program=question.program,
-        target=question,
-        data={"change": "moved up" if up else "moved down"},
-    )
+    _question_changed(question, acting_user, "moved up" if up else "moved down")
     return question
 
 
@@ -194,14 +182,18 @@ def question_retire(*, question: Question, acting_user) -> Question:
     _require_leader(question.program, acting_user)
     question.retired = True
     question.save(update_fields=["retired"])
+    _question_changed(question, acting_user, "retired")
+    return question
+
+
+def _question_changed(question: Question, acting_user, change: str) -> None:
     audit_log(
         action=AuditAction.SURVEY_QUESTIONS_CHANGED,
         actor=acting_user,
         program=question.program,
         target=question,
-        data={"change": "retired"},
+        data={"change": change},
     )
-    return question
 
 
 # --- cycles -------------------------------------------------------------------------------
