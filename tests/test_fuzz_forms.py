@@ -58,6 +58,7 @@ NO_FORM_ON_A_PAGE: dict[str, tuple[str, list[str]]] = {
     "programs:invitation_resend": ("nobody in the world waits for an invitation", []),
     "programs:invitations_resend_all": ("nobody in the world waits for an invitation", []),
     "goals:ilp_submit": ("the world's learning plan is already shared and reviewed", []),
+    "goals:ilp_reopen": ("the world's learning plan is reviewed, not completed", []),
     "coaching:values_share": ("no persona of the world has a coach", ["relationships"]),
     "feedback:cycle_close": ("the world's 360° cycle page is of the cycle being prepared", []),
     "surveys:cycle_open": ("the world's survey cycle page is of the closed cycle", []),

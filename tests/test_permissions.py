@@ -398,9 +398,9 @@ ROWS = {
     "goals:ilp_goal_new": (ilp_kw, "get", expect({"learner"}, hidden=NOT_RELATED)),
     "goals:ilp_review": (ilp_kw, "get", expect({"guide"}, hidden=NOT_RELATED)),
     "goals:ilp_complete": (ilp_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
-    # The world's plan is reviewed, not completed: nothing to reopen (the view's tests
-    # reopen a completed one).
-    "goals:ilp_reopen": (ilp_kw, "post", expect(set(), hidden=NOT_RELATED)),
+    # The world's plan is reviewed, not completed: the parties are told it cannot be
+    # reopened (the view's tests reopen a completed one).
+    "goals:ilp_reopen": (ilp_kw, "post", expect(PARTIES, ok_status=302, hidden=NOT_RELATED)),
     "goals:ilp_version": (
         lambda w: {**ilp_kw(w), "number": 1},
         "get",

@@ -219,7 +219,8 @@ def complete(request, slug, ilp_uuid):
 @require_POST
 def reopen(request, slug, ilp_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
-    ilp = get_ilp(viewer, ilp_uuid, allow=policy.can_reopen_ilp)
+    # A participant is told why when the plan cannot be reopened (the service refuses).
+    ilp = get_ilp(viewer, ilp_uuid, allow=policy.is_ilp_participant)
     return flow.act(
         request,
         lambda: services.ilp_reopen(ilp=ilp, acting_user=request.user),
