@@ -58,8 +58,12 @@ def test_a_survey_cycle_from_scheduling_to_results(live_server, people, session_
     resident.set_viewport_size({"width": 390, "height": 844})
     resident.goto(f"{live_server.url}/p/peds/")
     resident.get_by_role("link", name="Answer the survey").click()
+    # Wait for the form: all() does not wait, and would find the home page's no radios.
+    expect(resident.get_by_role("button", name="Send my answers")).to_be_visible()
     radios = resident.locator("input[type=radio]")
-    for name in dict.fromkeys(r.get_attribute("name") for r in radios.all()):
+    names = list(dict.fromkeys(r.get_attribute("name") for r in radios.all()))
+    assert len(names) == 3  # the learners' two scales and one choice
+    for name in names:
         resident.locator(f"input[type=radio][name='{name}']").last.check()
     resident.get_by_role("button", name="Send my answers").click()
     expect(resident.get_by_text("your answers were recorded, apart from your name")).to_be_visible()
