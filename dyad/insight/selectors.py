@@ -75,6 +75,14 @@ class Figures:
         return ilp_rules.year_label(self.year)
 
     @property
+    def latest_satisfaction(self) -> list[dict]:
+        """The satisfaction of the year's last closed survey, per audience shown."""
+        if not self.satisfaction:
+            return []
+        last = self.satisfaction[-1]["cycle"]
+        return [row for row in self.satisfaction if row["cycle"] == last]
+
+    @property
     def compliance_now(self) -> int | None:
         """The share of pairs on track at the last month end judged."""
         return self.compliance[-1][3] if self.compliance else None

@@ -55,3 +55,5 @@ def test_the_report_has_the_surveys_and_only_the_picked_comment(client, evaluate
     assert "SURVEY-COMMENT 2" in text
     assert "SURVEY-COMMENT 1" not in text and "SURVEY-COMMENT 3" not in text
     assert "Pairing fit, from the check-ins" in text
+    assert "Satisfaction, last survey (of 5) learners 4.0" in text
+    assert "Check-ins rating the fit low 1 of 2" in text
