@@ -278,16 +278,23 @@ def consent_in_force(relationship) -> frozenset[str]:
     return consent
 
 
+# What a pair agrees to (a change to any of these needs both to acknowledge again); the
+# consent is the learner's alone. A new version of the same terms copies these fields.
+AGREEMENT_TERMS = (
+    "goals",
+    "meeting_frequency",
+    "later_after_months",
+    "later_frequency",
+    "scheduler",
+    "preferred_modes",
+    "confidentiality",
+)
+
+
 def _terms_of(agreement) -> dict:
-    return {
-        "goals": agreement.goals,
-        "meeting_frequency": agreement.meeting_frequency,
-        "later_after_months": agreement.later_after_months,
-        "later_frequency": agreement.later_frequency,
-        "scheduler": agreement.scheduler,
-        "preferred_modes": sorted(agreement.preferred_modes),
-        "confidentiality": agreement.confidentiality,
-    }
+    terms = {name: getattr(agreement, name) for name in AGREEMENT_TERMS}
+    terms["preferred_modes"] = sorted(agreement.preferred_modes)
+    return terms
 
 
 @transaction.atomic

@@ -44,7 +44,7 @@ from dyad.relationships.models import (
     State,
 )
 from dyad.relationships.peer import PeerProposal, peer_pairing_proposal
-from dyad.relationships.services import relationship_create
+from dyad.relationships.services import AGREEMENT_TERMS, relationship_create
 from dyad.rollover.models import Rollover
 from dyad.rollover.selectors import awaiting_reacknowledgement
 
@@ -256,9 +256,7 @@ def _reacknowledge(program, year, first, acting_user) -> int:
         relationship__start_date__lt=first,
         version=Subquery(newest),
     ).exclude(academic_year=year)
-    fields = ["goals", "meeting_frequency", "later_after_months", "later_frequency"]
-    fields += ["scheduler", "preferred_modes"]
-    fields += ["confidentiality", "consent", "relationship_id", "version"]
+    fields = [*AGREEMENT_TERMS, "consent", "relationship_id", "version"]
     versions = [
         Agreement(
             **{**row, "version": row["version"] + 1},
