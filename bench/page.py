@@ -73,19 +73,21 @@ def main() -> int:
         anonymous.get(login_url)
         with CaptureQueriesContext(connection) as queries:
             _, status, size = timed(client, url)
+        # Each request clears the connection's log: keep what this one ran.
+        captured = list(queries.captured_queries)
         times, login_times = [], []
         for _ in range(args.n):
             times.append(timed(client, url)[0])
             login_times.append(timed(anonymous, login_url)[0])
         p50, login_p50 = statistics.median(times) * 1000, statistics.median(login_times) * 1000
-        sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        sql_ms = sum(float(q["time"]) for q in captured) * 1000
         print(
             f"{page.name} ({page.persona}) {url}: status {status}, {size:,} bytes, "
-            f"{len(queries.captured_queries)} queries ({sql_ms:.1f} ms of SQL), "
+            f"{len(captured)} queries ({sql_ms:.1f} ms of SQL), "
             f"p50 {p50:.1f} ms; login p50 {login_p50:.1f} ms ({p50 / login_p50:.1f}x)"
         )
         if args.sql:
-            for q in queries.captured_queries:
+            for q in captured:
                 print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:400]}")
         if args.profile:
             import cProfile
