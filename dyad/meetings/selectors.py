@@ -31,8 +31,18 @@ POLICY_FIELDS = [
 
 def meeting_record(meeting, show: dict) -> dict:
     """What of the meeting's record the viewer may see, and nothing else is loaded."""
-    preparation = getattr(meeting, "preparation", None) if show["preparation"] else None
-    summary = getattr(meeting, "summary", None) if show["summary"] or show["topics"] else None
+    shown = [
+        name
+        for name, shows in (
+            ("preparation", show["preparation"]),
+            ("summary", show["summary"] or show["topics"]),
+        )
+        if shows
+    ]
+    # The preparation and the summary (each one row or none) in one query.
+    loaded = Meeting.objects.select_related(*shown).get(pk=meeting.pk) if shown else meeting
+    preparation = getattr(loaded, "preparation", None) if show["preparation"] else None
+    summary = getattr(loaded, "summary", None) if show["summary"] or show["topics"] else None
     return {
         "preparation": preparation,
         "summary": summary,

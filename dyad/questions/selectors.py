@@ -125,7 +125,7 @@ def _agenda_context(relationship) -> Program:
 
 def suggested_agenda(relationship, *, today: date, n: int = 5) -> list[Question]:
     """Up to n questions for the relationship's next meeting (see agenda.suggest), from
-    the program's bank if customized, else the default bank. Three queries, whatever the
+    the program's bank if customized, else the default bank. Two queries, whatever the
     size of the bank or the history."""
     program = _agenda_context(relationship)
     pgy = None if program.learner_is_chief else program.learner_pgy
@@ -136,16 +136,18 @@ def suggested_agenda(relationship, *, today: date, n: int = 5) -> list[Question]
         month=today.month,
         year_start_month=program.academic_year_start_month,
     )
-    questions = list(bank(program, customized=program.customized).active())
-    asked = set()
-    for question_id, source_id in AskedQuestion.objects.filter(
-        relationship=relationship
-    ).values_list("question_id", "question__source_id"):
-        asked.add(question_id)
-        if source_id is not None:
-            asked.add(source_id)
-    # A copy counts as asked when its default question was asked, and the other way round.
-    asked_ids = {q.pk for q in questions if q.pk in asked or q.source_id in asked}
+    # A copy counts as asked when its default question was asked, and the other way round:
+    # asked when the pair was asked it, its source, a copy of it or a copy of its source.
+    pair_asked = AskedQuestion.objects.filter(relationship=relationship).filter(
+        Q(question_id=OuterRef("pk"))
+        | Q(question__source_id=OuterRef("pk"))
+        | Q(question_id=OuterRef("source_id"))
+        | Q(question__source_id=OuterRef("source_id"))
+    )
+    questions = list(
+        bank(program, customized=program.customized).active().annotate(asked=Exists(pair_asked))
+    )
+    asked_ids = {q.pk for q in questions if q.asked}
     by_id = {q.pk: q for q in questions}
     picked = agenda.suggest(
         [_as_data(q) for q in questions],
