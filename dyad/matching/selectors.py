@@ -3,6 +3,7 @@ Every function costs a fixed number of queries, whatever the size of the round."
 
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import (
     Count,
@@ -29,7 +30,11 @@ from dyad.matching.models import (
     RunUnmatched,
 )
 from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
-from dyad.profiles.suggestions import guide_fit_profile, learner_fit_profile, program_stop_words
+from dyad.profiles.suggestions import (
+    guide_fit_profile,
+    learner_fit_profile,
+    program_stop_words,
+)
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import (
     NON_EVALUATIVE_KINDS,
@@ -448,20 +453,82 @@ def my_list(match_round, learner) -> list[int]:
     )
 
 
-def pool_for_learner(match_round, learner):
-    """The round's guides as one learner sees them: each guide profile with `remaining`
-    places, `fit` reasons from the two profiles, and `unavailable` when the pair cannot be
-    made for a reason the learner may know (see VISIBLE_TO_PARTIES). Never anyone else's
-    lists or marks."""
-    guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
-    guide_ids = [g.pk for g in guides]
-    # Content areas are read for the cards shown (see show_pool_cards), not for the pool.
-    profiles_by_user = {
-        p.user_id: p for p in GuideProfile.objects.filter(user__in=guide_ids).select_related("user")
+# The columns of a guide profile that the pool's fit reasons read (see guide_fit_profile).
+FIT_FIELDS = (
+    "title",
+    "division",
+    "career_path",
+    "clinical_interests",
+    "outside_interests",
+    "languages",
+)
+
+
+def _guides_with_places(match_round):
+    """The round's guides by name (name columns only), each with `places`: left in the
+    round's kind (capacity minus open relationships of the kind, in any program)."""
+    capacity = GuideOffer.objects.filter(
+        profile__user=OuterRef("pk"), kind=match_round.kind
+    ).values("capacity")[:1]
+    taken = (
+        Relationship.objects.filter(guide=OuterRef("pk"), kind=match_round.kind)
+        .holding_seats()
+        .order_by()
+        .values("guide")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        match_round.guides.only(*NAME_FIELDS)
+        .annotate(
+            capacity=Coalesce(Subquery(capacity, output_field=IntegerField()), 0),
+            taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+        )
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def _guide_fit_sources(program, guide_ids) -> dict[int, SimpleNamespace]:
+    """User id → what guide_fit_profile reads of their guide profile, from its columns and
+    the names of its areas in the program's taxonomy: two queries, no model instances."""
+    found = {
+        values.pop("user_id"): SimpleNamespace(**values, program_areas=[])
+        for values in GuideProfile.objects.filter(user__in=guide_ids)
+        .order_by()
+        .values("user_id", *FIT_FIELDS)
     }
-    places = places_left(match_round, guide_ids)
-    blocked = _visible_sources(forbidden_reasons(match_round, [learner.pk], guide_ids))
-    learner_profiles, guide_profiles = profiles(match_round.program, [learner.pk], guide_ids)
+    areas = ContentArea.objects.for_program(program)
+    for user_id, name in (
+        GuideProfile.content_areas.through.objects.filter(
+            guideprofile__user__in=guide_ids, contentarea__in=areas
+        )
+        .order_by("contentarea__name")
+        .values_list("guideprofile__user_id", "contentarea__name")
+    ):
+        found[user_id].program_areas.append(SimpleNamespace(name=name))
+    return found
+
+
+def pool_for_learner(match_round, learner, learner_profile):
+    """The round's guides as one learner sees them: each guide with `remaining` places,
+    `title`, `fit` reasons from the two profiles, and `unavailable` when the pair cannot be
+    made for a reason the learner may know (see VISIBLE_TO_PARTIES). Never anyone else's
+    lists or marks. `learner_profile`: as learner_profile_with_areas reads it. The guide
+    profiles themselves are read for the cards shown (see
+    show_pool_cards), not for the pool."""
+    program = match_round.program
+    guides = list(_guides_with_places(match_round))
+    guide_ids = [g.pk for g in guides]
+    sources = _guide_fit_sources(program, guide_ids)
+    blocked = visible_reasons(match_round, [learner.pk], guide_ids)
+    stop = program_stop_words(program)
+    learner_profiles, guide_profiles = engine.without_common(
+        {learner.pk: learner_fit_profile(learner_profile, stop)},
+        {
+            g: guide_fit_profile(sources[g], stop) if g in sources else engine.Profile()
+            for g in guide_ids
+        },
+    )
     weights = engine.weights_from(match_round.weights)
     fits = engine.fit_reasons(
         learner_profiles[learner.pk], [guide_profiles[g] for g in guide_ids], weights
@@ -474,25 +541,34 @@ def pool_for_learner(match_round, learner):
     }
     rows = []
     for guide, (points, reasons) in zip(guides, fits, strict=True):
-        sources = blocked.get((learner.pk, guide.pk), [])
+        found = blocked.get((learner.pk, guide.pk), [])
         rows.append(
             {
                 "user": guide,
-                "profile": profiles_by_user.get(guide.pk),
-                "remaining": places[guide.pk],
+                "profile": None,
+                "has_profile": guide.pk in sources,
+                "title": sources[guide.pk].title if guide.pk in sources else "",
+                "remaining": max(guide.capacity - guide.taken, 0),
                 # "shared: Research" reads "In common: Research" on the learner's page.
                 "fit": [r.removeprefix("shared: ") for r in reasons],
                 "fit_points": points,
-                "unavailable": bool(sources),
-                "unavailable_text": texts[sources[0]] if sources else "",
+                "unavailable": bool(found),
+                "unavailable_text": texts[found[0]] if found else "",
             }
         )
     return rows
 
 
 def show_pool_cards(rows) -> None:
-    """Read the content areas of the guides whose cards are shown: one query."""
-    prefetch_related_objects([row["profile"] for row in rows if row["profile"]], "content_areas")
+    """Read the guide profiles of the cards shown, with their content areas: two
+    queries."""
+    ids = [row["user"].pk for row in rows if row["has_profile"]]
+    by_user = {
+        p.user_id: p
+        for p in GuideProfile.objects.filter(user__in=ids).prefetch_related("content_areas")
+    }
+    for row in rows:
+        row["profile"] = by_user.get(row["user"].pk)
 
 
 def visible_reasons(match_round, learner_ids, guide_ids) -> dict:

@@ -20,6 +20,7 @@ from dyad.matching.forms import (
     RunForm,
 )
 from dyad.matching.models import Rule, UnmatchedReason
+from dyad.profiles.suggestions import learner_profile_with_areas
 from dyad.programs.models import GuidanceKind
 
 # Rows per page of a round's long lists (learners, guides, a run's pairs, the guides'
@@ -417,7 +418,8 @@ def rank(request, slug, round_uuid):
     here = reverse("matching:rank", args=[slug, match_round.uuid])
     if request.method == "POST" and not match_round.lists_open:
         return _refuse_closed(request, match_round, here)
-    rows = selectors.pool_for_learner(match_round, request.user)
+    learner_profile = learner_profile_with_areas(request.user, viewer.program)
+    rows = selectors.pool_for_learner(match_round, request.user, learner_profile)
     current = selectors.my_list(match_round, request.user)
     form = RankForm(
         request.POST or None, rows=rows, max_ranks=match_round.max_ranks, current=current
@@ -456,6 +458,7 @@ def rank(request, slug, round_uuid):
         ],
         "outcome": outcome,
         "left_out_by": left_out_by,
+        "learner_profile": learner_profile,
     }
     return TemplateResponse(request, "matching/rank.html", ctx)
 
