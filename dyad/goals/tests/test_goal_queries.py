@@ -50,7 +50,7 @@ def _queries(client, user, url) -> int:
 # the guide profile.
 @pytest.mark.parametrize(
     ("name", "who", "expected"),
-    [("goals:detail", "learner", 13), ("goals:detail", "guide", 12), ("goals:edit", "learner", 8)],
+    [("goals:detail", "learner", 11), ("goals:detail", "guide", 11), ("goals:edit", "learner", 6)],
 )
 def test_the_goal_pages_read_a_fixed_number_of_queries(client, pairing, name, who, expected):
     goal = make_goal(relationship=pairing)

@@ -191,7 +191,7 @@ def test_the_ranking_and_marks_pages_cost_the_same_queries_at_two_sizes(
 
 
 # Session, user, program, role, round and the person's place in it (6), then the page's own.
-QUERIES = {"matching:rank": 17, "matching:marks": 11}
+QUERIES = {"matching:rank": 15, "matching:marks": 10}
 
 
 def test_the_marks_page_reads_only_the_learners_of_its_page(client, program, match_round, people):

@@ -83,7 +83,7 @@ def _queries(client, user, meeting) -> int:
 # action items, topics, the private note, the agenda and the program's topics (and
 # the learner's guide profile, which the navigation asks); a leader without consent reads
 # the consent and nothing of the record.
-@pytest.mark.parametrize(("who", "expected"), [("learner", 13), ("guide", 12), ("director", 6)])
+@pytest.mark.parametrize(("who", "expected"), [("learner", 11), ("guide", 11), ("director", 5)])
 def test_the_meeting_page_reads_a_fixed_number_of_queries(client, meeting, director, who, expected):
     rel = meeting.relationship
     user = {"learner": rel.learner, "guide": rel.guide, "director": director}[who]

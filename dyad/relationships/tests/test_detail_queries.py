@@ -61,7 +61,7 @@ def _queries(client, user, rel) -> int:
 # requests, its events, a page of meetings with their count, the cadence rules and the held
 # meetings; a party's page adds their check-in, a learner's the guide profile that the
 # navigation asks.
-@pytest.mark.parametrize(("who", "expected"), [("learner", 13), ("guide", 12), ("director", 11)])
+@pytest.mark.parametrize(("who", "expected"), [("learner", 11), ("guide", 11), ("director", 10)])
 def test_the_relationship_page_reads_a_fixed_number_of_queries(
     client, rel, director, who, expected
 ):
