@@ -2,6 +2,7 @@ import hashlib
 import uuid
 from collections import Counter, defaultdict
 from datetime import date, datetime, time
+from operator import attrgetter
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -94,30 +95,54 @@ def agreed_terms(relationship_ids) -> dict[int, tuple[str, tuple[str, ...]]]:
     }
 
 
-def agreed_plans(relationships) -> dict[int, tuple[tuple[tuple[date, str], ...], tuple[str, ...]]]:
+def agreed_plans(
+    relationships, *, agreements=None
+) -> dict[int, tuple[tuple[tuple[date, str], ...], tuple[str, ...]]]:
     """(phases, modes) of each relationship's cadence plan, in one query: the phases
     (first day, frequency) of its acknowledged agreement versions (see
     cadence.plan_phases), each version in force from the local day both acknowledged it,
     and the modes of the newest. Relationships without an acknowledged version are left
-    out."""
+    out. `agreements`: every agreement of the relationships if already read (no query)."""
     starts = {r.pk: r.start_date for r in relationships}
-    rows = (
-        Agreement.objects.filter(
-            relationship__in=list(starts),
-            learner_ack_at__isnull=False,
-            guide_ack_at__isnull=False,
+    if agreements is None:
+        rows = (
+            Agreement.objects.filter(
+                relationship__in=list(starts),
+                learner_ack_at__isnull=False,
+                guide_ack_at__isnull=False,
+            )
+            .order_by("relationship_id", "version")
+            .values_list(
+                "relationship_id",
+                "meeting_frequency",
+                "later_after_months",
+                "later_frequency",
+                "preferred_modes",
+                "learner_ack_at",
+                "guide_ack_at",
+            )
         )
-        .order_by("relationship_id", "version")
-        .values_list(
-            "relationship_id",
-            "meeting_frequency",
-            "later_after_months",
-            "later_frequency",
-            "preferred_modes",
-            "learner_ack_at",
-            "guide_ack_at",
+    else:
+        acknowledged = sorted(
+            (
+                a
+                for a in agreements
+                if a.relationship_id in starts and a.learner_ack_at and a.guide_ack_at
+            ),
+            key=attrgetter("relationship_id", "version"),
         )
-    )
+        rows = [
+            (
+                a.relationship_id,
+                a.meeting_frequency,
+                a.later_after_months,
+                a.later_frequency,
+                a.preferred_modes,
+                a.learner_ack_at,
+                a.guide_ack_at,
+            )
+            for a in acknowledged
+        ]
     versions: dict[int, list] = defaultdict(list)
     modes: dict[int, tuple[str, ...]] = {}
     for rel_id, frequency, months, later, preferred, learner_ack, guide_ack in rows:
@@ -213,15 +238,18 @@ def _policy_or_plan(policy, agreed):
     return plan_of(policy, phases, modes)
 
 
-def cadence_of(relationships, program, today, *, policies=None) -> dict[int, cadence.CadenceResult]:
-    """Evaluate the cadence of many relationships in three queries (two if the program's
-    `policies` are given): the program's rules made stricter by each pair's agreement,
+def cadence_of(
+    relationships, program, today, *, policies=None, agreements=None
+) -> dict[int, cadence.CadenceResult]:
+    """Evaluate the cadence of many relationships in three queries (one less if the
+    program's `policies` are given, one less if their `agreements` are, see agreed_plans):
+    the program's rules made stricter by each pair's agreement,
     phase by phase over the relationship's life (see cadence.with_agreement and
     cadence.plan_phases). Only the meetings of the academic year being judged are read,
     and each relationship's last one before."""
     relationships = list(relationships)
     policies = policies if policies is not None else policies_for(program)
-    plans = agreed_plans(relationships)
+    plans = agreed_plans(relationships, agreements=agreements)
     held = defaultdict(list)
     since = cadence_window(relationships, policies, today)
     for rel_id, day, mode in held_meetings([r.pk for r in relationships], since):
