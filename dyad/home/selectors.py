@@ -82,7 +82,7 @@ class Pairing:
 def party_data(viewer, now) -> dict:
     """The viewer's open relationships on both sides (with what the check-ins due read),
     their cadence and their scheduled meetings (upcoming, and past ones not marked held or
-    missed): six queries, two without relationships."""
+    missed): six queries, one without relationships."""
     user, program = viewer.user, viewer.program
     relationships = list(
         checkins.with_checkin_dates(

@@ -128,6 +128,7 @@ def response_rates(program) -> list[dict]:
             answered_n=Count("invitations", filter=Q(invitations__answered=True)),
         )
         .select_related("program")
+        .order_by(*Cycle._meta.ordering)
     ]
 
 
@@ -142,6 +143,7 @@ def open_for_leader(user, program) -> tuple[list[Cycle], list[dict]]:
             to_answer=Exists(unanswered),
         )
         .select_related("program")
+        .order_by(*Cycle._meta.ordering)  # not applied by default to a query that groups
     )
     rates = [{"cycle": c, "answered": c.answered_n, "invited": c.invited_n} for c in cycles]
     return [c for c in cycles if c.to_answer], rates
