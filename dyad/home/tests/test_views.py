@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from dyad.home import steps
+from dyad.home import selectors, steps
 from dyad.home.models import Nudge
 from dyad.lib.dates import format_day
 from dyad.meetings import services as meeting_services
@@ -72,6 +72,8 @@ def test_coordinator_sees_the_program_at_a_glance(client, program, coordinator, 
     assert "Your mentoring" not in response.text
     without = {row["kind"]: row["n"] for row in response.context["leader"]["without_guide"]}
     assert without == {"mentoring": 1, "coaching": 1, "advising": 1}
+    # The same counts as the API's figures read on their own.
+    assert selectors.without_guide(program) == response.context["leader"]["without_guide"]
     assert response.context["leader"]["capacity"] == [
         {"kind": "mentoring", "label": "Mentoring", "offered": 2, "taken": 0}
     ]
