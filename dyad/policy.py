@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dyad.programs.models import Membership, PairingModel, Role
@@ -227,7 +228,12 @@ def can_raise_concern(viewer: Viewer, relationship: Relationship) -> bool:
 
 
 def is_safety_contact(viewer: Viewer) -> bool:
-    return viewer.user in SafetyContact.objects.receiving(viewer.program)
+    """One of those who receive the program's concerns (SafetyContact.objects.receiving):
+    a designated contact still a member, or a director when none is; in one query."""
+    contacts = SafetyContact.objects.designated(viewer.program).aggregate(
+        n=Count("pk"), mine=Count("pk", filter=Q(user=viewer.user.pk))
+    )
+    return contacts["mine"] > 0 if contacts["n"] else is_director(viewer)
 
 
 def can_view_concern(viewer: Viewer, concern: SafetyConcern) -> bool:

@@ -49,6 +49,25 @@ def _due_day(relationship: Relationship, first_held, last_answer) -> date | None
     )
 
 
+def with_checkin_dates(relationships, user):
+    """The relationships annotated with what due_among reads: their first held meeting
+    and the user's last check-in on each (two subqueries, no query of their own)."""
+    return relationships.annotate(first_held=_first_held(), last_answer=_last_answer(user))
+
+
+def due_among(relationships, today: date) -> list[Due]:
+    """Those of the user's relationships (read with_checkin_dates) that are active and
+    have a check-in due, by start date."""
+    due = []
+    for r in sorted(relationships, key=lambda r: (r.start_date, r.pk)):
+        if r.state != State.ACTIVE:
+            continue
+        day = _due_day(r, r.first_held, r.last_answer)
+        if rules.is_due(day, today):
+            due.append(Due(r, day, rules.is_overdue(day, today)))
+    return due
+
+
 def due_for(user, program, today: date) -> list[Due]:
     """The user's active pairings of the program with a check-in due, in one query."""
     rows = (
@@ -56,15 +75,8 @@ def due_for(user, program, today: date) -> list[Due]:
         .for_party(user)
         .filter(state=State.ACTIVE)
         .select_related("program", "learner", "guide")
-        .annotate(first_held=_first_held(), last_answer=_last_answer(user))
-        .order_by("start_date", "pk")
     )
-    due = []
-    for r in rows:
-        day = _due_day(r, r.first_held, r.last_answer)
-        if rules.is_due(day, today):
-            due.append(Due(r, day, rules.is_overdue(day, today)))
-    return due
+    return due_among(with_checkin_dates(rows, user), today)
 
 
 def due_in(relationship: Relationship, user, today: date) -> date | None:

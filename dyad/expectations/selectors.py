@@ -188,9 +188,10 @@ def status(program, year: int) -> dict:
     return {"groups": groups, "counts": counts, "documents": latest}
 
 
-def own_documents(viewer, year: int, audiences) -> list[dict]:
-    """The viewer's documents of the year with where they stand on each."""
-    latest = latest_documents(viewer.program, year)
+def own_documents(viewer, year: int, audiences, *, latest=None) -> list[dict]:
+    """The viewer's documents of the year with where they stand on each. `latest`:
+    latest_documents of the year if already read."""
+    latest = latest if latest is not None else latest_documents(viewer.program, year)
     requests = {
         r.audience: r
         for r in ExpectationsRequest.objects.filter(
@@ -213,10 +214,14 @@ def pending_for(viewer, audiences, *, today: date | None = None) -> dict:
     acknowledged (latest version), and, for a leader, the consent terms to agree to."""
     program = viewer.program
     year = current_year(program, today)
+    latest = latest_documents(program, year) if audiences else {}
+    # Where none of the viewer's documents is sent there is nothing to acknowledge: their
+    # requests are not read.
+    sent = [a for a in audiences if latest.get(a) and latest[a].sent_at]
     docs = [
         d
-        for d in (own_documents(viewer, year, audiences) if audiences else [])
-        if d["document"] and d["document"].sent_at and not d["done"]
+        for d in (own_documents(viewer, year, sent, latest=latest) if sent else [])
+        if not d["done"]
     ]
     agree = (
         viewer.is_leader

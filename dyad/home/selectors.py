@@ -17,10 +17,11 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dyad import policy
+from dyad.checkins import selectors as checkins
 from dyad.home import steps
 from dyad.home.models import Nudge
 from dyad.home.services import BEHIND, NUDGE_INTERVAL
@@ -34,7 +35,7 @@ from dyad.meetings.selectors import (
     policies_for,
 )
 from dyad.profiles.models import MeetingMode
-from dyad.programs.models import GuidanceKind, Membership
+from dyad.programs.models import GuidanceKind, Membership, Program
 from dyad.relationships import selectors as relationship_selectors
 from dyad.relationships.models import GuideRequest, Relationship, State
 
@@ -79,16 +80,31 @@ class Pairing:
 
 
 def party_data(viewer, now) -> dict:
-    """The viewer's open relationships on both sides, their cadence and their scheduled
-    meetings (upcoming, and past ones not marked held or missed): six queries."""
+    """The viewer's open relationships on both sides (with what the check-ins due read),
+    their cadence and their scheduled meetings (upcoming, and past ones not marked held or
+    missed): six queries, one without relationships."""
     user, program = viewer.user, viewer.program
     relationships = list(
-        relationship_selectors.relationships_with_agreement(
-            relationship_selectors.relationships_for_user(user, program).holding_seats()
+        checkins.with_checkin_dates(
+            relationship_selectors.relationships_with_agreement(
+                relationship_selectors.relationships_for_user(user, program).holding_seats()
+            ),
+            user,
         )
     )
     active = [r for r in relationships if r.state == State.ACTIVE]
-    results = cadence_of(active, program, timezone.localdate(now)) if active else {}
+    policies = policies_for(program) if active else None
+    results = (
+        cadence_of(
+            active,
+            program,
+            timezone.localdate(now),
+            policies=policies,
+            agreements=[a for r in active for a in r.agreements.all()],
+        )
+        if active
+        else {}
+    )
     meetings = (
         Meeting.objects.filter(relationship__in=[r.pk for r in relationships])
         .filter(status=MeetingStatus.SCHEDULED)
@@ -123,7 +139,12 @@ def party_data(viewer, now) -> dict:
         if relationships
         else []
     )
-    return {"pairings": list(pairings.values()), "items": items}
+    return {
+        "relationships": relationships,
+        "pairings": list(pairings.values()),
+        "items": items,
+        "policies": policies,
+    }
 
 
 def is_prepared(meeting: Meeting) -> bool:
@@ -183,7 +204,8 @@ def learner_part(viewer, data, now, *, expectations=None) -> dict:
     }
 
 
-def guide_part(viewer, data, now) -> dict:
+def guide_part(viewer, data, now, *, offers=None) -> dict:
+    """`offers`: program_offers if already read (a leader's home reads them all)."""
     user, program = viewer.user, viewer.program
     mine = [p for p in data["pairings"] if p.relationship.guide_id == user.pk]
     severity = {p.relationship.pk: p.result.status.severity if p.result else -1 for p in mine}
@@ -193,11 +215,9 @@ def guide_part(viewer, data, now) -> dict:
         .filter(expires_at__gt=now)
         .order_by("expires_at")
     )
-    offers = list(
-        relationship_selectors.guide_load(program).filter(profile__user=user).order_by("kind")
-    )
-    for offer in offers:
-        offer.left = max(0, offer.capacity - offer.taken)
+    if offers is None:
+        offers = program_offers(program, user=user)
+    offers = [o for o in offers if o.user_id == user.pk]
     return {
         "pairings": mine,
         "to_log": sorted((m for p in mine for m in p.to_log), key=lambda m: m.starts_at),
@@ -336,37 +356,74 @@ def first_meeting_days(relationships, held, today) -> dict[str, dict]:
 
 def without_guide(program) -> list[dict]:
     """Per kind: active learners of the program with no proposed or active pairing of it."""
-    open_rels = Relationship.objects.for_program(program).holding_seats()
-    counts = (
-        Membership.objects.active()
-        .filter(program=program)
-        .learners()
-        .aggregate(
-            total=Count("user", distinct=True),
-            **{
-                kind: Count(
-                    "user",
-                    distinct=True,
-                    filter=~Q(user__in=open_rels.filter(kind=kind).values("learner_id")),
-                )
-                for kind in GUIDE_KINDS
-            },
-        )
+    return _without_guide_rows(
+        Program.objects.filter(pk=program.pk).values(**_learner_counts(program)).get()
     )
+
+
+def _without_guide_rows(counts) -> list[dict]:
     labels = dict(GuidanceKind.choices)
     return [
-        {"kind": kind, "label": labels[kind], "n": counts[kind], "total": counts["total"]}
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "n": counts[f"without_{kind}"],
+            "total": counts["learners"],
+        }
         for kind in GUIDE_KINDS
     ]
 
 
-def capacity_by_kind(program) -> list[dict]:
-    """Places offered by the program's guides and taken (proposed or active), per kind."""
+def _count(queryset, field: str = "pk", *, distinct: bool = False) -> Subquery:
+    """COUNT over `queryset` as a scalar subquery, so that several counts come in one
+    query."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    counted = Func(F(field), template=template, output_field=IntegerField())
+    return Subquery(queryset.order_by().annotate(_n=counted).values("_n")[:1])
+
+
+def _learner_counts(program) -> dict[str, Subquery]:
+    """The program's active learners, and those without a proposed or active pairing of
+    each kind."""
+    open_rels = Relationship.objects.for_program(program).holding_seats()
+    learners = Membership.objects.active().filter(program=program).learners()
+    return {
+        "learners": _count(learners, "user", distinct=True),
+        **{
+            f"without_{kind}": _count(
+                learners.exclude(user__in=open_rels.filter(kind=kind).values("learner_id")),
+                "user",
+                distinct=True,
+            )
+            for kind in GUIDE_KINDS
+        },
+    }
+
+
+def _leader_counts(program, user, *, concerns: bool) -> dict[str, int]:
+    """The counts of the leaders' part, in one query: the open rematch requests and the
+    agreements awaiting acknowledgement the leader may know of, the learners without a
+    guide of each kind, and the unacknowledged concerns (for a safety contact only)."""
+    subqueries = {
+        "open_rematch": _count(relationship_selectors.open_rematch_requests(program, user)),
+        "pending_agreements": _count(relationship_selectors.pending_agreements(program)),
+        **_learner_counts(program),
+    }
+    if concerns:
+        subqueries["concerns"] = _count(
+            relationship_selectors.concerns_for_contacts(program, user).filter(
+                acknowledged_at__isnull=True
+            )
+        )
+    return Program.objects.filter(pk=program.pk).values(**subqueries).get()
+
+
+def capacity_by_kind(offers) -> list[dict]:
+    """Places offered by the program's guides and taken (proposed or active), per kind,
+    from the rows of _offers."""
     offered, taken = Counter(), Counter()
-    for offer in relationship_selectors.guide_load(program).values_list(
-        "kind", "capacity", "taken"
-    ):
-        kind, capacity, used = offer
+    for offer in offers:
+        kind, capacity, used = offer.kind, offer.capacity, offer.taken
         offered[kind] += capacity
         taken[kind] += min(used, capacity)
     return [
@@ -376,12 +433,13 @@ def capacity_by_kind(program) -> list[dict]:
     ]
 
 
-def leader_figures(program, today: date) -> dict:
+def leader_figures(program, today: date, *, policies=None) -> dict:
     """The leaders' figures of the day: the status of every active pair, and the twelve
     months judged by the cadence engine (about twelve evaluations a pair). Computed once
     per program, day, cadence rules and data version, then served from the cache until a
-    pair or a meeting of the program changes: three queries when cached, four otherwise."""
-    policies = policies_for(program)
+    pair or a meeting of the program changes: three queries when cached, four otherwise
+    (one less each if the program's `policies` are given)."""
+    policies = policies if policies is not None else policies_for(program)
     pairs = _pairs(program, today)
     # The pairs are read whole (their dates, kinds and states); the meetings by a summary
     # that changes whenever one is logged, marked, edited or deleted.
@@ -413,31 +471,55 @@ def leader_figures(program, today: date) -> dict:
     return figures
 
 
-def leader_part(viewer, now) -> dict:
+class Offer(NamedTuple):
+    """A guide's offer of places of a kind, with the places taken (proposed or active)."""
+
+    user_id: int
+    kind: str
+    capacity: int
+    taken: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+    def get_kind_display(self) -> str:
+        return GuidanceKind(self.kind).label
+
+
+def program_offers(program, *, user=None) -> list[Offer]:
+    """Every offer of the program's guides (or only the `user`'s), by the columns used: one
+    query."""
+    rows = relationship_selectors.guide_load(program).order_by("kind", "pk")
+    if user is not None:
+        rows = rows.filter(profile__user=user)
+    return [
+        Offer(*row) for row in rows.values_list("profile__user_id", "kind", "capacity", "taken")
+    ]
+
+
+def leader_part(viewer, now, *, policies=None, offers=None) -> dict:
+    """`policies`: the program's cadence rules if already read; `offers`: program_offers
+    if already read."""
     program, user = viewer.program, viewer.user
     today = timezone.localdate(now)
-    figures = leader_figures(program, today)
+    figures = leader_figures(program, today, policies=policies)
     counts = figures["counts"]
     results = dict(figures["behind"][:LIST_LIMIT])
-    by_pk = Relationship.objects.select_related("learner", "guide").only(*HISTORY_FIELDS)
+    last_nudge = Nudge.objects.filter(relationship=OuterRef("pk")).order_by("-sent_at")
+    by_pk = (
+        Relationship.objects.select_related("learner", "guide")
+        .only(*HISTORY_FIELDS)
+        .annotate(last_nudged=Subquery(last_nudge.values("sent_at")[:1]))
+    )
     by_pk = by_pk.in_bulk(list(results)) if results else {}
     shown = [by_pk[pk] for pk in results if pk in by_pk]
-    last_nudged = (
-        dict(
-            Nudge.objects.filter(relationship__in=[r.pk for r in shown])
-            .values("relationship_id")
-            .annotate(last=Max("sent_at"))
-            .values_list("relationship_id", "last")
-        )
-        if shown
-        else {}
-    )
     rows = [
         {
             "relationship": r,
             "result": results[r.pk],
-            "last_nudged": last_nudged.get(r.pk),
-            "can_nudge": last_nudged.get(r.pk) is None or now - last_nudged[r.pk] >= NUDGE_INTERVAL,
+            "last_nudged": r.last_nudged,
+            "can_nudge": r.last_nudged is None or now - r.last_nudged >= NUDGE_INTERVAL,
         }
         for r in shown
     ]
@@ -447,13 +529,8 @@ def leader_part(viewer, now) -> dict:
         .select_related("learner", "guide")
         .order_by("expires_at")
     )
-    concerns = None
-    if policy.is_safety_contact(viewer):
-        concerns = (
-            relationship_selectors.concerns_for_contacts(program, user)
-            .filter(acknowledged_at__isnull=True)
-            .count()
-        )
+    is_contact = policy.is_safety_contact(viewer)
+    numbers = _leader_counts(program, user, concerns=is_contact)
     good = sum(counts[s] for s in cadence.Status if _compliant(s))
     total = figures["total"]
     return {
@@ -463,14 +540,14 @@ def leader_part(viewer, now) -> dict:
         "counts": [(s, counts.get(s, 0)) for s in cadence.Status],
         "by_month": figures["by_month"],
         "first_meeting": figures["first_meeting"],
-        "without_guide": without_guide(program),
-        "capacity": capacity_by_kind(program),
+        "without_guide": _without_guide_rows(numbers),
+        "capacity": capacity_by_kind(offers if offers is not None else program_offers(program)),
         "behind": rows,
         "behind_total": len(figures["behind"]),
         "expiring": list(expiring[:LIST_LIMIT]),
-        "open_rematch": relationship_selectors.open_rematch_requests(program, user).count(),
-        "concerns": concerns,
-        "pending_agreements": relationship_selectors.pending_agreements(program).count(),
+        "open_rematch": numbers["open_rematch"],
+        "concerns": numbers["concerns"] if is_contact else None,
+        "pending_agreements": numbers["pending_agreements"],
         "is_director": policy.is_director(viewer),
         "today": today,
     }

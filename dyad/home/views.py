@@ -29,22 +29,27 @@ def home(request, slug):
             d for d in pending["documents"] if d is not learner_doc or not viewer.is_learner
         ],
     }
+    ctx["relationships"] = data["relationships"]
+    # A leader's part reads every offer of the program; their own come from those.
+    offers = selectors.program_offers(viewer.program) if viewer.is_leader else None
     if _shows_guide_part(viewer, data):
-        ctx["guide"] = selectors.guide_part(viewer, data, now)
+        ctx["guide"] = selectors.guide_part(viewer, data, now, offers=offers)
     if viewer.is_learner:
         ctx["learner"] = selectors.learner_part(
             viewer, data, now, expectations=learner_doc and learner_doc["document"]
         )
-    if viewer.is_member:
-        ctx["surveys_to_answer"] = surveys.open_unanswered(request.user, viewer.program)
     if viewer.is_leader:
-        ctx["survey_rates"] = surveys.response_rates(viewer.program)
-        ctx["leader"] = selectors.leader_part(viewer, now)
+        ctx["surveys_to_answer"], ctx["survey_rates"] = surveys.open_for_leader(
+            request.user, viewer.program
+        )
+        ctx["leader"] = selectors.leader_part(viewer, now, policies=data["policies"], offers=offers)
         # The SVG is built from numbers and escaped text by dyad.lib.charts.
         ctx["charts"] = {
             k: mark_safe(v)  # noqa: S308
             for k, v in selectors.leader_charts(ctx["leader"]).items()
         }
+    elif viewer.is_member:
+        ctx["surveys_to_answer"] = surveys.open_unanswered(request.user, viewer.program)
     return TemplateResponse(request, "home/home.html", ctx)
 
 

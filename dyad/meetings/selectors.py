@@ -2,14 +2,16 @@ import hashlib
 import uuid
 from collections import Counter, defaultdict
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Count, Max, Q, Value, Window
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from dyad.accounts.models import User
 from dyad.lib import cadence
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
 from dyad.profiles.models import MeetingMode
@@ -260,17 +262,18 @@ def _policy_or_plan(policy, agreed):
 
 
 def cadence_of(
-    relationships, program, today, *, policies=None, plans=None
+    relationships, program, today, *, policies=None, plans=None, agreements=None
 ) -> dict[int, cadence.CadenceResult]:
-    """Evaluate the cadence of many relationships in three queries (two if the program's
-    `policies` are given): the program's rules made stricter by each pair's agreement,
+    """Evaluate the cadence of many relationships in three queries (one less if the
+    program's `policies` are given, one less if their `plans` or `agreements` are, see
+    agreed_plans): the program's rules made stricter by each pair's agreement,
     phase by phase over the relationship's life (see cadence.with_agreement and
     cadence.plan_phases). Only the meetings of the academic year being judged are read,
     and each relationship's last one before. `plans`: agreed_plans of these
     relationships, when the caller has them."""
     relationships = list(relationships)
     policies = policies if policies is not None else policies_for(program)
-    plans = plans if plans is not None else agreed_plans(relationships)
+    plans = plans if plans is not None else agreed_plans(relationships, agreements=agreements)
     held = defaultdict(list)
     since = cadence_window(relationships, policies, today)
     for rel_id, day, mode in held_meetings([r.pk for r in relationships], since):
@@ -330,17 +333,21 @@ def data_version(program) -> tuple:
     return tuple(sorted(rows))
 
 
-def program_cadence(program, today, *, policies=None) -> dict[int, cadence.CadenceResult]:
+def program_cadence(
+    program, today, *, policies=None, rows=None
+) -> dict[int, cadence.CadenceResult]:
     """cadence_of every active relationship of the program on `today`, computed once per
     program, day, rules and data version and then read from the cache: three queries
-    when cached (rules, relationships, data version), five otherwise."""
+    when cached (rules, relationships, data version), five otherwise. `rows`: (pk, kind,
+    start date, end date) of every active relationship by pk, if already read."""
     policies = policies if policies is not None else policies_for(program)
-    rows = list(
-        Relationship.objects.for_program(program)
-        .filter(state=State.ACTIVE)
-        .order_by("pk")
-        .values_list("pk", "kind", "start_date", "end_date")
-    )
+    if rows is None:
+        rows = list(
+            Relationship.objects.for_program(program)
+            .filter(state=State.ACTIVE)
+            .order_by("pk")
+            .values_list("pk", "kind", "start_date", "end_date")
+        )
     digest = hashlib.sha256(
         repr((sorted(policies.items()), rows, data_version(program))).encode()
     ).hexdigest()
@@ -356,37 +363,52 @@ def program_cadence(program, today, *, policies=None) -> dict[int, cadence.Caden
     return results
 
 
+class _Active(NamedTuple):
+    """What the compliance page reads of each active relationship."""
+
+    pk: int
+    kind: str
+    start_date: date
+    end_date: date | None
+    learner_id: int
+    guide_uuid: uuid.UUID
+    guide_first_name: str
+    guide_last_name: str
+
+
 def compliance_page(program, params, *, today=None, per_page=50) -> dict:
     """The leaders' compliance table: every active relationship with its status, filtered
-    and paginated, in a fixed number of queries whatever their number. The filters other
-    than status run in the database; the status of each relationship comes from its
-    meetings of the year being judged (see cadence_of); only the page's rows are read
-    whole, with their people."""
+    and paginated, in a fixed number of queries whatever their number. The active
+    relationships are read once, by the columns the statuses, the filters and the list of
+    guides use; the status of each comes from its meetings of the year being judged (see
+    cadence_of, program_cadence); only the page's rows are read whole, with their
+    people."""
     today = today or timezone.localdate()
     kind = params.get("kind", "")
     guide = params.get("guide", "")
     level = params.get("pgy", "")
     status = params.get("status", "")
-    active = Relationship.objects.for_program(program).filter(state=State.ACTIVE)
     members = Membership.objects.active().filter(program=program, pgy__isnull=False)
-    pgy = dict(members.values_list("user_id", "pgy"))
-    shown = active
+    levels_of, pgy = defaultdict(set), {}
+    for user_id, pgy_level in members.values_list("user_id", "pgy"):
+        levels_of[user_id].add(pgy_level)
+        pgy[user_id] = pgy_level
+    active = [
+        _Active(*row)
+        for row in Relationship.objects.for_program(program)
+        .filter(state=State.ACTIVE)
+        .order_by("learner__last_name", "learner__first_name", "kind")
+        .values_list(*_Active._fields[:5], "guide__uuid", "guide__first_name", "guide__last_name")
+    ]
+    relationships = active
     if kind in GuidanceKind.values:
-        shown = shown.filter(kind=kind)
+        relationships = [r for r in relationships if r.kind == kind]
     if level.isdigit():
-        shown = shown.filter(learner__in=members.filter(pgy=int(level)).values("user_id"))
+        relationships = [r for r in relationships if int(level) in levels_of[r.learner_id]]
     if guide:
-        shown = shown.filter(guide__uuid=_uuid(guide)) if _uuid(guide) else shown.none()
-    relationships = list(
-        shown.only("id", "kind", "start_date", "end_date", "learner_id").order_by(
-            "learner__last_name", "learner__first_name", "kind"
-        )
-    )
-    results = program_cadence(program, today)
-    # A pair made active since the figures were read: judged on its own.
-    missing = [r for r in relationships if r.pk not in results]
-    if missing:
-        results = {**results, **cadence_of(missing, program, today)}
+        relationships = [r for r in relationships if r.guide_uuid == _uuid(guide)]
+    by_pk = sorted((r.pk, r.kind, r.start_date, r.end_date) for r in active)
+    results = program_cadence(program, today, rows=by_pk)
     counts = Counter(results[r.pk].status for r in relationships)
     if status in {s.value for s in cadence.Status}:
         relationships = [r for r in relationships if results[r.pk].status.value == status]
@@ -399,18 +421,30 @@ def compliance_page(program, params, *, today=None, per_page=50) -> dict:
         {"relationship": whole[r.pk], "result": results[r.pk], "pgy": pgy.get(r.learner_id)}
         for r in page
     ]
-    guides = User.objects.filter(pk__in=active.values("guide")).order_by("last_name", "first_name")
     return {
         "page": page,
         "counts": [(s, counts.get(s, 0)) for s in cadence.Status],
         "total": sum(counts.values()),
         "filters": {"kind": kind, "guide": guide, "pgy": level, "status": status},
         "kinds": GuidanceKind.choices,
-        "guides": list(guides),
-        "levels": sorted({p for p in pgy.values()}),
+        "guide_options": _guide_options(active, guide),
+        "levels": sorted(set(pgy.values())),
         "statuses": list(cadence.Status),
         "today": today,
     }
+
+
+def _guide_options(active, chosen: str) -> SafeString:
+    """The `<option>`s of the guides of `active`, by name, `chosen` (a uuid) selected:
+    written here rather than by the template, whose loop over several hundred guides
+    was most of the page's time."""
+    guides = {r.guide_uuid: (r.guide_last_name, r.guide_first_name) for r in active}
+    out = []
+    for uuid_, (last, first) in sorted(guides.items(), key=lambda g: g[1]):
+        selected = " selected" if chosen == str(uuid_) else ""
+        name = escape(f"{first} {last}".strip())
+        out.append(f'<option value="{uuid_}"{selected}>{name}</option>')
+    return mark_safe("".join(out))  # noqa: S308  (uuids and escaped names)
 
 
 def cadence_page(program) -> dict:

@@ -428,13 +428,19 @@ class RematchRequest(models.Model):
 
 
 class SafetyContactQuerySet(models.QuerySet):
+    def designated(self, program):
+        """The program's designated contacts who are still active members."""
+        from dyad.programs.models import Membership
+
+        active = Membership.objects.active().filter(program=program).values("user_id")
+        return self.filter(program=program, user__in=active)
+
     def receiving(self, program) -> list:
         """Who receives the program's concerns: its designated contacts who are still
         active members; its directors when none is."""
         from dyad.programs.models import Membership, Role
 
-        active = Membership.objects.active().filter(program=program).values("user_id")
-        contacts = self.filter(program=program, user__in=active).select_related("user")
+        contacts = self.designated(program).select_related("user")
         if contacts:
             return [c.user for c in contacts]
         directors = Membership.objects.active().filter(program=program, role=Role.DIRECTOR)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from dyad.lib import anonymity, charts
 from dyad.lib.cadence import academic_year_start
@@ -128,7 +128,25 @@ def response_rates(program) -> list[dict]:
             answered_n=Count("invitations", filter=Q(invitations__answered=True)),
         )
         .select_related("program")
+        .order_by(*Cycle._meta.ordering)
     ]
+
+
+def open_for_leader(user, program) -> tuple[list[Cycle], list[dict]]:
+    """open_unanswered and response_rates of a leader's home, in one query."""
+    unanswered = Invitation.objects.filter(cycle=OuterRef("pk"), user=user, answered=False)
+    cycles = list(
+        Cycle.objects.filter(program=program, state=CycleState.OPEN)
+        .annotate(
+            invited_n=Count("invitations"),
+            answered_n=Count("invitations", filter=Q(invitations__answered=True)),
+            to_answer=Exists(unanswered),
+        )
+        .select_related("program")
+        .order_by(*Cycle._meta.ordering)  # not applied by default to a query that groups
+    )
+    rates = [{"cycle": c, "answered": c.answered_n, "invited": c.invited_n} for c in cycles]
+    return [c for c in cycles if c.to_answer], rates
 
 
 # --- results ------------------------------------------------------------------------------

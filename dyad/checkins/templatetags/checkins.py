@@ -20,10 +20,15 @@ def _form(relationship) -> CheckInForm:
 
 
 @register.inclusion_tag("checkins/_home.html")
-def checkins_due(viewer):
-    """Every pairing of the viewer with a check-in due (one query), each a link to its
-    form: the home page stays short with several due."""
-    due = selectors.due_for(viewer.user, viewer.program, timezone.localdate())
+def checkins_due(viewer, relationships=None):
+    """Every pairing of the viewer with a check-in due (one query, none if the viewer's
+    `relationships` were read with_checkin_dates), each a link to its form: the home page
+    stays short with several due."""
+    today = timezone.localdate()
+    if relationships is None:
+        due = selectors.due_for(viewer.user, viewer.program, today)
+    else:
+        due = selectors.due_among(relationships, today)
     return {
         "viewer": viewer,
         "user": viewer.user,

@@ -145,3 +145,17 @@ def test_cadence_of_reads_every_plan_in_one_query(program):
     for rel in pairs:
         held(rel, date(2026, 7, 10), date(2026, 11, 2))
     assert queries(pairs[:1]) == queries(pairs) == 3
+
+
+def test_the_plans_from_agreements_already_read_are_the_same(amended, program):
+    # A version waiting for acknowledgement next to the amended pair, and the first pair's
+    # versions read with its own (the home page's prefetch) rather than by agreed_plans.
+    waiting = planned_pair(program, 1, meeting_frequency=Frequency.MONTHLY)
+    revise_agreement(waiting, waiting.learner, meeting_frequency=Frequency.QUARTERLY)
+    pairs = [amended, waiting]
+    read = [a for rel in pairs for a in rel.agreements.all()]
+    with CaptureQueriesContext(connection) as captured:
+        plans = selectors.agreed_plans(pairs, agreements=read)
+    assert not captured.captured_queries
+    assert plans == selectors.agreed_plans(pairs)
+    assert len(plans[amended.pk][0]) == 2

@@ -103,3 +103,16 @@ def test_open_cycles_past_their_date_are_not_offered_on_home(program, director, 
     assert len(selectors.open_unanswered(resident, program)) == 1
     services.cycles_close_due(today=timezone.localdate() + timedelta(days=30))
     assert selectors.open_unanswered(resident, program) == []
+
+
+def test_a_leaders_home_reads_the_open_surveys_once(
+    program, director, resident, django_assert_num_queries
+):
+    make_cycle(program, by=director, audience="learners", open_it=True, name="Learners")
+    make_cycle(program, by=director, audience="both", open_it=True, name="Everyone")
+    for user in (director, resident):
+        with django_assert_num_queries(1):
+            to_answer, rates = selectors.open_for_leader(user, program)
+        assert to_answer == selectors.open_unanswered(user, program)
+        assert rates == selectors.response_rates(program)
+    assert len(selectors.open_for_leader(resident, program)[0]) == 2
