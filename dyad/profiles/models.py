@@ -3,9 +3,9 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from dyad.programs.models import GuidanceKind, Program, Role
+from dyad.programs.models import GuidanceKind, Membership, Program, Role
 
 # The default taxonomy of content areas (SPEC M2); programs add their own.
 DEFAULT_CONTENT_AREAS = [
@@ -71,14 +71,18 @@ class ContentArea(models.Model):
 
 class GuideProfileQuerySet(models.QuerySet):
     def in_program(self, program):
-        """Guides who belong to the program and offer at least one kind of guidance."""
-        return self.filter(
-            user__memberships__program=program,
-            user__memberships__is_active=True,
+        """Guides who belong to the program and offer at least one kind of guidance.
+
+        By subqueries rather than joins, so that each guide comes once without DISTINCT."""
+        member = Membership.objects.filter(
+            user=OuterRef("user"),
+            program=program,
+            is_active=True,
             # An external coach is not in the program's pool: leaders assign their coachees.
-            user__memberships__role__in=Role.values_in_pool(),
-            offers__capacity__gt=0,
-        ).distinct()
+            role__in=Role.values_in_pool(),
+        )
+        offering = GuideOffer.objects.filter(profile=OuterRef("pk"), capacity__gt=0)
+        return self.filter(Exists(member), Exists(offering))
 
     def search(self, text: str):
         qs = self

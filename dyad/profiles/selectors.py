@@ -120,9 +120,10 @@ def directory_guides(
         if conflicts is not None:
             open_offers = open_offers.filter(conflicts.allowed(guide="profile__user", kind="kind"))
         qs = qs.filter(Exists(open_offers))
+    if text or area is not None:
+        qs = qs.distinct()  # their joins give a guide once per matching row
     return (
-        qs.distinct()
-        .select_related("user")
+        qs.select_related("user")
         .prefetch_related(*guide_display_prefetches(program))
         .order_by("user__last_name", "user__first_name", "pk")
     )

@@ -13,21 +13,36 @@ same way and give the same reasons:
 * languages, except the one everybody speaks, which would be a reason for every pair.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.core.cache import cache
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Sum,
+    Value,
+)
 
 from dyad.lib.matching.score import Compatibility, PairScore
 from dyad.lib.matching.score import Profile as FitProfile
 from dyad.profiles.availability import OfferStatus, availability, conflicts_for
-from dyad.profiles.models import ContentArea, GuideProfile, LearnerProfile
+from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
 from dyad.profiles.selectors import offers_with_places
-from dyad.programs.models import GuidanceKind
+from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.relationships.models import SEAT_HOLDING_STATES, DoNotRepair, Relationship
 from dyad.relationships.services import LearnerConflicts
 
 SUGGESTION_COUNT = 3  # one row of cards on a wide screen
+CACHE_SECONDS = 24 * 3600
 # Spoken by (nearly) everyone in the program: sharing it says nothing about fit.
 COMMON_LANGUAGES = frozenset({"english"})
 # Peer mentors are given to interns by the program (the peer-advisor pairing).
@@ -232,32 +247,112 @@ def _open_offers(guide, conflicts: LearnerConflicts) -> list[OfferStatus]:
     return availability(guide, offers, conflicts).requestable
 
 
+def suggestions_version(program, learner) -> tuple:
+    """What the learner's suggestions are computed from, summed up in one query: the
+    guide profiles, their areas and their offers, the places taken (any program's: a
+    guide's capacity is theirs), the program's pool memberships, the learner's profile and
+    the areas it seeks, the program's taxonomy, and who is marked do-not-repair for the
+    learner. Any change a suggestion depends on — a profile saved, an area or an offer
+    added, changed or removed, a guide joining or leaving the pool, a relationship proposed
+    or ended — changes one of these counts, sums, newest ids or latest saves. The tables of
+    guides are summed whole (a few thousand rows, no join): a change anywhere gives a new
+    version, which costs one computation, never a stale answer."""
+
+    def summary(qs, tag, total, changed=None):
+        return (
+            qs.order_by()
+            .annotate(tag=Value(tag, output_field=CharField()))
+            .values("tag")
+            .annotate(
+                n=Count("pk"),
+                total=Sum(total, output_field=BigIntegerField()),
+                last=Max("pk"),
+                changed=Max(changed) if changed else Value(None, output_field=DateTimeField()),
+            )
+            .values_list("tag", "n", "total", "last", "changed")
+        )
+
+    pool = Membership.objects.filter(
+        program=program, is_active=True, role__in=Role.values_in_pool()
+    )
+    parts = [
+        summary(GuideProfile.objects.all(), "guides", F("user_id"), "updated_at"),
+        summary(GuideProfile.content_areas.through.objects.all(), "areas", F("contentarea_id")),
+        summary(GuideOffer.objects.all(), "offers", F("capacity") * F("pk")),
+        summary(Relationship.objects.filter(state__in=SEAT_HOLDING_STATES), "places", F("pk")),
+        summary(pool, "pool", F("user_id"), "updated_at"),
+        summary(LearnerProfile.objects.filter(user=learner), "learner", F("pk"), "updated_at"),
+        summary(
+            LearnerProfile.content_areas_sought.through.objects.filter(
+                learnerprofile__user=learner
+            ),
+            "sought",
+            F("contentarea_id"),
+        ),
+        summary(ContentArea.objects.for_program(program), "taxonomy", F("pk")),
+        summary(
+            DoNotRepair.objects.filter(program=program, learner=learner),
+            "do not repair",
+            F("guide_id"),
+        ),
+    ]
+    return tuple(sorted(parts[0].union(*parts[1:], all=True), key=repr))
+
+
 def suggested_guides(
     viewer, *, conflicts: LearnerConflicts | None = None, limit: int = SUGGESTION_COUNT
 ) -> Suggestions:
     """The learner's best-fitting guides with room, best first, each with its reasons.
 
-    Five queries whatever the size of the pool (the learner's profile and its areas; the
-    candidate guides, their offers and their areas), and one for who evaluates the
-    learner unless `conflicts` (availability.conflicts_for) is given; the scoring is done
-    in Python. Guides with nothing in common with the learner are not suggested: a
-    suggestion has a reason or is not made.
+    Computed once per learner, evaluators and version of what it depends on
+    (suggestions_version) and then served from the cache: two queries when cached (the
+    version, the guides shown), and one for who evaluates the learner unless `conflicts`
+    (availability.conflicts_for) is given.
     """
     program, learner = viewer.program, viewer.user
-    profile = learner_profile_with_areas(learner, program)
-    if profile is None:
-        return Suggestions(has_profile=False)
-    stop = program_stop_words(program)
-    seeks = learner_fit_profile(profile, stop)
     if conflicts is None:
         conflicts = conflicts_for(viewer)
+    stop = (program.name, program.specialty, program.institution)
+    # Only whether a guide evaluates the learner matters to what can be asked for.
+    evaluators = sorted(conflicts.roles)
+    digest = hashlib.sha256(
+        repr((suggestions_version(program, learner), stop, evaluators, limit)).encode()
+    ).hexdigest()
+    key = f"profiles:suggestions:{program.pk}:{learner.pk}:{digest}"
+    scored = cache.get(key)
+    if scored is None:
+        scored = _scored(program, learner, conflicts, limit)
+        cache.set(key, scored, CACHE_SECONDS)
+    if scored is False:
+        return Suggestions(has_profile=False)
+    # Only the guides suggested are read whole, in one query.
+    shown = GuideProfile.objects.select_related("user").in_bulk([pk for pk, *_ in scored])
+    items = [
+        Suggestion(shown[pk], offers, points, reasons)
+        for pk, offers, points, reasons in scored
+        if pk in shown
+    ]
+    return Suggestions(has_profile=True, items=items)
+
+
+def _scored(program, learner, conflicts: LearnerConflicts, limit: int):
+    """The best `limit` candidates as (profile id, open offers, points, reasons), best
+    first; False when the learner has no profile. Five queries whatever the size of the
+    pool (the learner's profile and its areas; the candidate guides, their offers and
+    their areas); the scoring is done in Python. Guides with nothing in common with the
+    learner are not suggested: a suggestion has a reason or is not made."""
+    profile = learner_profile_with_areas(learner, program)
+    if profile is None:
+        return False
+    stop = program_stop_words(program)
+    seeks = learner_fit_profile(profile, stop)
     candidates = []
     for guide in _candidates(program, learner):
         guide.open_offers = _open_offers(guide, conflicts)
         if guide.open_offers:
             candidates.append(guide)
     if not candidates:
-        return Suggestions(has_profile=True)
+        return []
     fit = Compatibility(
         learner_prefs=[[]],
         learner_profiles=[seeks],
@@ -270,12 +365,4 @@ def suggested_guides(
             scored.append((guide, score))
     # Candidates come ordered by name: a stable sort keeps that order among equal scores.
     scored.sort(key=lambda pair: -pair[1].points)
-    scored = scored[:limit]
-    # Only the guides suggested are read whole, in one query.
-    shown = GuideProfile.objects.select_related("user").in_bulk([g.pk for g, _ in scored])
-    items = [
-        Suggestion(shown[g.pk], g.open_offers, score.points, fit_reasons(score))
-        for g, score in scored
-        if g.pk in shown
-    ]
-    return Suggestions(has_profile=True, items=items)
+    return [(g.pk, g.open_offers, score.points, fit_reasons(score)) for g, score in scored[:limit]]

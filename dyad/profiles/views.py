@@ -33,6 +33,9 @@ def edit_guide(request):
     programs, viewer = _own_programs(request)
     # Through the user, so that the top bar's "is a guide" check reuses it.
     profile = getattr(request.user, "guide_profile", None)
+    if profile is not None:
+        # Read once for the form's capacities and for whether the profile is published.
+        prefetch_related_objects([profile], "offers")
     form = GuideProfileForm(
         request.POST if request.method == "POST" else None,
         instance=profile,
@@ -53,7 +56,7 @@ def edit_guide(request):
         "viewer": viewer,
         "form": form,
         "programs": programs,
-        "published": profile is not None and profile.offers.filter(capacity__gt=0).exists(),
+        "published": profile is not None and any(o.capacity > 0 for o in profile.offers.all()),
     }
     return TemplateResponse(request, "profiles/edit_guide.html", ctx)
 

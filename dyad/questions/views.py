@@ -15,6 +15,21 @@ def _bank_url(slug) -> str:
     return reverse("questions:bank", args=[slug])
 
 
+def _attach_row_urls(slug, questions) -> None:
+    """Each row's edit and (de)activate addresses, from one reverse per action rather than
+    three per row (a bank has a hundred questions)."""
+    marker = "00000000-0000-0000-0000-000000000000"
+    patterns = {
+        name: reverse(f"questions:{name}", args=[slug, marker])
+        for name in ("edit", "deactivate", "reactivate")
+    }
+    for question in questions:
+        uuid = str(question.uuid)
+        question.edit_url = patterns["edit"].replace(marker, uuid)
+        toggle = "deactivate" if question.is_active else "reactivate"
+        question.toggle_url = patterns[toggle].replace(marker, uuid)
+
+
 @login_required
 def bank(request, slug):
     viewer = get_program(request, slug, allow=policy.can_edit_question_bank)
@@ -22,6 +37,7 @@ def bank(request, slug):
     filters = form.filters()
     customized = selectors.bank_is_customized(viewer.program)
     questions = list(selectors.bank_questions(viewer.program, customized=customized, **filters))
+    _attach_row_urls(slug, questions)
     ctx = {
         "viewer": viewer,
         "nav": "questions",

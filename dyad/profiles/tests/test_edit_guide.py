@@ -138,3 +138,20 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_edit_page_query_count_does_not_grow(client, faculty, django_assert_num_queries):
+    """The offers are read once, for the form and for whether the profile is published."""
+    client.force_login(faculty)
+    client.post(URL, post_data())
+    client.get(URL)  # warm the session
+    with django_assert_num_queries(9):
+        response = client.get(URL)
+    assert response.context["published"] is True
+    program = faculty.memberships.first().program
+    for i in range(10):
+        ContentArea.objects.create(program=program, name=f"Area {i}", slug=f"area-{i}")
+    client.post(URL, post_data(offer_advising="on", offer_peer_mentoring="on"))
+    with django_assert_num_queries(9):
+        client.get(URL)

@@ -238,3 +238,17 @@ def test_anonymous_is_sent_to_login(client, program):
         response = call(client, method, url)
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
+
+
+def test_row_buttons_share_one_form_and_name_their_own_address(client, program, director):
+    client.force_login(director)
+    services.question_set_active(
+        program=program, question=default_question(), active=False, acting_user=director
+    )
+    inactive = Question.objects.of_program(program).get(is_active=False)
+    active = Question.objects.of_program(program).filter(is_active=True).first()
+    text = client.get(bank_url(program)).text
+    assert text.count("csrfmiddlewaretoken") == 2  # the top bar's sign-out, and the rows'
+    assert f'form="bank-actions" formaction="{q_url("deactivate", program, active)}"' in text
+    assert f'form="bank-actions" formaction="{q_url("reactivate", program, inactive)}"' in text
+    assert f'href="{q_url("edit", program, active)}"' in text
