@@ -91,7 +91,7 @@ def _goal_achieved(program, director):
 
 def _ilp_completed(program, director):
     plan = Ilp.objects.filter(program=program).exclude(state=IlpState.COMPLETED)[0]
-    Ilp.objects.filter(pk=plan.pk).update(state=IlpState.COMPLETED)
+    Ilp.objects.filter(pk=plan.pk).update(state=IlpState.COMPLETED, completed_at=timezone.now())
 
 
 def _checkin(program, director):
