@@ -266,13 +266,14 @@ def cached_program_figures(programs, year: int, today: date | None = None) -> di
     first = min(start for start, _ in bounds)
     last = max(end for _, end in bounds)
     policies = _policies(programs)
+    pairs = _pair_rows(ids, first, last)
     start_months = sorted((p.pk, p.academic_year_start_month) for p in programs)
     digest = hashlib.sha256(
         repr(
             (
                 start_months,
                 sorted((pk, sorted(rules.items())) for pk, rules in policies.items()),
-                _pair_rows(ids, first, last),
+                pairs,
                 data_version(ids, year),
             )
         ).encode()
@@ -280,15 +281,18 @@ def cached_program_figures(programs, year: int, today: date | None = None) -> di
     key = f"insight:figures:{year}:{today.isoformat()}:{digest}"
     figures = cache.get(key)
     if figures is None:
-        figures = program_figures(programs, year, today)
+        figures = program_figures(programs, year, today, policies=policies, pairs=pairs)
         cache.set(key, figures, CACHE_SECONDS)
     # The programs as read now (their names), not as they were when cached.
     return {p.pk: replace(figures[p.pk], program=p) for p in programs}
 
 
-def program_figures(programs, year: int, today: date | None = None) -> dict[int, Figures]:
+def program_figures(
+    programs, year: int, today: date | None = None, *, policies=None, pairs=None
+) -> dict[int, Figures]:
     """Figures of each program (by pk) for the academic year starting in `year`: twelve
-    queries, whatever the number of programs."""
+    queries, whatever the number of programs (ten when given the rules and the pairs, as
+    _policies and _pair_rows read them)."""
     programs = list(programs)
     if not programs:
         return {}
@@ -299,9 +303,9 @@ def program_figures(programs, year: int, today: date | None = None) -> dict[int,
     last = max(end for _, end in bounds.values())
     # A pairing started late in the year may first meet in the next one.
     until = min(today, last + timedelta(days=365))
-    policies = _policies(programs)
+    policies = policies if policies is not None else _policies(programs)
 
-    pairs = _pair_rows(ids, first, last)
+    pairs = pairs if pairs is not None else _pair_rows(ids, first, last)
     held = defaultdict(list)
     for rel_id, day, mode in _held(ids, first, until) if pairs else []:
         held[rel_id].append(cadence.Meeting(date=day, in_person=mode == MeetingMode.IN_PERSON))
