@@ -48,6 +48,10 @@ FULL = (40, 2000, 3000)
 QUICK = (6, 300, 450)
 PASSWORD = "dyad-demo-2026"
 PERSONAS = ("learner", "guide", "coordinator", "director")
+# Logged in for their pages but left out of the mixed load's rotation: the institution's
+# GME office (programs.InstitutionAdmin), no member of the program.
+OTHER_PERSONAS = ("gme",)
+GME_EMAIL = "gme.office.bench@dyad.example"
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,32 @@ PAGES = [
     Page("new goal", "goals:new", "learner", ("slug",), mix=1),
     Page("portfolio", "goals:portfolio", "learner", ("slug", "learner_uuid"), mix=1),
     Page("learner's goals", "goals:learner", "coordinator", ("slug", "learner_uuid"), mix=1),
+    # Pages added since the figures above were first taken.
+    Page("insight", "insight:program", "coordinator", ("slug",), mix=1),
+    Page("insight", "insight:program", "director", ("slug",), mix=1),
+    Page("insight (GME office)", "insight:institution", "gme"),
+    Page("surveys", "surveys:index", "learner", ("slug",), mix=1),
+    Page("surveys", "surveys:index", "coordinator", ("slug",), mix=1),
+    Page("survey results", "surveys:results", "coordinator", ("slug", "closed_survey")),
+    Page("check-in alerts", "checkins:alerts", "coordinator", ("slug",), mix=1),
+    Page("expectations", "expectations:index", "coordinator", ("slug",)),
+    Page(
+        "expectations document",
+        "expectations:document",
+        "learner",
+        ("slug", "expectations_year", "learners_audience"),
+    ),
+    Page("faculty load", "faculty:load", "coordinator", ("slug",), mix=1),
+    Page("mentoring portfolio", "faculty:my_portfolio", "guide"),
+    Page("rollover preview", "rollover:index", "director", ("slug",)),
+    Page("training", "training:index", "guide", ("slug",), mix=1),
+    Page("training", "training:index", "coordinator", ("slug",)),
+    Page("resources", "resources:index", "learner", ("slug",), mix=1),
+    Page("coaching", "coaching:overview", "coordinator", ("slug",)),
+    Page("my coaching", "coaching:mine", "learner", ("slug",)),
+    Page("ILPs", "goals:ilp_index", "learner", ("slug",), mix=1),
+    Page("ILP completion", "goals:ilp_completion", "coordinator", ("slug",)),
+    Page("feedback", "feedback:index", "learner", ("slug",)),
 ]
 TRIVIAL = PAGES[0]
 MINIMAL_AUTHENTICATED = PAGES[1]
@@ -152,7 +182,7 @@ def main() -> int:
         base = f"127.0.0.1:{port}"
         wait_until_up(base)
         sessions = {"anonymous": Session(base)}
-        for persona in PERSONAS:
+        for persona in PERSONAS + OTHER_PERSONAS:
             sessions[persona] = Session(base)
             sessions[persona].login(users[persona].email)
         pages = [p for p in PAGES if not args.only or args.only in p.name]
@@ -299,11 +329,13 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
     from django.db.models import Count
 
     from dyad.accounts.models import User
+    from dyad.expectations.models import Audience, ExpectationsDocument
     from dyad.goals.models import Goal
     from dyad.matching.models import MatchRound, RoundState
     from dyad.meetings.models import CalendarFeed, Meeting, MeetingStatus
     from dyad.programs.models import Membership, Role
     from dyad.relationships.models import Relationship, State
+    from dyad.surveys.models import Cycle
 
     match_round = MatchRound.objects.filter(state=RoundState.OPEN).select_related("program").first()
     if match_round is None:
@@ -342,11 +374,20 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
 
     goal = Goal.objects.filter(learner=learner).order_by("pk").first()
     feed, _ = CalendarFeed.objects.get_or_create(user=learner)
+    closed_survey = Cycle.objects.filter(program=program).closed().order_by("-closes_on").first()
+    expectations = (
+        ExpectationsDocument.objects.filter(
+            program=program, audience=Audience.LEARNERS, sent_at__isnull=False
+        )
+        .order_by("-year")
+        .first()
+    )
     users = {
         "learner": learner,
         "guide": guide,
         "coordinator": leader(Role.COORDINATOR).user,
         "director": leader(Role.DIRECTOR).user,
+        "gme": gme_office(program.institution),
         "anonymous": None,
     }
     ctx = {
@@ -361,6 +402,10 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
         "learner_uuid": learner.uuid,
         "guide_profile": guide.guide_profile.uuid,
         "feed_token": feed.token,
+        # None where the institution has no such data: the page is then listed, not measured.
+        "closed_survey": closed_survey.uuid if closed_survey else None,
+        "expectations_year": expectations.year if expectations else None,
+        "learners_audience": Audience.LEARNERS.value,
     }
     print(
         f"program {program.name} ({program.slug}): round of {match_round.learners.count()} "
@@ -368,9 +413,32 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
         f"{Relationship.objects.count():,} relationships and "
         f"{Meeting.objects.count():,} meetings in the institution"
     )
-    for persona in PERSONAS:
+    for persona in PERSONAS + OTHER_PERSONAS:
         print(f"  {persona:<12} {users[persona].email}")
     return ctx, users
+
+
+def gme_office(institution: str):
+    """Someone of the institution's GME office: the first one, or one made for the bench
+    (the same on every run)."""
+    from django.contrib.auth.hashers import make_password
+
+    from dyad.accounts.models import User
+    from dyad.programs.models import InstitutionAdmin
+
+    office = InstitutionAdmin.objects.filter(institution=institution).select_related("user")
+    if admin := office.order_by("pk").first():
+        return admin.user
+    user, _ = User.objects.get_or_create(
+        email=GME_EMAIL,
+        defaults={
+            "first_name": "Grace",
+            "last_name": "Office",
+            "password": make_password(PASSWORD),
+        },
+    )
+    InstitutionAdmin.objects.get_or_create(user=user, institution=institution)
+    return user
 
 
 def url_of(page: Page, ctx: dict) -> str:

@@ -2,6 +2,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -58,9 +59,15 @@ def index(request, slug):
         show_pending = request.GET.get("show") == "pending"
         group = request.GET.get("group", "")
         groups = [
-            (key, selectors.GROUPS[key], status["counts"][key], _filtered(rows, show_pending))
+            (key, selectors.GROUPS[key], status["counts"][key], page.object_list, page)
             for key, rows in status["groups"].items()
             if group not in selectors.GROUPS or group == key
+            # One page of each group; a group chosen alone pages on through `page`.
+            for page in [
+                Paginator(_filtered(rows, show_pending), PER_PAGE).get_page(
+                    request.GET.get("page") if group == key else 1
+                )
+            ]
         ]
         ctx |= {
             "status": status,
@@ -74,6 +81,9 @@ def index(request, slug):
             "agreed": selectors.has_agreed(program, year, request.user),
         }
     return TemplateResponse(request, "expectations/index.html", ctx)
+
+
+PER_PAGE = 50
 
 
 def _filtered(rows, show_pending: bool):

@@ -8,26 +8,30 @@ month by month is the leaders' home page's own (dyad.home.selectors).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import CharField, Count, Max, Value
-from django.db.models.functions import TruncDate
+from django.core.cache import cache
+from django.db.models import CharField, Count, Max, Q, Sum, Value
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from dyad.checkins import selectors as checkins
+from dyad.checkins.models import CheckIn
 from dyad.goals.models import Goal, Ilp, IlpState
 from dyad.home import selectors as home
 from dyad.lib import cadence, metrics
 from dyad.lib import ilp as ilp_rules
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
-from dyad.meetings.selectors import POLICY_FIELDS
-from dyad.profiles.models import GuideOffer, MeetingMode
+from dyad.meetings.selectors import CACHE_SECONDS, POLICY_FIELDS
+from dyad.profiles.models import GuideOffer, GuideProfile, MeetingMode
 from dyad.programs.models import GuidanceKind, Membership, Program, Role
 from dyad.relationships.models import SEAT_HOLDING_STATES, EndReason, Relationship, State
 from dyad.surveys import selectors as surveys
+from dyad.surveys.models import Cycle, Response
 
 KINDS = tuple(GuidanceKind.values)
 KIND_LABELS = dict(GuidanceKind.choices)
@@ -143,27 +147,14 @@ def _held(program_ids, since: date, until: date):
     return recent.union(before, all=True)
 
 
-def program_figures(programs, year: int, today: date | None = None) -> dict[int, Figures]:
-    """Figures of each program (by pk) for the academic year starting in `year`: twelve
-    queries, whatever the number of programs."""
-    programs = list(programs)
-    if not programs:
-        return {}
-    today = today or timezone.localdate()
-    ids = [p.pk for p in programs]
-    bounds = {p.pk: year_bounds(p, year) for p in programs}
-    first = min(start for start, _ in bounds.values())
-    last = max(end for _, end in bounds.values())
-    # A pairing started late in the year may first meet in the next one.
-    until = min(today, last + timedelta(days=365))
-    policies = _policies(programs)
-
-    pairs = [
+def _pair_rows(ids, first: date, last: date) -> list[Pair]:
+    return [
         Pair(*row)
         for row in Relationship.objects.filter(
             program__in=ids, state__in=[State.ACTIVE, State.ENDED], start_date__lte=last
         )
         .exclude(end_date__lt=first)
+        .order_by("pk")
         .values_list(
             "pk",
             "program_id",
@@ -175,6 +166,146 @@ def program_figures(programs, year: int, today: date | None = None) -> dict[int,
             "learner_id",
         )
     ]
+
+
+def data_version(ids, year: int) -> tuple:
+    """What changes whenever something the figures of these programs read does, in one
+    query: for the programs, the meetings by status (count, in person, newest, latest
+    change), the active memberships by role, goals by status, the year's ILPs by state,
+    check-ins, survey cycles by state and responses; and,
+    since the faculty load counts places of any program, every guide's offers, FTE and
+    seat-holding pairings. Counts with the newest id catch additions and deletions; sums
+    of ids, the last change and the states catch the rest. The pairs themselves are read
+    whole by the caller."""
+
+    def text(expression):
+        return Cast(expression, output_field=CharField())
+
+    def summary(queryset, tag, group, check, changed=None, last="pk"):
+        return (
+            queryset.order_by()
+            .values(group)
+            .annotate(
+                tag=Value(tag, output_field=CharField()),
+                key=text(group),
+                n=Count("pk"),
+                last=Max(last),
+                check=check,
+                changed=text(Max(changed)) if changed else Value("", output_field=CharField()),
+            )
+            .values_list("tag", "key", "n", "last", "check", "changed")
+        )
+
+    parts = [
+        summary(
+            Meeting.objects.filter(relationship__program__in=ids),
+            "meetings",
+            "status",
+            Count("pk", filter=Q(mode=MeetingMode.IN_PERSON)),
+            "updated_at",
+        ),
+        summary(
+            Membership.objects.active().filter(program__in=ids),
+            "members",
+            "role",
+            Sum("user_id"),
+            "updated_at",
+        ),
+        summary(Goal.objects.filter(program__in=ids), "goals", "status", Sum("pk"), "updated_at"),
+        summary(
+            Ilp.objects.filter(program__in=ids, year=year),
+            "ilps",
+            "state",
+            Sum("pk"),
+            "updated_at",
+        ),
+        summary(
+            CheckIn.objects.filter(relationship__program__in=ids),
+            "checkins",
+            "relationship__program",
+            Count("pk", filter=Q(is_low=True)),
+            "created_at",
+        ),
+        summary(
+            Cycle.objects.filter(program__in=ids),
+            "cycles",
+            "state",
+            Sum("pk"),
+            "closes_on",
+        ),
+        summary(
+            Response.objects.filter(cycle__program__in=ids),
+            "responses",
+            "cycle__program",
+            Count("pk"),
+            last="cycle_id",  # a response is identified by a uuid: counted only
+        ),
+        summary(GuideOffer.objects.all(), "offers", "capacity", Sum("profile_id")),
+        summary(GuideOffer.objects.all(), "offer kinds", "kind", Sum("profile_id")),
+        summary(GuideProfile.objects.all(), "fte", "fte_effort", Sum("pk")),
+        summary(
+            Relationship.objects.filter(state__in=SEAT_HOLDING_STATES),
+            "seats",
+            "state",
+            Sum("guide_id"),
+        ),
+    ]
+    return tuple(sorted(parts[0].union(*parts[1:], all=True), key=repr))
+
+
+def cached_program_figures(programs, year: int, today: date | None = None) -> dict[int, Figures]:
+    """program_figures, computed once per programs, year, day, cadence rules, pairs and
+    data version (see data_version), then read from Django's cache until any of them
+    changes: three queries when cached, whatever the number of programs."""
+    programs = list(programs)
+    if not programs:
+        return {}
+    today = today or timezone.localdate()
+    ids = sorted(p.pk for p in programs)
+    bounds = [year_bounds(p, year) for p in programs]
+    first = min(start for start, _ in bounds)
+    last = max(end for _, end in bounds)
+    policies = _policies(programs)
+    pairs = _pair_rows(ids, first, last)
+    start_months = sorted((p.pk, p.academic_year_start_month) for p in programs)
+    digest = hashlib.sha256(
+        repr(
+            (
+                start_months,
+                sorted((pk, sorted(rules.items())) for pk, rules in policies.items()),
+                pairs,
+                data_version(ids, year),
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"insight:figures:{year}:{today.isoformat()}:{digest}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = program_figures(programs, year, today, policies=policies, pairs=pairs)
+        cache.set(key, figures, CACHE_SECONDS)
+    # The programs as read now (their names), not as they were when cached.
+    return {p.pk: replace(figures[p.pk], program=p) for p in programs}
+
+
+def program_figures(
+    programs, year: int, today: date | None = None, *, policies=None, pairs=None
+) -> dict[int, Figures]:
+    """Figures of each program (by pk) for the academic year starting in `year`: twelve
+    queries, whatever the number of programs (ten when given the rules and the pairs, as
+    _policies and _pair_rows read them)."""
+    programs = list(programs)
+    if not programs:
+        return {}
+    today = today or timezone.localdate()
+    ids = [p.pk for p in programs]
+    bounds = {p.pk: year_bounds(p, year) for p in programs}
+    first = min(start for start, _ in bounds.values())
+    last = max(end for _, end in bounds.values())
+    # A pairing started late in the year may first meet in the next one.
+    until = min(today, last + timedelta(days=365))
+    policies = policies if policies is not None else _policies(programs)
+
+    pairs = pairs if pairs is not None else _pair_rows(ids, first, last)
     held = defaultdict(list)
     for rel_id, day, mode in _held(ids, first, until) if pairs else []:
         held[rel_id].append(cadence.Meeting(date=day, in_person=mode == MeetingMode.IN_PERSON))

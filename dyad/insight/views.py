@@ -46,7 +46,7 @@ def _ctx(viewer, **extra) -> dict:
 def _figures(viewer, request):
     current = selectors.current_year(viewer.program)
     year = _year(request, current)
-    figures = selectors.program_figures([viewer.program], year)[viewer.program.pk]
+    figures = selectors.cached_program_figures([viewer.program], year)[viewer.program.pk]
     return figures, current
 
 
@@ -174,7 +174,7 @@ def institution(request):
     # Programs may start their years in different months: "2025" is each one's 2025–26.
     current = max((selectors.current_year(p, today) for p in programs), default=today.year)
     year = _year(request, current)
-    figures = selectors.program_figures(programs, year, today)
+    figures = selectors.cached_program_figures(programs, year, today)
     rows = [figures[p.pk] for p in programs]
     ctx = {
         "institutions": sorted(institutions),

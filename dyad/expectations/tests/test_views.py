@@ -175,6 +175,26 @@ def test_status_query_count_does_not_grow_with_the_roster(
             assert client.get(index_url(program)).status_code == 200
 
 
+def test_a_large_group_shows_one_page_and_links_to_the_rest(
+    client, program, director, year, monkeypatch
+):
+    from dyad.expectations import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    _people(program, 3, "p")
+    send_year(program, year, director)
+    client.force_login(director)
+    response = client.get(index_url(program))
+    by_key = {g[0]: g for g in response.context["groups"]}
+    assert len(by_key["learners"][3]) == 2 and by_key["learners"][2]["total"] == 3
+    assert "The first 2 of 3." in response.content.decode()
+    assert f"?year={year}&amp;group=learners" in response.content.decode()
+    second = client.get(index_url(program) + f"?year={year}&group=learners&page=2")
+    ((_, _, _, rows, page),) = second.context["groups"]
+    assert len(rows) == 1 and page.number == 2
+    assert "Page 2 of 2" in second.content.decode()
+
+
 def test_csv_lists_everyone_with_their_state(client, program, director, resident, year):
     send_year(program, year, director)
     acknowledge(program, year, "learners", resident)
