@@ -190,7 +190,21 @@ def production_env(database: str) -> dict[str, str]:
         "DYAD_HTTPS": "0",  # no proxy terminates TLS here
         "DYAD_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DYAD_LOGIN_FAILURE_LIMIT": "1000",
+        **shared_cache(),
     }
+
+
+def shared_cache() -> dict[str, str]:
+    """Redis as the cache every worker shares (and the sessions' cache), as the README
+    advises for production, when a server answers on the usual port; else each worker's
+    memory, said in the printed environment."""
+    url = os.environ.get("DYAD_CACHE_URL", "redis://127.0.0.1:6379/5")
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 6379), timeout=1).close()
+    except OSError:
+        return {}
+    return {"DYAD_CACHE_URL": url}
 
 
 def prepare_database(database: str, *, reuse: bool, size: tuple[int, int, int]) -> str:
@@ -256,7 +270,9 @@ def print_environment(database: str, workers: int, built: str) -> None:
         f"Python {platform.python_version()}, Django {django.get_version()}, "
         f"PostgreSQL {pg_version}, gunicorn {gunicorn.__version__} with {workers} sync "
         f"workers; DEBUG {settings.DEBUG}, CONN_MAX_AGE {conn_age}; "
-        f"database {urlsplit(database).path.lstrip('/')}"
+        f"database {urlsplit(database).path.lstrip('/')}; cache "
+        f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, sessions "
+        f"{settings.SESSION_ENGINE.rsplit('.', 1)[-1]}"
     )
 
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from dyad import policy
+from dyad.accounts.models import User
 from dyad.meetings.models import Meeting
 from dyad.policy import Viewer
 from dyad.profiles.models import GuideProfile
@@ -35,16 +36,19 @@ Allow = Callable[[Viewer, Any], bool]
 
 def viewer_for(user: Any, program: Program) -> Viewer:
     roles = frozenset(
-        Membership.objects.for_user(user).filter(program=program).values_list("role", flat=True)
+        Membership.objects.for_user(user)
+        .filter(program=program)
+        .order_by()
+        .values_list("role", flat=True)
     )
     return Viewer(user=user, program=program, roles=roles)
 
 
 def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bool]) -> Viewer:
     """The program as the requesting user sees it, or 404 (outsider) / 403 (wrong role)."""
-    program = get_object_or_404(Program, slug=slug)
-    viewer = viewer_for(request.user, program)
-    if not (viewer.is_member or viewer.is_external_coach):
+    viewer = _member_viewer(request.user, slug)
+    if viewer is None:
+        # Whether the program exists or not: an outsider must not learn which.
         raise Http404("No such program")
     if policy.needs_second_factor(
         viewer, institution_requires=settings.DYAD_REQUIRE_MFA_FOR_LEADERS
@@ -53,6 +57,42 @@ def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bo
     if not allow(viewer):
         raise PermissionDenied
     return viewer
+
+
+def _member_viewer(user: Any, slug: str) -> Viewer | None:
+    """The viewer of the program `slug` if the user holds a role in it, in one query."""
+    programs = _viewers(user, program__slug=slug)
+    return programs[0] if programs else None
+
+
+def own_programs(user: Any) -> tuple[list[Program], Viewer | None]:
+    """The user's programs by name, and the viewer for the top bar's program menu when
+    there is exactly one (the pages of one's own account), in one query."""
+    viewers = _viewers(user)
+    programs = sorted((v.program for v in viewers), key=lambda program: program.name)
+    return programs, viewers[0] if len(viewers) == 1 else None
+
+
+def _viewers(user: Any, **memberships: Any) -> list[Viewer]:
+    """A viewer per program of the user's active memberships (those matching
+    `memberships`). The programs, the roles and whether the user keeps a guide profile
+    (which the navigation asks of every page) come in one query."""
+    rows = list(
+        Membership.objects.for_user(user)
+        .filter(**memberships)
+        .select_related("program", "user__guide_profile")
+        .order_by()
+    )
+    if not rows:
+        return []
+    profile = getattr(rows[0].user, "guide_profile", None)
+    User.guide_profile.related.set_cached_value(user, profile)
+    roles: dict[int, set[str]] = {}
+    programs: dict[int, Program] = {}
+    for membership in rows:
+        roles.setdefault(membership.program_id, set()).add(membership.role)
+        programs[membership.program_id] = membership.program
+    return [Viewer(user=user, program=programs[pk], roles=frozenset(roles[pk])) for pk in roles]
 
 
 class SecondFactorRequired(PermissionDenied):

@@ -157,10 +157,15 @@ def can_request_rematch(viewer: Viewer, relationship: Relationship) -> bool:
     return is_party(viewer.user, relationship) and relationship.is_open
 
 
-def can_view_end_reason(viewer: Viewer, relationship: Relationship) -> bool:
+def can_view_end_reason(
+    viewer: Viewer, relationship: Relationship, rematch_requests: list | None = None
+) -> bool:
     """Why a pairing ended (a no-fault rematch, …): leadership, and a party who asked for
-    the rematch. The other party reads only that it ended, even when they are a leader."""
+    the rematch. The other party reads only that it ended, even when they are a leader.
+    `rematch_requests`: all of the relationship's, when the caller has read them."""
     if is_party(viewer.user, relationship):
+        if rematch_requests is not None:
+            return any(r.requested_by_id == viewer.user.pk for r in rematch_requests)
         return relationship.rematch_requests.filter(requested_by=viewer.user).exists()
     return viewer.is_leader and relationship.program_id == viewer.program.pk
 

@@ -188,10 +188,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Figures computed from a program's data (the leaders' home, the compliance table) are
 # cached under a key that names the version of that data, so an entry is never read once
 # the data has changed. By default each worker process keeps its own (in memory);
-# DYAD_CACHE_DIR makes the workers of a host share one in files, DYAD_CACHE_TABLE all the
-# hosts of a database share one in that table (create it once: `manage.py
-# createcachetable`). No other service is needed.
-if os.environ.get("DYAD_CACHE_TABLE"):
+# DYAD_CACHE_URL (redis://host:port/db) shares one Redis among every host and worker,
+# DYAD_CACHE_DIR the workers of one host in files, DYAD_CACHE_TABLE all the hosts of a
+# database in that table (create it once: `manage.py createcachetable`).
+if os.environ.get("DYAD_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DYAD_CACHE_URL"],
+        }
+    }
+elif os.environ.get("DYAD_CACHE_TABLE"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -207,6 +214,16 @@ elif os.environ.get("DYAD_CACHE_DIR"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database. With a cache every host and worker shares (Redis), each
+# request reads its session from the cache and writes go to both, which saves a query a
+# request. Not with a cache of one worker or one host: a sign-out seen by one would leave
+# the session alive in another's copy.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("DYAD_CACHE_URL")
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

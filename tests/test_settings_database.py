@@ -1,5 +1,6 @@
 """Database connections: kept between requests in production (DYAD_DB_CONN_MAX_AGE), with
-health checks; closed after each request in development; bad values stop the start."""
+health checks; closed after each request in development; bad values stop the start. The
+cache, and sessions read from it only where every worker shares it."""
 
 import json
 import os
@@ -26,11 +27,21 @@ SHOW = (
 )
 
 
+CACHE = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps([settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE]))"
+)
+
+
 def database_settings(**env):
+    return settings_of(SHOW, **env)
+
+
+def settings_of(show, **env):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("DYAD_")}
     environ.pop("DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SHOW],
+        [sys.executable, "manage.py", "shell", "-c", show],
         cwd=ROOT,
         env={**environ, **env},
         capture_output=True,
@@ -72,3 +83,16 @@ def test_conn_max_age_refuses_what_is_not_seconds(monkeypatch, value):
     monkeypatch.setenv("DYAD_DB_CONN_MAX_AGE", value)
     with pytest.raises(ImproperlyConfigured, match="DYAD_DB_CONN_MAX_AGE"):
         env_conn_max_age("DYAD_DB_CONN_MAX_AGE", debug=False)
+
+
+def test_sessions_come_from_the_cache_only_when_every_worker_shares_it():
+    shared = settings_of(CACHE, **PRODUCTION, DYAD_CACHE_URL="redis://cache.example.org:6379/0")
+    assert shared == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+    # A worker's memory or one host's files: a sign-out seen by one copy and not another
+    # would leave the session alive, so sessions stay in the database alone.
+    for env in ({}, {"DYAD_CACHE_DIR": "/tmp/dyad-cache"}, {"DYAD_CACHE_TABLE": "cache"}):
+        backend, engine = settings_of(CACHE, **PRODUCTION, **env)
+        assert engine == "django.contrib.sessions.backends.db", backend

@@ -24,7 +24,12 @@ def get_goal(viewer: Viewer, goal_uuid: UUID, *, allow: Allow | None = None) -> 
         ),
         uuid=goal_uuid,
     )
-    if not policy.can_view_goal(viewer, goal, goal_consent(goal)):
+    # Consent only ever widens what leadership sees: it is read (one query) only for a
+    # viewer the goal is not shown to without it.
+    if not (
+        policy.can_view_goal(viewer, goal, frozenset())
+        or policy.can_view_goal(viewer, goal, goal_consent(goal))
+    ):
         raise Http404("No such goal")
     if allow is not None and not allow(viewer, goal):
         raise PermissionDenied

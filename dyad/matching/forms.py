@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
-from dyad.fields import IntegerField, OnceForm, Select
+from dyad.fields import IntegerField, OnceForm, Select, _attrs
 from dyad.lib.matching.score import ScoreWeights, ordinal
 from dyad.matching.models import Mark, Rule, Solver
 from dyad.programs.models import GuidanceKind, Role
@@ -176,10 +178,15 @@ class RankForm(forms.Form):
                 uuid = str(by_pk[current[position - 1]].uuid)
                 self.initial[name] = labels.get(uuid, uuid) if self.suggest else uuid
 
+    def datalist_options(self) -> SafeString:
+        """The shared list's <option>s, written here rather than one template loop turn
+        per guide of the pool."""
+        return format_html_join("", '<option value="{}">', ((name,) for name in self.suggestions))
+
     @staticmethod
     def label(row) -> str:
         user = row["user"]
-        title = row["profile"].title if row["profile"] else ""
+        title = row["title"]
         return f"{user.full_name or user.email}{' — ' + title if title else ''}"
 
     @classmethod
@@ -216,6 +223,19 @@ class RankForm(forms.Form):
         return data
 
 
+class NumberInput(forms.NumberInput):
+    """Django's number input written here rather than through the template engine: the
+    same HTML as its input.html, for the marks page's column of ranks (one per learner)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<input type="{widget["type"]}" name="{conditional_escape(name)}"'
+            f"{shown}{_attrs(widget['attrs'])}>"
+        )
+
+
 class MarksForm(forms.Form):
     """For each learner of the round, the guide's mark and optional rank."""
 
@@ -234,7 +254,11 @@ class MarksForm(forms.Form):
                 widget=Select,
             )
             self.fields[f"rank_{key}"] = IntegerField(
-                label=f"Your rank of {row['user']}", min_value=1, max_value=999, required=False
+                label=f"Your rank of {row['user']}",
+                min_value=1,
+                max_value=999,
+                required=False,
+                widget=NumberInput,
             )
             if mark is not None:
                 self.initial[f"mark_{key}"] = mark.mark

@@ -3,6 +3,7 @@ Every function costs a fixed number of queries, whatever the size of the round."
 
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import (
     Count,
@@ -29,7 +30,11 @@ from dyad.matching.models import (
     RunUnmatched,
 )
 from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
-from dyad.profiles.suggestions import guide_fit_profile, learner_fit_profile, program_stop_words
+from dyad.profiles.suggestions import (
+    guide_fit_profile,
+    learner_fit_profile,
+    program_stop_words,
+)
 from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import (
     NON_EVALUATIVE_KINDS,
@@ -44,7 +49,7 @@ from dyad.relationships.models import (
 NAME_FIELDS = ("uuid", "email", "first_name", "last_name")
 
 
-def _named(queryset, *relations):
+def named(queryset, *relations):
     """`queryset` with its `relations` (foreign keys to users) joined, names only."""
     names = [f"{relation}__{field}" for relation in relations for field in NAME_FIELDS]
     return queryset.select_related(*relations).only(
@@ -155,7 +160,7 @@ def current_guides(match_round) -> dict[int, list]:
 
     Only the round's kind counts: a coach or an advisor is not a mentor."""
     found = defaultdict(list)
-    for relationship in _named(
+    for relationship in named(
         Relationship.objects.filter(learner__in=match_round.learners.all(), kind=match_round.kind)
         .holding_seats()
         .order_by("guide__last_name", "guide__first_name", "guide__email"),
@@ -224,14 +229,20 @@ def forbidden_pairs(match_round, learner_ids, guide_ids, *, on=None) -> dict:
 VISIBLE_TO_PARTIES = frozenset({"evaluative", "existing", "self"})
 
 
-def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None) -> dict:
+def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None, sources=None) -> dict:
     """(learner id, guide id) → [(source, words)], source one of "evaluative",
-    "do_not_repair", "existing", "leader", "self"."""
+    "do_not_repair", "existing", "leader", "self"; only those of `sources` if given (the
+    others are not read)."""
     program, kind = match_round.program, match_round.kind
     on = on or timezone.localdate()
     learners, guides = set(learner_ids), set(guide_ids)
+    wanted = frozenset(sources) if sources is not None else None
+
+    def reads(source: str) -> bool:
+        return wanted is None or source in wanted
+
     why = defaultdict(list)
-    if kind in NON_EVALUATIVE_KINDS:
+    if kind in NON_EVALUATIVE_KINDS and reads("evaluative"):
         roles = EvaluativeRole.objects.filter(program=program, evaluator__in=guides).overlapping(
             start=on
         )
@@ -241,24 +252,28 @@ def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None) -> dict:
             for learner in targets:
                 if reason not in why[learner, role.evaluator_id]:
                     why[learner, role.evaluator_id].append(reason)
-    for learner, guide in DoNotRepair.objects.filter(
-        program=program, learner__in=learners, guide__in=guides
-    ).values_list("learner_id", "guide_id"):
-        why[learner, guide].append(("do_not_repair", "marked “do not re-pair”"))
+    if reads("do_not_repair"):
+        for learner, guide in DoNotRepair.objects.filter(
+            program=program, learner__in=learners, guide__in=guides
+        ).values_list("learner_id", "guide_id"):
+            why[learner, guide].append(("do_not_repair", "marked “do not re-pair”"))
     label = GuidanceKind(kind).label.lower()
-    for learner, guide in (
-        Relationship.objects.filter(kind=kind, learner__in=learners, guide__in=guides)
-        .holding_seats()
-        .values_list("learner_id", "guide_id")
-    ):
-        why[learner, guide].append(("existing", f"already paired in {label}"))
-    for learner, guide in match_round.rules.filter(rule=Rule.FORBID).values_list(
-        "learner_id", "guide_id"
-    ):
-        if learner in learners and guide in guides:
-            why[learner, guide].append(("leader", "forbidden by program leadership"))
-    for person in learners & guides:
-        why[person, person].append(("self", "the same person"))
+    if reads("existing"):
+        for learner, guide in (
+            Relationship.objects.filter(kind=kind, learner__in=learners, guide__in=guides)
+            .holding_seats()
+            .values_list("learner_id", "guide_id")
+        ):
+            why[learner, guide].append(("existing", f"already paired in {label}"))
+    if reads("leader"):
+        for learner, guide in match_round.rules.filter(rule=Rule.FORBID).values_list(
+            "learner_id", "guide_id"
+        ):
+            if learner in learners and guide in guides:
+                why[learner, guide].append(("leader", "forbidden by program leadership"))
+    if reads("self"):
+        for person in learners & guides:
+            why[person, person].append(("self", "the same person"))
     return dict(why)
 
 
@@ -376,8 +391,8 @@ def run_view(match_round, run, guides) -> RunView:
     since the previous run; and the pairs that would give a learner a second guide of the
     kind, as things stand now. Seven queries, whatever the number of pairs: the previous
     run is compared by ids, and only its pairs that changed are read whole."""
-    pairs = list(_named(run.pairs.all(), "learner", "guide"))
-    unmatched = list(_named(run.unmatched.all(), "learner"))
+    pairs = list(named(run.pairs.all(), "learner", "guide"))
+    unmatched = list(named(run.unmatched.all(), "learner"))
     second = second_guides(match_round, pairs, unmatched)
     previous = match_round.runs.filter(number__lt=run.number).order_by("-number").first()
     changes = {"added": [], "removed": [], "changed": []}
@@ -391,7 +406,7 @@ def run_view(match_round, run, guides) -> RunView:
         wanted = [*diff["removed"], *diff["changed"]] or [0]
         before = {
             p.learner_id: p
-            for p in _named(
+            for p in named(
                 RunPair.objects.filter(run=previous, learner_id__in=wanted), "learner", "guide"
             )
         }
@@ -410,11 +425,12 @@ def run_view(match_round, run, guides) -> RunView:
     return RunView(run, pairs, unmatched, previous, changes, load, second)
 
 
-def second_guides(match_round, pairs, unmatched=()) -> list:
+def second_guides(match_round, pairs, unmatched=(), *, guided=None) -> list:
     """The pairs that would give a learner a second guide of the round's kind, as things
     stand now: [(pair, the guides the learner already has)]. Every row also gets its
-    learner's `current_guides`. One query."""
-    guided = current_guides(match_round)
+    learner's `current_guides`. One query, none if `guided` (`current_guides`) is given."""
+    if guided is None:
+        guided = current_guides(match_round)
     for row in [*pairs, *unmatched]:
         row.current_guides = guided.get(row.learner_id, [])
     found = []
@@ -437,20 +453,82 @@ def my_list(match_round, learner) -> list[int]:
     )
 
 
-def pool_for_learner(match_round, learner):
-    """The round's guides as one learner sees them: each guide profile with `remaining`
-    places, `fit` reasons from the two profiles, and `unavailable` when the pair cannot be
-    made for a reason the learner may know (see VISIBLE_TO_PARTIES). Never anyone else's
-    lists or marks."""
-    guides = list(match_round.guides.order_by("last_name", "first_name", "email"))
-    guide_ids = [g.pk for g in guides]
-    # Content areas are read for the cards shown (see show_pool_cards), not for the pool.
-    profiles_by_user = {
-        p.user_id: p for p in GuideProfile.objects.filter(user__in=guide_ids).select_related("user")
+# The columns of a guide profile that the pool's fit reasons read (see guide_fit_profile).
+FIT_FIELDS = (
+    "title",
+    "division",
+    "career_path",
+    "clinical_interests",
+    "outside_interests",
+    "languages",
+)
+
+
+def _guides_with_places(match_round):
+    """The round's guides by name (name columns only), each with `places`: left in the
+    round's kind (capacity minus open relationships of the kind, in any program)."""
+    capacity = GuideOffer.objects.filter(
+        profile__user=OuterRef("pk"), kind=match_round.kind
+    ).values("capacity")[:1]
+    taken = (
+        Relationship.objects.filter(guide=OuterRef("pk"), kind=match_round.kind)
+        .holding_seats()
+        .order_by()
+        .values("guide")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        match_round.guides.only(*NAME_FIELDS)
+        .annotate(
+            capacity=Coalesce(Subquery(capacity, output_field=IntegerField()), 0),
+            taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+        )
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def _guide_fit_sources(program, guide_ids) -> dict[int, SimpleNamespace]:
+    """User id → what guide_fit_profile reads of their guide profile, from its columns and
+    the names of its areas in the program's taxonomy: two queries, no model instances."""
+    found = {
+        values.pop("user_id"): SimpleNamespace(**values, program_areas=[])
+        for values in GuideProfile.objects.filter(user__in=guide_ids)
+        .order_by()
+        .values("user_id", *FIT_FIELDS)
     }
-    places = places_left(match_round, guide_ids)
-    blocked = _visible_sources(forbidden_reasons(match_round, [learner.pk], guide_ids))
-    learner_profiles, guide_profiles = profiles(match_round.program, [learner.pk], guide_ids)
+    areas = ContentArea.objects.for_program(program)
+    for user_id, name in (
+        GuideProfile.content_areas.through.objects.filter(
+            guideprofile__user__in=guide_ids, contentarea__in=areas
+        )
+        .order_by("contentarea__name")
+        .values_list("guideprofile__user_id", "contentarea__name")
+    ):
+        found[user_id].program_areas.append(SimpleNamespace(name=name))
+    return found
+
+
+def pool_for_learner(match_round, learner, learner_profile):
+    """The round's guides as one learner sees them: each guide with `remaining` places,
+    `title`, `fit` reasons from the two profiles, and `unavailable` when the pair cannot be
+    made for a reason the learner may know (see VISIBLE_TO_PARTIES). Never anyone else's
+    lists or marks. `learner_profile`: as learner_profile_with_areas reads it. The guide
+    profiles themselves are read for the cards shown (see
+    show_pool_cards), not for the pool."""
+    program = match_round.program
+    guides = list(_guides_with_places(match_round))
+    guide_ids = [g.pk for g in guides]
+    sources = _guide_fit_sources(program, guide_ids)
+    blocked = visible_reasons(match_round, [learner.pk], guide_ids)
+    stop = program_stop_words(program)
+    learner_profiles, guide_profiles = engine.without_common(
+        {learner.pk: learner_fit_profile(learner_profile, stop)},
+        {
+            g: guide_fit_profile(sources[g], stop) if g in sources else engine.Profile()
+            for g in guide_ids
+        },
+    )
     weights = engine.weights_from(match_round.weights)
     fits = engine.fit_reasons(
         learner_profiles[learner.pk], [guide_profiles[g] for g in guide_ids], weights
@@ -463,25 +541,42 @@ def pool_for_learner(match_round, learner):
     }
     rows = []
     for guide, (points, reasons) in zip(guides, fits, strict=True):
-        sources = blocked.get((learner.pk, guide.pk), [])
+        found = blocked.get((learner.pk, guide.pk), [])
         rows.append(
             {
                 "user": guide,
-                "profile": profiles_by_user.get(guide.pk),
-                "remaining": places[guide.pk],
+                "profile": None,
+                "has_profile": guide.pk in sources,
+                "title": sources[guide.pk].title if guide.pk in sources else "",
+                "remaining": max(guide.capacity - guide.taken, 0),
                 # "shared: Research" reads "In common: Research" on the learner's page.
                 "fit": [r.removeprefix("shared: ") for r in reasons],
                 "fit_points": points,
-                "unavailable": bool(sources),
-                "unavailable_text": texts[sources[0]] if sources else "",
+                "unavailable": bool(found),
+                "unavailable_text": texts[found[0]] if found else "",
             }
         )
     return rows
 
 
 def show_pool_cards(rows) -> None:
-    """Read the content areas of the guides whose cards are shown: one query."""
-    prefetch_related_objects([row["profile"] for row in rows if row["profile"]], "content_areas")
+    """Read the guide profiles of the cards shown, with their content areas: two
+    queries."""
+    ids = [row["user"].pk for row in rows if row["has_profile"]]
+    by_user = {
+        p.user_id: p
+        for p in GuideProfile.objects.filter(user__in=ids).prefetch_related("content_areas")
+    }
+    for row in rows:
+        row["profile"] = by_user.get(row["user"].pk)
+
+
+def visible_reasons(match_round, learner_ids, guide_ids) -> dict:
+    """(learner id, guide id) → the sources of a forbidden pair that its parties may
+    learn; the others are not read."""
+    return _visible_sources(
+        forbidden_reasons(match_round, learner_ids, guide_ids, sources=VISIBLE_TO_PARTIES)
+    )
 
 
 def _visible_sources(reasons: dict) -> dict:
@@ -493,34 +588,51 @@ def _visible_sources(reasons: dict) -> dict:
     return {pair: sources for pair, sources in visible.items() if sources}
 
 
-def cohort_for_guide(match_round, guide):
-    """The round's learners as one guide sees them: profile, and the guide's own mark and
-    rank of each. Never the learners' lists."""
-    learners = list(match_round.learners.order_by("last_name", "first_name", "email"))
-    ids = [u.pk for u in learners]
-    profiles_by_user = {
-        p.user_id: p
-        for p in LearnerProfile.objects.filter(user__in=ids).prefetch_related(
-            "content_areas_sought"
-        )
-    }
-    pgy = dict(
+def cohort_by_name(match_round):
+    """The round's learners by name, each with their learner profile and `pgy` (in the
+    round's program): read a page at a time by the guide's marks page."""
+    pgy = (
         Membership.objects.active()
-        .filter(program=match_round.program, user__in=ids, pgy__isnull=False)
-        .values_list("user_id", "pgy")
+        .filter(program=match_round.program, user=OuterRef("pk"), pgy__isnull=False)
+        .values("pgy")[:1]
     )
-    mine = {m.learner_id: m for m in GuideMark.objects.filter(round=match_round, guide=guide)}
-    blocked = _visible_sources(forbidden_reasons(match_round, ids, [guide.pk]))
+    return (
+        match_round.learners.select_related("learner_profile")
+        .annotate(pgy=Subquery(pgy))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def cohort_for_guide(match_round, guide, learners, marks):
+    """`learners` (a page of `cohort_by_name`) as one guide sees them: profile, PGY, and
+    the guide's own mark and rank of each (`marks`: learner id → GuideMark). Never the
+    learners' lists. Three queries, whatever the size of the round."""
+    learners = list(learners)
+    # The reverse one-to-one joined: a learner without a profile has None cached.
+    profiles_by_user = {
+        u.pk: u.learner_profile for u in learners if getattr(u, "learner_profile", None)
+    }
+    prefetch_related_objects(list(profiles_by_user.values()), "content_areas_sought")
+    ids = [u.pk for u in learners]
+    blocked = visible_reasons(match_round, ids, [guide.pk])
     return [
         {
             "user": learner,
             "profile": profiles_by_user.get(learner.pk),
-            "pgy": pgy.get(learner.pk),
-            "mark": mine.get(learner.pk),
+            "pgy": learner.pgy,
+            "mark": marks.get(learner.pk),
             "unavailable": (learner.pk, guide.pk) in blocked,
         }
         for learner in learners
     ]
+
+
+def marks_of_guide(match_round, guide) -> dict:
+    """Learner id → the guide's GuideMark, with its learner. One query."""
+    return {
+        m.learner_id: m
+        for m in GuideMark.objects.filter(round=match_round, guide=guide).select_related("learner")
+    }
 
 
 def outcome_for(match_round, learner):

@@ -20,6 +20,7 @@ from dyad.matching.forms import (
     RunForm,
 )
 from dyad.matching.models import Rule, UnmatchedReason
+from dyad.profiles.suggestions import learner_profile_with_areas
 from dyad.programs.models import GuidanceKind
 
 # Rows per page of a round's long lists (learners, guides, a run's pairs, the guides'
@@ -298,14 +299,19 @@ def run_publish(request, slug, round_uuid, number):
             then=match_round,
             failed=run,
         )
-    pairs = list(run.pairs.select_related("learner", "guide"))
+    # Only the pairs of learners who already have a guide of the kind can warn: read those
+    # ([0] rather than an empty list, which Django would answer without a query).
+    guided = selectors.current_guides(match_round)
+    pairs = list(
+        selectors.named(run.pairs.filter(learner_id__in=list(guided) or [0]), "learner", "guide")
+    )
     ctx = {
         "viewer": viewer,
         "nav": "match",
         "round": match_round,
         "run": run,
         "pairs": run.stats.get("matched", 0),
-        "second_guides": selectors.second_guides(match_round, pairs),
+        "second_guides": selectors.second_guides(match_round, pairs, guided=guided),
         "unmatched": run.stats.get("unmatched", 0),
         "latest": match_round.runs.order_by("-number").values_list("number", flat=True).first(),
     }
@@ -412,7 +418,8 @@ def rank(request, slug, round_uuid):
     here = reverse("matching:rank", args=[slug, match_round.uuid])
     if request.method == "POST" and not match_round.lists_open:
         return _refuse_closed(request, match_round, here)
-    rows = selectors.pool_for_learner(match_round, request.user)
+    learner_profile = learner_profile_with_areas(request.user, viewer.program)
+    rows = selectors.pool_for_learner(match_round, request.user, learner_profile)
     current = selectors.my_list(match_round, request.user)
     form = RankForm(
         request.POST or None, rows=rows, max_ranks=match_round.max_ranks, current=current
@@ -451,6 +458,7 @@ def rank(request, slug, round_uuid):
         ],
         "outcome": outcome,
         "left_out_by": left_out_by,
+        "learner_profile": learner_profile,
     }
     return TemplateResponse(request, "matching/rank.html", ctx)
 
@@ -463,16 +471,19 @@ def marks(request, slug, round_uuid):
     here = reverse("matching:marks", args=[slug, match_round.uuid])
     if request.method == "POST" and not match_round.lists_open:
         return _refuse_closed(request, match_round, here)
-    rows = selectors.cohort_for_guide(match_round, request.user)
-    # A page of the cohort at a time: the form holds that page's learners, and saving it
-    # keeps the marks the guide gave on the other pages.
-    page = _page(request, rows, "page")
-    form = MarksForm(request.POST or None, rows=page.object_list)
-    shown = {row["user"].pk for row in page.object_list}
+    # A page of the cohort at a time, read alone: the form holds that page's learners, and
+    # saving it keeps the marks the guide gave on the other pages.
+    page = _page(request, selectors.cohort_by_name(match_round), "page")
+    marks = selectors.marks_of_guide(match_round, request.user)
+    page.object_list = rows = selectors.cohort_for_guide(
+        match_round, request.user, page.object_list, marks
+    )
+    form = MarksForm(request.POST or None, rows=rows)
+    shown = {row["user"].pk for row in rows}
     kept = {
-        row["user"]: (row["mark"].mark, row["mark"].rank)
-        for row in rows
-        if row["mark"] is not None and row["user"].pk not in shown
+        mark.learner: (mark.mark, mark.rank)
+        for learner_id, mark in marks.items()
+        if learner_id not in shown
     }
     if response := flow.submit(
         request,
@@ -491,9 +502,9 @@ def marks(request, slug, round_uuid):
         "viewer": viewer,
         "nav": "rankings",
         "round": match_round,
-        "rows": page.object_list,
+        "rows": rows,
         "page": page,
-        "marked": len(kept) + sum(1 for row in page.object_list if row["mark"] is not None),
+        "marked": len(marks),
         "form": form,
     }
     return TemplateResponse(request, "matching/marks.html", ctx)

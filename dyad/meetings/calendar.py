@@ -5,6 +5,7 @@ meeting and the other party, the location is the room or the video link, and tha
 Preparation, summaries, topics, action items and private notes stay in Dyad.
 """
 
+import hashlib
 import secrets
 from datetime import timedelta
 from email.mime.text import MIMEText
@@ -12,6 +13,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -28,6 +30,8 @@ PRODID = "-//Dyad//Dyad//EN"
 FEED_PAST_DAYS = 90
 # Calendar apps poll a subscribed feed; ask for an hourly refresh (Google decides alone).
 FEED_REFRESH = timedelta(hours=1)
+# A feed stays cached this long (seconds) unless what it shows changes first.
+FEED_CACHE_SECONDS = 24 * 3600
 
 
 def meeting_title(meeting: Meeting, recipient) -> str:
@@ -66,15 +70,16 @@ def _attendee(meeting: Meeting, user) -> vCalAddress:
     )
 
 
-def meeting_event(meeting: Meeting, recipient, *, cancel: bool = False) -> Event:
+def meeting_event(meeting: Meeting, recipient, *, cancel: bool = False, stamp=None) -> Event:
     """One VEVENT for a meeting as `recipient` sees it. The UID is the same for every
-    version of the meeting; SEQUENCE is the meeting's, raised by each change."""
+    version of the meeting; SEQUENCE is the meeting's, raised by each change. DTSTAMP is
+    `stamp`, by default now (an invitation: when it is sent)."""
     relationship = meeting.relationship
     cancelled = cancel or meeting.status == MeetingStatus.CANCELLED
     event = Event.new(
         uid=meeting.ics_uid,
         sequence=meeting.ics_sequence,
-        stamp=timezone.now(),
+        stamp=stamp or timezone.now(),
         start=meeting.starts_at.astimezone(ZoneInfo("UTC")),
         end=meeting.ends_at.astimezone(ZoneInfo("UTC")),
         summary=meeting_title(meeting, recipient),
@@ -187,13 +192,40 @@ def feed_meetings(user):
     )
 
 
+def _values(row) -> tuple:
+    return tuple(getattr(row, field.attname) for field in row._meta.concrete_fields)
+
+
 def feed_ics(user) -> bytes:
-    calendar = _calendar(x_wr_calname="Dyad", name="Dyad")
-    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
-    for meeting in feed_meetings(user):
-        calendar.add_component(meeting_event(meeting, user))
-    return calendar.to_ical()
+    """The user's feed, written once per state of what it shows and then read from the
+    cache (calendar apps poll it): the key is a digest of every column of the meetings,
+    their relationships and both parties that the feed read, so that any change to any of
+    them gives a new key. Each entry's DTSTAMP is when its meeting last changed: in a
+    published calendar, when its information was last revised (RFC 5545)."""
+    meetings = list(feed_meetings(user))
+    rows = [
+        (
+            _values(m),
+            _values(m.relationship),
+            _values(m.relationship.learner),
+            _values(m.relationship.guide),
+        )
+        for m in meetings
+    ]
+    digest = hashlib.sha256(
+        repr((rows, settings.DEFAULT_FROM_EMAIL, FEED_REFRESH)).encode()
+    ).hexdigest()
+    key = f"calendar:feed:{user.pk}:{digest}"
+    ics = cache.get(key)
+    if ics is None:
+        calendar = _calendar(x_wr_calname="Dyad", name="Dyad")
+        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+        for meeting in meetings:
+            calendar.add_component(meeting_event(meeting, user, stamp=meeting.updated_at))
+        ics = calendar.to_ical()
+        cache.set(key, ics, FEED_CACHE_SECONDS)
+    return ics
 
 
 def feed_for_user(user) -> CalendarFeed:

@@ -7,10 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from dyad import flow
-from dyad.access import viewer_for
+from dyad.access import own_programs
 from dyad.meetings import calendar
 from dyad.meetings.models import CalendarFeed
-from dyad.programs.selectors import programs_for_user
 
 
 @require_safe
@@ -35,10 +34,9 @@ def feed_url(subscription: CalendarFeed) -> str:
 def settings_page(request):
     subscription = calendar.feed_for_user(request.user)
     url = feed_url(subscription)
-    programs = list(programs_for_user(request.user))
     ctx = {
         # The top bar shows a program's menu when the user has exactly one.
-        "viewer": viewer_for(request.user, programs[0]) if len(programs) == 1 else None,
+        "viewer": own_programs(request.user)[1],
         "feed_url": url,
         "webcal_url": "webcal://" + url.split("://", 1)[-1],
     }

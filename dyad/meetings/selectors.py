@@ -4,8 +4,8 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db.models import CharField, Count, Max, Q, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Count, Max, Q, Value, Window
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -31,8 +31,18 @@ POLICY_FIELDS = [
 
 def meeting_record(meeting, show: dict) -> dict:
     """What of the meeting's record the viewer may see, and nothing else is loaded."""
-    preparation = getattr(meeting, "preparation", None) if show["preparation"] else None
-    summary = getattr(meeting, "summary", None) if show["summary"] or show["topics"] else None
+    shown = [
+        name
+        for name, shows in (
+            ("preparation", show["preparation"]),
+            ("summary", show["summary"] or show["topics"]),
+        )
+        if shows
+    ]
+    # The preparation and the summary (each one row or none) in one query.
+    loaded = Meeting.objects.select_related(*shown).get(pk=meeting.pk) if shown else meeting
+    preparation = getattr(loaded, "preparation", None) if show["preparation"] else None
+    summary = getattr(loaded, "summary", None) if show["summary"] or show["topics"] else None
     return {
         "preparation": preparation,
         "summary": summary,
@@ -47,6 +57,24 @@ def meeting_record(meeting, show: dict) -> dict:
 
 def meetings_of(relationship):
     return relationship.meetings.order_by("-starts_at")
+
+
+def meetings_page(relationship, number, per_page: int) -> Page:
+    """A page of the relationship's meetings, newest first, with their total in the same
+    query (a window count) rather than a count first; as Paginator.get_page, a page
+    number out of range gives the last page (then a second query)."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    meetings = meetings_of(relationship).annotate(total=Window(Count("pk")))
+    rows = list(meetings[(number - 1) * per_page : number * per_page])
+    if rows or number == 1:
+        paginator = Paginator(rows, per_page)
+        # The count the window gave (Paginator would count the page's rows).
+        paginator.count = rows[0].total if rows else 0
+        return Page(rows, number, paginator)
+    return Paginator(meetings_of(relationship), per_page).get_page(number)
 
 
 def suggested_agenda(relationship):
@@ -94,30 +122,48 @@ def agreed_terms(relationship_ids) -> dict[int, tuple[str, tuple[str, ...]]]:
     }
 
 
-def agreed_plans(relationships) -> dict[int, tuple[tuple[tuple[date, str], ...], tuple[str, ...]]]:
+def agreed_plans(
+    relationships, *, agreements=None
+) -> dict[int, tuple[tuple[tuple[date, str], ...], tuple[str, ...]]]:
     """(phases, modes) of each relationship's cadence plan, in one query: the phases
     (first day, frequency) of its acknowledged agreement versions (see
     cadence.plan_phases), each version in force from the local day both acknowledged it,
     and the modes of the newest. Relationships without an acknowledged version are left
-    out."""
+    out. `agreements`, the versions a page has already read (of these relationships
+    only), spare the query."""
     starts = {r.pk: r.start_date for r in relationships}
-    rows = (
-        Agreement.objects.filter(
-            relationship__in=list(starts),
-            learner_ack_at__isnull=False,
-            guide_ack_at__isnull=False,
+    if agreements is not None:
+        rows = [
+            (
+                a.relationship_id,
+                a.meeting_frequency,
+                a.later_after_months,
+                a.later_frequency,
+                a.preferred_modes,
+                a.learner_ack_at,
+                a.guide_ack_at,
+            )
+            for a in sorted(agreements, key=lambda a: (a.relationship_id, a.version))
+            if a.relationship_id in starts and a.is_acknowledged
+        ]
+    else:
+        rows = (
+            Agreement.objects.filter(
+                relationship__in=list(starts),
+                learner_ack_at__isnull=False,
+                guide_ack_at__isnull=False,
+            )
+            .order_by("relationship_id", "version")
+            .values_list(
+                "relationship_id",
+                "meeting_frequency",
+                "later_after_months",
+                "later_frequency",
+                "preferred_modes",
+                "learner_ack_at",
+                "guide_ack_at",
+            )
         )
-        .order_by("relationship_id", "version")
-        .values_list(
-            "relationship_id",
-            "meeting_frequency",
-            "later_after_months",
-            "later_frequency",
-            "preferred_modes",
-            "learner_ack_at",
-            "guide_ack_at",
-        )
-    )
     versions: dict[int, list] = defaultdict(list)
     modes: dict[int, tuple[str, ...]] = {}
     for rel_id, frequency, months, later, preferred, learner_ack, guide_ack in rows:
@@ -213,15 +259,18 @@ def _policy_or_plan(policy, agreed):
     return plan_of(policy, phases, modes)
 
 
-def cadence_of(relationships, program, today, *, policies=None) -> dict[int, cadence.CadenceResult]:
+def cadence_of(
+    relationships, program, today, *, policies=None, plans=None
+) -> dict[int, cadence.CadenceResult]:
     """Evaluate the cadence of many relationships in three queries (two if the program's
     `policies` are given): the program's rules made stricter by each pair's agreement,
     phase by phase over the relationship's life (see cadence.with_agreement and
     cadence.plan_phases). Only the meetings of the academic year being judged are read,
-    and each relationship's last one before."""
+    and each relationship's last one before. `plans`: agreed_plans of these
+    relationships, when the caller has them."""
     relationships = list(relationships)
     policies = policies if policies is not None else policies_for(program)
-    plans = agreed_plans(relationships)
+    plans = plans if plans is not None else agreed_plans(relationships)
     held = defaultdict(list)
     since = cadence_window(relationships, policies, today)
     for rel_id, day, mode in held_meetings([r.pk for r in relationships], since):

@@ -85,7 +85,8 @@ def detail(request, slug, meeting_uuid):
     meeting = get_meeting(viewer, meeting_uuid)
     relationship = meeting.relationship
     is_party = policy.is_party(request.user, relationship)
-    consent = consent_in_force(relationship)
+    # The parties see everything whatever the consent: it is read only for the others.
+    consent = frozenset() if is_party else consent_in_force(relationship)
 
     def shows(category):
         return policy.can_view_relationship_content(viewer, relationship, category, consent)
@@ -135,7 +136,7 @@ def detail(request, slug, meeting_uuid):
             prefix="summary",
             initial={
                 "text": summary.text if summary else "",
-                "topics": [str(t.pk) for t in summary.topics.all()] if summary else [],
+                "topics": [str(t.pk) for t in record["topics"]],
             },
         )
         ctx["action_form"] = ActionItemForm(prefix="action")

@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
-from dyad.access import get_guide_profile, get_program, viewer_for
+from dyad.access import get_guide_profile, get_program, own_programs
 from dyad.profiles import availability, selectors, services, suggestions
 from dyad.profiles.forms import (
     ContentAreaForm,
@@ -17,7 +17,6 @@ from dyad.profiles.forms import (
     LearnerProfileForm,
 )
 from dyad.profiles.models import ContentArea
-from dyad.programs.selectors import programs_for_user
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -26,9 +25,7 @@ def _own_programs(request):
     """The user's programs; and a viewer for the top bar when there is exactly one."""
     if not policy.can_keep_own_profile(request.user):
         raise PermissionDenied
-    programs = list(programs_for_user(request.user))
-    viewer = viewer_for(request.user, programs[0]) if len(programs) == 1 else None
-    return programs, viewer
+    return own_programs(request.user)
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from dyad.lib import agenda
 from dyad.meetings.models import Meeting, MeetingStatus
-from dyad.programs.models import Membership, Program, Role
+from dyad.programs.models import Membership, Role
 from dyad.questions.models import AskedQuestion, Question
 
 
@@ -107,45 +107,49 @@ def _as_data(question: Question) -> agenda.QuestionData:
     )
 
 
-def _agenda_context(relationship) -> Program:
-    """The relationship's program, annotated in one query with what the stage and the bank
-    depend on: a held meeting, the learner's PGY level and role, a customized bank."""
-    learner = Membership.objects.active().filter(
-        program=OuterRef("pk"), user_id=relationship.learner_id
-    )
-    return Program.objects.annotate(
-        has_held_meeting=Exists(
-            Meeting.objects.filter(relationship=relationship, status=MeetingStatus.HELD)
-        ),
-        learner_pgy=Subquery(learner.filter(role=Role.RESIDENT).values("pgy")[:1]),
-        learner_is_chief=Exists(learner.filter(role=Role.CHIEF_RESIDENT)),
-        customized=Exists(Question.objects.filter(program=OuterRef("pk"))),
-    ).get(pk=relationship.program_id)
-
-
 def suggested_agenda(relationship, *, today: date, n: int = 5) -> list[Question]:
     """Up to n questions for the relationship's next meeting (see agenda.suggest), from
-    the program's bank if customized, else the default bank. Three queries, whatever the
-    size of the bank or the history."""
-    program = _agenda_context(relationship)
-    pgy = None if program.learner_is_chief else program.learner_pgy
+    the program's bank if customized, else the default bank. One query, whatever the size
+    of the bank or the history: the bank's active questions, each with whether the pair
+    was asked it and (the same on every row) what the stage depends on."""
+    program = relationship.program
+    learner = Membership.objects.active().filter(
+        program_id=relationship.program_id, user_id=relationship.learner_id
+    )
+    own = Question.objects.filter(program_id=relationship.program_id)
+    # A copy counts as asked when its default question was asked, and the other way round:
+    # asked when the pair was asked it, its source, a copy of it or a copy of its source.
+    pair_asked = AskedQuestion.objects.filter(relationship=relationship).filter(
+        Q(question_id=OuterRef("pk"))
+        | Q(question__source_id=OuterRef("pk"))
+        | Q(question_id=OuterRef("source_id"))
+        | Q(question__source_id=OuterRef("source_id"))
+    )
+    questions = list(
+        # The program's own bank once customized (it has questions), the default before.
+        Question.objects.alias(customized=Exists(own))
+        .filter(Q(program_id=relationship.program_id) | Q(program__isnull=True, customized=False))
+        .active()
+        .annotate(
+            asked=Exists(pair_asked),
+            has_held_meeting=Exists(
+                Meeting.objects.filter(relationship=relationship, status=MeetingStatus.HELD)
+            ),
+            learner_pgy=Subquery(learner.filter(role=Role.RESIDENT).values("pgy")[:1]),
+            learner_is_chief=Exists(learner.filter(role=Role.CHIEF_RESIDENT)),
+        )
+    )
+    if not questions:
+        return []
+    first = questions[0]
     stage = agenda.stage_for(
-        has_held_meeting=program.has_held_meeting,
-        pgy=pgy,
+        has_held_meeting=first.has_held_meeting,
+        pgy=None if first.learner_is_chief else first.learner_pgy,
         max_pgy=program.max_pgy,
         month=today.month,
         year_start_month=program.academic_year_start_month,
     )
-    questions = list(bank(program, customized=program.customized).active())
-    asked = set()
-    for question_id, source_id in AskedQuestion.objects.filter(
-        relationship=relationship
-    ).values_list("question_id", "question__source_id"):
-        asked.add(question_id)
-        if source_id is not None:
-            asked.add(source_id)
-    # A copy counts as asked when its default question was asked, and the other way round.
-    asked_ids = {q.pk for q in questions if q.pk in asked or q.source_id in asked}
+    asked_ids = {q.pk for q in questions if q.asked}
     by_id = {q.pk: q for q in questions}
     picked = agenda.suggest(
         [_as_data(q) for q in questions],

@@ -262,11 +262,14 @@ def relationship_create(
     return relationship
 
 
-def consent_in_force(relationship) -> frozenset[str]:
+def consent_in_force(relationship, versions=None) -> frozenset[str]:
     """What leadership may see now: the consent of the newest version both parties have
     acknowledged, narrowed at once by any newer version (a learner who withdraws consent
-    is obeyed immediately; one who widens it waits for both acknowledgements)."""
-    versions = list(relationship.agreements.order_by("-version"))
+    is obeyed immediately; one who widens it waits for both acknowledgements).
+    `versions`: every version of the relationship's agreement, newest first, when the
+    caller has read them."""
+    if versions is None:
+        versions = list(relationship.agreements.order_by("-version"))
     acknowledged = next((a for a in versions if a.is_acknowledged), None)
     if acknowledged is None:
         return frozenset()
@@ -394,13 +397,16 @@ def agreement_revise(
     return agreement
 
 
-def consent_pending(relationship) -> frozenset[str]:
+def consent_pending(relationship, versions=None) -> frozenset[str]:
     """What the newest version would share beyond what is in force: it waits for both
-    parties to acknowledge that version (empty when nothing waits)."""
-    latest = relationship.current_agreement()
+    parties to acknowledge that version (empty when nothing waits). `versions` as for
+    consent_in_force."""
+    if versions is None:
+        versions = list(relationship.agreements.order_by("-version"))
+    latest = versions[0] if versions else None
     if latest is None or latest.is_acknowledged:
         return frozenset()
-    return frozenset(latest.consent) - consent_in_force(relationship)
+    return frozenset(latest.consent) - consent_in_force(relationship, versions)
 
 
 @transaction.atomic

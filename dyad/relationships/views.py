@@ -143,10 +143,12 @@ def _history(relationship, show_end_reason: bool) -> list[dict]:
 def detail(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid)
+    # Every version once, newest first: the latest, the one in force, what leadership may
+    # see (now and pending) and the cadence plan all come from them.
     agreements = list(relationship.agreements.order_by("-version"))
     latest = agreements[0]
     in_force = next((a for a in agreements if a.is_acknowledged), None)
-    consent = services.consent_in_force(relationship)
+    consent = services.consent_in_force(relationship, agreements)
     show_goals = policy.can_view_relationship_content(
         viewer, relationship, ConsentCategory.GOALS, consent
     )
@@ -158,9 +160,14 @@ def detail(request, slug, rel_uuid):
             target=relationship,
             categories=[ConsentCategory.GOALS],
         )
-    show_end_reason = policy.can_view_end_reason(viewer, relationship)
+    # Every rematch request once, as for the agreement; each is shown only as policy says.
+    rematch_requests = list(relationship.rematch_requests.select_related("requested_by"))
+    for rematch in rematch_requests:
+        rematch.relationship = relationship
+    show_end_reason = policy.can_view_end_reason(viewer, relationship, rematch_requests)
     today = timezone.localdate()
-    phases, _ = meeting_selectors.agreed_plans([relationship]).get(relationship.pk, ((), ()))
+    plans = meeting_selectors.agreed_plans([relationship], agreements=agreements)
+    phases, _ = plans.get(relationship.pk, ((), ()))
     my_ack = None
     if request.user == relationship.learner:
         my_ack = latest.learner_ack_at
@@ -174,7 +181,9 @@ def detail(request, slug, rel_uuid):
         "in_force": in_force,
         "consent": consent,
         "consent_labels": _consent_labels(consent),
-        "consent_pending_labels": _consent_labels(services.consent_pending(relationship)),
+        "consent_pending_labels": _consent_labels(
+            services.consent_pending(relationship, agreements)
+        ),
         "show_goals": show_goals,
         "show_end_reason": show_end_reason,
         "is_party": is_party,
@@ -186,17 +195,17 @@ def detail(request, slug, rel_uuid):
         "can_rematch": policy.can_request_rematch(viewer, relationship),
         "can_end": policy.can_manage_relationships(viewer) and relationship.is_open,
         "can_concern": policy.can_raise_concern(viewer, relationship),
-        "my_rematch": relationship.rematch_requests.filter(requested_by=request.user),
+        "my_rematch": [r for r in rematch_requests if r.requested_by_id == request.user.pk],
         "rematch_requests": [
             r
-            for r in relationship.rematch_requests.select_related("requested_by", "relationship")
+            for r in rematch_requests
             if r.requested_by_id != request.user.pk and policy.can_view_rematch_request(viewer, r)
         ],
         # Newest first, a page at a time: a relationship of several years has hundreds.
-        "meetings": Paginator(
-            meeting_selectors.meetings_of(relationship), MEETINGS_PER_PAGE
-        ).get_page(request.GET.get("meetings_page")),
-        "cadence": meeting_selectors.cadence_of([relationship], viewer.program, today)[
+        "meetings": meeting_selectors.meetings_page(
+            relationship, request.GET.get("meetings_page"), MEETINGS_PER_PAGE
+        ),
+        "cadence": meeting_selectors.cadence_of([relationship], viewer.program, today, plans=plans)[
             relationship.pk
         ]
         if relationship.state == "active"

@@ -2,8 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
 from dyad import flow
-from dyad.access import viewer_for
-from dyad.programs.selectors import programs_for_user
+from dyad.access import own_programs
 from dyad.reminders import selectors, services
 from dyad.reminders.forms import ReminderPreferencesForm
 from dyad.reminders.models import Kind
@@ -26,10 +25,9 @@ def preferences(request):
         then=request.path,
     ):
         return response
-    programs = list(programs_for_user(request.user)[:2])
     ctx = {
         "form": form,
         "essential": [kind for kind in Kind if kind.is_essential],
-        "viewer": viewer_for(request.user, programs[0]) if len(programs) == 1 else None,
+        "viewer": own_programs(request.user)[1],
     }
     return TemplateResponse(request, "reminders/preferences.html", ctx)

@@ -447,7 +447,7 @@ def _grow(program, guide, learner, n):
 # yet cached: two more (the rules and the data version they are cached under).
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("learner", 17), ("guide", 18), ("leader", 26), ("dual", 34)]
+    ("persona", "queries"), [("learner", 15), ("guide", 17), ("leader", 24), ("dual", 33)]
 )
 def test_home_queries_do_not_grow_with_the_data(
     client, program, director, django_assert_num_queries, persona, queries

@@ -159,3 +159,49 @@ def test_the_rounds_list_counts_learners_guides_and_runs_without_multiplying_the
     assert (listed.n_learners, listed.n_guides, listed.n_runs) == (3, 3, 2)
     [query] = [q["sql"] for q in ctx.captured_queries if "n_learners" in q["sql"]]
     assert "JOIN" not in query  # counted by subqueries, one per count
+
+
+@pytest.mark.parametrize("value", [None, "", 3, "12", '"><b>'])
+def test_the_marks_rank_input_writes_what_djangos_number_input_writes(value):
+    from django import forms
+
+    from dyad.matching.forms import NumberInput
+
+    attrs = {"id": "id_rank_x", "min": 1, "max": 999, "required": False}
+    assert NumberInput().render("rank_x", value, attrs) == forms.NumberInput().render(
+        "rank_x", value, attrs
+    )
+
+
+@pytest.mark.parametrize("name", ["matching:rank", "matching:marks"])
+def test_the_ranking_and_marks_pages_cost_the_same_queries_at_two_sizes(
+    client, program, match_round, people, django_assert_num_queries, name
+):
+    mark(match_round, people.gia, {people.ann: ("prefer", 1)})
+    rank(match_round, people.ann, people.gia)
+    client.force_login(people.ann if name == "matching:rank" else people.gia)
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(url(name, match_round)).status_code == 200
+    pool(program, match_round, 40)
+    cohort(program, match_round, views.PAGE_SIZE + 10)
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(url(name, match_round)).status_code == 200
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(url(name, match_round) + "?page=2").status_code == 200
+
+
+# Session, user, program, role, round and the person's place in it (6), then the page's own.
+QUERIES = {"matching:rank": 15, "matching:marks": 10}
+
+
+def test_the_marks_page_reads_only_the_learners_of_its_page(client, program, match_round, people):
+    cohort(program, match_round, views.PAGE_SIZE + 10)
+    client.force_login(people.gia)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url("matching:marks", match_round))
+    [query] = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if '"matching_matchround_learners"' in q["sql"] and "COUNT" not in q["sql"]
+    ]
+    assert f"LIMIT {views.PAGE_SIZE}" in query
