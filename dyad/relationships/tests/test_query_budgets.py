@@ -34,7 +34,7 @@ def test_the_overview_reads_the_same_number_of_queries_whatever_the_program(
     client.force_login(coordinator)
     url = reverse("relationships:overview", args=[program.slug])
     client.get(url)  # the session and caches of a first visit
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         page = client.get(url)
     assert page.status_code == 200
     assert "Guides at capacity" in page.text
@@ -42,7 +42,7 @@ def test_the_overview_reads_the_same_number_of_queries_whatever_the_program(
 
 @pytest.mark.parametrize(
     ("url_name", "budget"),
-    [("relationships:assign", 8), ("relationships:evaluative_roles", 8)],
+    [("relationships:assign", 6), ("relationships:evaluative_roles", 6)],
 )
 @pytest.mark.parametrize("people", [1, 8])
 def test_forms_listing_the_programs_people_read_them_in_one_query_a_list(
@@ -66,6 +66,6 @@ def test_the_safety_contacts_page_reads_its_candidates_in_one_query(
     client.force_login(director)
     url = reverse("relationships:safety_contacts", args=[program.slug])
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         page = client.get(url)
     assert page.status_code == 200
