@@ -66,6 +66,6 @@ def test_the_safety_contacts_page_reads_its_candidates_in_one_query(
     client.force_login(director)
     url = reverse("relationships:safety_contacts", args=[program.slug])
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = client.get(url)
     assert page.status_code == 200
