@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from dyad.accounts.models import User
@@ -8,9 +9,28 @@ from dyad.programs.models import GuidanceKind, Membership
 from dyad.relationships.models import ConsentCategory, EndReason, Frequency, Scheduler
 
 
+def person_label(first_name: str, last_name: str, email: str) -> str:
+    """How a person is listed in a choice: their name (or e-mail) and e-mail."""
+    return f"{f'{first_name} {last_name}'.strip() or email} ({email})"
+
+
+class PersonChoiceIterator(ModelChoiceIterator):
+    """The options from the four columns they show rather than from whole users: a
+    program's hundreds of people, listed in every form that picks one."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "first_name", "last_name", "email")
+        for pk, first_name, last_name, email in rows:
+            yield (pk, person_label(first_name, last_name, email))
+
+
 class PersonChoiceField(ModelChoiceField):
+    iterator = PersonChoiceIterator
+
     def label_from_instance(self, obj):
-        return f"{obj.full_name or obj.email} ({obj.email})"
+        return person_label(obj.first_name, obj.last_name, obj.email)
 
 
 class AssignForm(OnceForm, forms.Form):

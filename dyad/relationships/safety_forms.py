@@ -3,6 +3,7 @@
 from django import forms
 
 from dyad.fields import CheckboxSelectMultiple, ModelMultipleChoiceField, OnceForm
+from dyad.relationships.forms import PersonChoiceIterator, person_label
 from dyad.relationships.models import SafetyConcern
 
 
@@ -33,5 +34,8 @@ class SafetyContactsForm(OnceForm, forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["contacts"]
+        field.iterator = PersonChoiceIterator  # before the queryset, which sets the choices
         field.queryset = candidates
-        field.label_from_instance = lambda user: f"{user.full_name or user.email} ({user.email})"
+        field.label_from_instance = lambda user: person_label(
+            user.first_name, user.last_name, user.email
+        )

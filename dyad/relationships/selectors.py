@@ -114,6 +114,46 @@ def guides_at_capacity(program):
     return guide_load(program).filter(taken__gte=F("capacity"))
 
 
+def guides_at_capacity_head(program, limit: int) -> dict:
+    """The first `limit` full offers of guides_at_capacity, as the overview lists them
+    (guide, kind label, taken, capacity), and the count of all: two queries, the offers
+    and the places taken counted per guide and kind, rather than a count per offer."""
+    members = Membership.objects.active().filter(program=program).values("user_id")
+    taken = {
+        (guide, kind): n
+        for guide, kind, n in Relationship.objects.filter(
+            guide__in=members, state__in=SEAT_HOLDING_STATES
+        )
+        .order_by()
+        .values_list("guide", "kind")
+        .annotate(n=Count("pk"))
+    }
+    offers = (
+        GuideOffer.objects.filter(profile__user__in=members, capacity__gt=0)
+        .order_by("profile__user__last_name", "profile__user__first_name", "kind")
+        .values_list(
+            "profile__user_id",
+            "profile__user__first_name",
+            "profile__user__last_name",
+            "profile__user__email",
+            "kind",
+            "capacity",
+        )
+    )
+    labels = dict(GuidanceKind.choices)
+    full = [
+        {
+            "guide": f"{first} {last}".strip() or email,
+            "kind_label": labels.get(kind, kind),
+            "taken": taken.get((user_id, kind), 0),
+            "capacity": capacity,
+        }
+        for user_id, first, last, email, kind, capacity in offers
+        if taken.get((user_id, kind), 0) >= capacity
+    ]
+    return {"rows": full[:limit], "total": len(full), "more": len(full) - min(len(full), limit)}
+
+
 def learners_overview(program):
     learner_ids = Membership.objects.active().filter(program=program).learners().values("user_id")
     return User.objects.filter(pk__in=learner_ids).order_by("last_name", "first_name")
@@ -143,29 +183,32 @@ def overview_rows(program, learners) -> list[dict]:
     ]
 
 
-def overview_summary(program) -> dict:
+def overview_summary(program, *, learners: int | None = None) -> dict:
+    """The overview's counts: one query on the relationships, and one to count the
+    learners unless the caller has (`learners`, the count of learners_overview)."""
     learner_ids = Membership.objects.active().filter(program=program).learners().values("user_id")
-    mentored = (
-        Relationship.objects.for_program(program)
-        .holding_seats()
-        .filter(kind=GuidanceKind.MENTORING)
-        .values("learner_id")
-    )
-    learners = User.objects.filter(pk__in=learner_ids).aggregate(
-        total=Count("pk"), without_mentor=Count("pk", filter=~Q(pk__in=mentored))
-    )
-    states = dict(
-        Relationship.objects.for_program(program)
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
+    if learners is None:
+        learners = learners_overview(program).count()
+    figures = Relationship.objects.for_program(program).aggregate(
+        active=Count("pk", filter=Q(state=State.ACTIVE)),
+        proposed=Count("pk", filter=Q(state=State.PROPOSED)),
+        ended=Count("pk", filter=Q(state=State.ENDED)),
+        mentored=Count(
+            "learner",
+            distinct=True,
+            filter=Q(
+                state__in=SEAT_HOLDING_STATES,
+                kind=GuidanceKind.MENTORING,
+                learner__in=learner_ids,
+            ),
+        ),
     )
     return {
-        "learners": learners["total"],
-        "without_mentor": learners["without_mentor"],
-        "active": states.get(State.ACTIVE, 0),
-        "proposed": states.get(State.PROPOSED, 0),
-        "ended": states.get(State.ENDED, 0),
+        "learners": learners,
+        "without_mentor": learners - figures["mentored"],
+        "active": figures["active"],
+        "proposed": figures["proposed"],
+        "ended": figures["ended"],
     }
 
 

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,7 +28,10 @@ SIDE_LIST_LIMIT = 20
 
 
 def _head(queryset) -> dict:
-    rows, total = list(queryset[:SIDE_LIST_LIMIT]), queryset.count()
+    """The first rows and the count of all in one query: the count is a window over the
+    whole result, which SQL takes before the LIMIT."""
+    rows = list(queryset.annotate(head_total=Window(Count("pk")))[:SIDE_LIST_LIMIT])
+    total = rows[0].head_total if rows else 0
     return {"rows": rows, "total": total, "more": total - len(rows)}
 
 
@@ -35,15 +39,17 @@ def _head(queryset) -> dict:
 def overview(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_relationships)
     learners = selectors.learners_overview(viewer.program)
-    page = Paginator(learners, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(learners, 50)
+    summary = selectors.overview_summary(viewer.program, learners=paginator.count)
+    page = paginator.get_page(request.GET.get("page"))
     rows = selectors.overview_rows(viewer.program, page.object_list)
     ctx = {
         "viewer": viewer,
         "nav": "relationships",
         "page": page,
         "rows": rows,
-        "summary": selectors.overview_summary(viewer.program),
-        "guides_full": _head(selectors.guides_at_capacity(viewer.program)),
+        "summary": summary,
+        "guides_full": selectors.guides_at_capacity_head(viewer.program, SIDE_LIST_LIMIT),
         "pending_agreements": _head(selectors.pending_agreements(viewer.program)),
         "conflicts": selectors.flagged_conflicts(viewer.program),
         "open_rematch": selectors.open_rematch_requests(viewer.program, request.user).count(),
