@@ -183,6 +183,10 @@ DATABASES = {
         conn_health_checks=DB_CONN_MAX_AGE != 0,
     )
 }
+# Forms read their option lists with QuerySet.iterator(), which on PostgreSQL opens a
+# server-side cursor: three round trips (declare, fetch, close) for a few hundred rows.
+# Plain reads take one, and work behind PgBouncer in transaction mode too.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Figures computed from a program's data (the leaders' home, the compliance table) are

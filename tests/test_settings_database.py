@@ -23,7 +23,8 @@ PRODUCTION = {
 }
 SHOW = (
     "import json; from django.conf import settings; d = settings.DATABASES['default']; "
-    "print(json.dumps([d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+    "print(json.dumps([d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], "
+    "d['DISABLE_SERVER_SIDE_CURSORS']]))"
 )
 
 
@@ -53,18 +54,20 @@ def settings_of(show, **env):
 
 
 def test_production_keeps_connections_with_health_checks_by_default():
-    engine, max_age, health_checks = database_settings(**PRODUCTION)
+    engine, max_age, health_checks, no_cursors = database_settings(**PRODUCTION)
     assert engine == "django.db.backends.postgresql"
     assert max_age == 600 and health_checks is True
+    # Option lists of forms in one round trip, not a server-side cursor's three.
+    assert no_cursors is True
 
 
 def test_production_may_keep_connections_forever_or_close_them():
-    assert database_settings(**PRODUCTION, DYAD_DB_CONN_MAX_AGE="unlimited")[1:] == [None, True]
-    assert database_settings(**PRODUCTION, DYAD_DB_CONN_MAX_AGE="0")[1:] == [0, False]
+    assert database_settings(**PRODUCTION, DYAD_DB_CONN_MAX_AGE="unlimited")[1:3] == [None, True]
+    assert database_settings(**PRODUCTION, DYAD_DB_CONN_MAX_AGE="0")[1:3] == [0, False]
 
 
 def test_development_on_sqlite_closes_connections_after_each_request():
-    engine, max_age, health_checks = database_settings()
+    engine, max_age, health_checks, _ = database_settings()
     assert engine == "django.db.backends.sqlite3"
     assert max_age == 0 and health_checks is False
 
