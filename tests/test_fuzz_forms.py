@@ -148,6 +148,7 @@ class FormFinder(HTMLParser):
         self.page_path = page_path
         self.forms: dict[str, FoundForm] = {}
         self.form: FoundForm | None = None
+        self.by_id: dict[str, FoundForm] = {}
         self.select: tuple[str, bool] | None = None
         self.options: list[tuple[str, bool]] = []
         self.textarea: str | None = None
@@ -159,7 +160,15 @@ class FormFinder(HTMLParser):
             if (a.get("method") or "get").lower() == "post":
                 path = urlsplit(a.get("action") or self.page_path).path
                 self.form = self.forms.setdefault(path, FoundForm())
+                if a.get("id"):
+                    self.by_id[a["id"]] = self.form
             return
+        # A button that posts its form (named by `form`, or around it) to another address.
+        owner = self.by_id.get(a.get("form") or "") or self.form
+        if a.get("formaction") and owner is not None and tag in {"button", "input"}:
+            target = self.forms.setdefault(urlsplit(a["formaction"]).path, FoundForm())
+            for name, values in owner.fields.items():
+                target.fields.setdefault(name, list(values))
         if self.form is None or not a.get("name") and tag != "option":
             return
         name = a.get("name")
