@@ -18,9 +18,9 @@ def url(name, program, *args):
     return reverse(f"coaching:{name}", args=[program.slug, *args])
 
 
-# Session, user, program, the viewer's roles, the coaching settings, the counts by type and
-# state, the engagements with their pairs and referrals.
-OVERVIEW_QUERIES = 7
+# Session, user, the program with the viewer's roles, the coaching settings, the counts by
+# type and state, the engagements with their pairs and referrals.
+OVERVIEW_QUERIES = 6
 
 
 def overview_queries(client, director, program) -> int:
