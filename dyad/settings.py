@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "dyad.insight",
     "dyad.surveys",
     "dyad.checkins",
+    "dyad.changes",
     "ninja",
     "dyad.api",
     "dyad.privacy",

@@ -15,23 +15,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, Max, Q, Sum, Value
-from django.db.models.functions import Cast, TruncDate
+from django.db.models import CharField, Count, Max, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from dyad.changes import selectors as changes
 from dyad.checkins import selectors as checkins
-from dyad.checkins.models import CheckIn
 from dyad.goals.models import Goal, Ilp, IlpState
 from dyad.home import selectors as home
 from dyad.lib import cadence, metrics
 from dyad.lib import ilp as ilp_rules
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
 from dyad.meetings.selectors import CACHE_SECONDS, POLICY_FIELDS
-from dyad.profiles.models import GuideOffer, GuideProfile, MeetingMode
+from dyad.profiles.models import GuideOffer, MeetingMode
 from dyad.programs.models import GuidanceKind, Membership, Program, Role
 from dyad.relationships.models import SEAT_HOLDING_STATES, EndReason, Relationship, State
 from dyad.surveys import selectors as surveys
-from dyad.surveys.models import Cycle, Response
 
 KINDS = tuple(GuidanceKind.values)
 KIND_LABELS = dict(GuidanceKind.choices)
@@ -168,89 +167,13 @@ def _pair_rows(ids, first: date, last: date) -> list[Pair]:
     ]
 
 
-def data_version(ids, year: int) -> tuple:
+def data_version(ids) -> tuple:
     """What changes whenever something the figures of these programs read does, in one
-    query: for the programs, the meetings by status (count, in person, newest, latest
-    change), the active memberships by role, goals by status, the year's ILPs by state,
-    check-ins, survey cycles by state and responses; and,
-    since the faculty load counts places of any program, every guide's offers, FTE and
-    seat-holding pairings. Counts with the newest id catch additions and deletions; sums
-    of ids, the last change and the states catch the rest. The pairs themselves are read
-    whole by the caller."""
-
-    def text(expression):
-        return Cast(expression, output_field=CharField())
-
-    def summary(queryset, tag, group, check, changed=None, last="pk"):
-        return (
-            queryset.order_by()
-            .values(group)
-            .annotate(
-                tag=Value(tag, output_field=CharField()),
-                key=text(group),
-                n=Count("pk"),
-                last=Max(last),
-                check=check,
-                changed=text(Max(changed)) if changed else Value("", output_field=CharField()),
-            )
-            .values_list("tag", "key", "n", "last", "check", "changed")
-        )
-
-    parts = [
-        summary(
-            Meeting.objects.filter(relationship__program__in=ids),
-            "meetings",
-            "status",
-            Count("pk", filter=Q(mode=MeetingMode.IN_PERSON)),
-            "updated_at",
-        ),
-        summary(
-            Membership.objects.active().filter(program__in=ids),
-            "members",
-            "role",
-            Sum("user_id"),
-            "updated_at",
-        ),
-        summary(Goal.objects.filter(program__in=ids), "goals", "status", Sum("pk"), "updated_at"),
-        summary(
-            Ilp.objects.filter(program__in=ids, year=year),
-            "ilps",
-            "state",
-            Sum("pk"),
-            "updated_at",
-        ),
-        summary(
-            CheckIn.objects.filter(relationship__program__in=ids),
-            "checkins",
-            "relationship__program",
-            Count("pk", filter=Q(is_low=True)),
-            "created_at",
-        ),
-        summary(
-            Cycle.objects.filter(program__in=ids),
-            "cycles",
-            "state",
-            Sum("pk"),
-            "closes_on",
-        ),
-        summary(
-            Response.objects.filter(cycle__program__in=ids),
-            "responses",
-            "cycle__program",
-            Count("pk"),
-            last="cycle_id",  # a response is identified by a uuid: counted only
-        ),
-        summary(GuideOffer.objects.all(), "offers", "capacity", Sum("profile_id")),
-        summary(GuideOffer.objects.all(), "offer kinds", "kind", Sum("profile_id")),
-        summary(GuideProfile.objects.all(), "fte", "fte_effort", Sum("pk")),
-        summary(
-            Relationship.objects.filter(state__in=SEAT_HOLDING_STATES),
-            "seats",
-            "state",
-            Sum("guide_id"),
-        ),
-    ]
-    return tuple(sorted(parts[0].union(*parts[1:], all=True), key=repr))
+    small query (dyad.changes.selectors): for the programs, their meetings, agreements,
+    memberships, goals, ILPs, check-ins, survey cycles and responses; and, since the
+    faculty load counts places of any program, every guide's offers, FTE and pairings.
+    The pairs themselves are read whole by the caller."""
+    return changes.shared_version(ids)
 
 
 def cached_program_figures(programs, year: int, today: date | None = None) -> dict[int, Figures]:
@@ -274,7 +197,7 @@ def cached_program_figures(programs, year: int, today: date | None = None) -> di
                 start_months,
                 sorted((pk, sorted(rules.items())) for pk, rules in policies.items()),
                 pairs,
-                data_version(ids, year),
+                data_version(ids),
             )
         ).encode()
     ).hexdigest()

@@ -6,12 +6,13 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Count, Max, Q, Value, Window
+from django.db.models import CharField, Count, Max, Value, Window
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from dyad.changes import selectors as changes
 from dyad.lib import cadence
 from dyad.meetings.models import CadencePolicy, Meeting, MeetingStatus
 from dyad.profiles.models import MeetingMode
@@ -304,33 +305,12 @@ def _uuid(text: str) -> uuid.UUID | None:
 
 
 def data_version(program) -> tuple:
-    """What changes whenever a meeting or an agreement of the program does, in one query:
-    how many there are, how many count (held meetings, agreements both parties
-    acknowledged), the newest and the latest change. Logging, marking, editing or deleting
-    a meeting, or proposing or acknowledging an agreement, changes one of these. Figures
-    computed from the program's meetings and agreements are cached under it (with what
-    they read of the relationships themselves, which the caller adds)."""
-    both = Q(learner_ack_at__isnull=False, guide_ack_at__isnull=False)
-
-    def summary(model, tag, counted, changed):
-        return (
-            model.objects.filter(relationship__program=program)
-            .order_by()
-            .values("relationship__program")
-            .annotate(
-                tag=Value(tag, output_field=CharField()),
-                n=Count("pk"),
-                counted=Count("pk", filter=counted),
-                last=Max("pk"),
-                changed=Max(changed),
-            )
-            .values_list("tag", "n", "counted", "last", "changed")
-        )
-
-    rows = summary(Meeting, "meetings", Q(status=MeetingStatus.HELD), "updated_at").union(
-        summary(Agreement, "agreements", both, "created_at"), all=True
-    )
-    return tuple(sorted(rows))
+    """What changes whenever a meeting or an agreement of the program does (and whatever
+    else of the program the change log watches), in one small query: see
+    dyad.changes.selectors. Figures computed from the program's meetings and agreements
+    are cached under it (with what they read of the relationships themselves, which the
+    caller adds)."""
+    return changes.program_version([program.pk])
 
 
 def program_cadence(

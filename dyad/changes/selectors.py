@@ -1,0 +1,65 @@
+"""Versions read from the change log: each changes whenever a watched row of what it
+covers is written, and is one small query (an index-only count).
+
+A version is the number of log rows and the newest of them. A write that commits after a
+later one has a lower id, but it adds a row, so the count tells it; compaction
+(`compact`) replaces the old rows with newer ones, so a version never comes back.
+"""
+
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Max, Value
+
+from dyad.changes.models import Change, Source
+
+# What belongs to no one program but what the figures of every program read: a guide's
+# offers and FTE, and the places their pairings in any program take.
+SHARED = (Source.RELATIONSHIP, Source.OFFER, Source.PROFILE)
+
+
+def _summary(queryset, tag: str):
+    return (
+        queryset.order_by()
+        .annotate(tag=Value(tag, output_field=CharField()))
+        .values("tag")
+        .annotate(n=Count("pk"), last=Max("pk"))
+        .values_list("tag", "n", "last")
+    )
+
+
+def program_version(program_ids) -> tuple:
+    """The version of everything watched in these programs."""
+    ids = sorted(set(program_ids))
+    return tuple(_summary(Change.objects.filter(program_id__in=ids), "programs"))
+
+
+def shared_version(program_ids) -> tuple:
+    """program_version, and every change of the shared sources in any program, in one
+    query."""
+    ids = sorted(set(program_ids))
+    rows = _summary(Change.objects.filter(program_id__in=ids), "programs").union(
+        _summary(Change.objects.filter(source__in=SHARED), "shared"), all=True
+    )
+    return tuple(sorted(rows))
+
+
+@transaction.atomic
+def compact() -> int:
+    """Replace the log with one new row for each program and source it holds; returns
+    how many rows were removed. Safe to run at any time and to rerun: on PostgreSQL the
+    log is locked against writes for the moment it takes (SQLite locks the whole database
+    for any write), so no write is in flight while it is rewritten."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Change._meta.db_table} IN EXCLUSIVE MODE")
+    newest = Change.objects.aggregate(last=Max("pk"))["last"]
+    if newest is None:
+        return 0
+    pairs = list(
+        Change.objects.filter(pk__lte=newest)
+        .order_by()
+        .values_list("program_id", "source")
+        .distinct()
+    )
+    Change.objects.bulk_create(Change(program_id=p, source=s) for p, s in pairs)
+    removed, _ = Change.objects.filter(pk__lte=newest).delete()
+    return removed
