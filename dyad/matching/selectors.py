@@ -229,6 +229,12 @@ def forbidden_pairs(match_round, learner_ids, guide_ids, *, on=None) -> dict:
 VISIBLE_TO_PARTIES = frozenset({"evaluative", "existing", "self"})
 
 
+def _as_filter(ids: set, people):
+    """`ids` to filter by: as they are when few, else as the subquery of `people` (the
+    round's learners or guides), which the caller narrows to `ids` again in Python."""
+    return ids if len(ids) <= 50 else people.values("pk")
+
+
 def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None, sources=None) -> dict:
     """(learner id, guide id) → [(source, words)], source one of "evaluative",
     "do_not_repair", "existing", "leader", "self"; only those of `sources` if given (the
@@ -237,16 +243,22 @@ def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None, sources=N
     on = on or timezone.localdate()
     learners, guides = set(learner_ids), set(guide_ids)
     wanted = frozenset(sources) if sources is not None else None
+    # Many ids are filtered as the round's own people, in one parameter, and then in
+    # Python: hundreds of parameters cost more to send than the few extra rows.
+    in_learners = _as_filter(learners, match_round.learners)
+    in_guides = _as_filter(guides, match_round.guides)
 
     def reads(source: str) -> bool:
         return wanted is None or source in wanted
 
     why = defaultdict(list)
     if kind in NON_EVALUATIVE_KINDS and reads("evaluative"):
-        roles = EvaluativeRole.objects.filter(program=program, evaluator__in=guides).overlapping(
+        roles = EvaluativeRole.objects.filter(program=program, evaluator__in=in_guides).overlapping(
             start=on
         )
         for role in roles:
+            if role.evaluator_id not in guides:
+                continue
             reason = ("evaluative", f"evaluates them ({role.get_kind_display()})")
             targets = learners if role.learner_id is None else {role.learner_id} & learners
             for learner in targets:
@@ -254,17 +266,19 @@ def forbidden_reasons(match_round, learner_ids, guide_ids, *, on=None, sources=N
                     why[learner, role.evaluator_id].append(reason)
     if reads("do_not_repair"):
         for learner, guide in DoNotRepair.objects.filter(
-            program=program, learner__in=learners, guide__in=guides
+            program=program, learner__in=in_learners, guide__in=in_guides
         ).values_list("learner_id", "guide_id"):
-            why[learner, guide].append(("do_not_repair", "marked “do not re-pair”"))
+            if learner in learners and guide in guides:
+                why[learner, guide].append(("do_not_repair", "marked “do not re-pair”"))
     label = GuidanceKind(kind).label.lower()
     if reads("existing"):
         for learner, guide in (
-            Relationship.objects.filter(kind=kind, learner__in=learners, guide__in=guides)
+            Relationship.objects.filter(kind=kind, learner__in=in_learners, guide__in=in_guides)
             .holding_seats()
             .values_list("learner_id", "guide_id")
         ):
-            why[learner, guide].append(("existing", f"already paired in {label}"))
+            if learner in learners and guide in guides:
+                why[learner, guide].append(("existing", f"already paired in {label}"))
     if reads("leader"):
         for learner, guide in match_round.rules.filter(rule=Rule.FORBID).values_list(
             "learner_id", "guide_id"
@@ -489,7 +503,8 @@ def _guides_with_places(match_round):
 
 
 def _guide_fit_sources(program, guide_ids) -> dict[int, SimpleNamespace]:
-    """User id → what guide_fit_profile reads of their guide profile, from its columns and
+    """User id → what guide_fit_profile reads of their guide profile (`guide_ids`: ids or a
+    subquery of them), from its columns and
     the names of its areas in the program's taxonomy: two queries, no model instances."""
     found = {
         values.pop("user_id"): SimpleNamespace(**values, program_areas=[])
@@ -519,7 +534,7 @@ def pool_for_learner(match_round, learner, learner_profile):
     program = match_round.program
     guides = list(_guides_with_places(match_round))
     guide_ids = [g.pk for g in guides]
-    sources = _guide_fit_sources(program, guide_ids)
+    sources = _guide_fit_sources(program, match_round.guides.values("pk"))
     blocked = visible_reasons(match_round, [learner.pk], guide_ids)
     stop = program_stop_words(program)
     learner_profiles, guide_profiles = engine.without_common(

@@ -239,3 +239,34 @@ def test_reading_a_round_takes_the_same_queries_whatever_its_size(
         rank(match_round, learner, guide, people.gia)
         EvaluativeRoleFactory(program=program, evaluator=guide, kind=EvaluativeKind.CCC_MEMBER)
     assert count() == small
+
+
+def test_many_people_are_filtered_as_the_round_and_narrowed_to_those_asked(program, people):
+    """Past 50 ids the queries filter by the round's people in one parameter: the answer
+    is the same as asking pair by pair, and nobody outside the ids asked is in it."""
+    learners = [people.ann, people.ben, people.cal] + [
+        make_learner(program, f"L{n}", "Many") for n in range(50)
+    ]
+    guides = [people.gia, people.hal, people.ivy] + [
+        make_guide(program, f"G{n}", "Many", offers={GuidanceKind.MENTORING: 1}) for n in range(50)
+    ]
+    match_round = make_round(program=program, guides=guides, acting_user=people.director)
+    EvaluativeRoleFactory(program=program, evaluator=people.gia)
+    DoNotRepairFactory(program=program, learner=people.ann, guide=people.hal)
+    DoNotRepairFactory(program=program, learner=people.cal, guide=guides[5])
+    make_relationship(
+        program=program, learner=people.ben, guide=people.ivy, acting_user=people.director
+    )
+    asked_learners = [u.pk for u in learners if u != people.cal]
+    asked_guides = [u.pk for u in guides if u != people.hal]
+    bulk = selectors.forbidden_reasons(match_round, asked_learners, asked_guides)
+    some = [people.ann.pk, people.ben.pk, learners[3].pk]
+    one_by_one = {}
+    for learner in some:
+        for guide in asked_guides:
+            one_by_one.update(selectors.forbidden_reasons(match_round, [learner], [guide]))
+    assert {pair: why for pair, why in bulk.items() if pair[0] in some} == one_by_one
+    # The program-wide evaluator, for each of the others.
+    assert {pair[1] for pair in bulk if pair[0] not in some} == {people.gia.pk}
+    assert (people.ben.pk, people.ivy.pk) in bulk and (people.ann.pk, people.gia.pk) in bulk
+    assert not {pair for pair in bulk if pair[0] == people.cal.pk or pair[1] == people.hal.pk}
