@@ -10,7 +10,7 @@ from django.db import models
 
 
 class Source(models.TextChoices):
-    """The watched tables (dyad.changes.triggers.WATCHED)."""
+    """The watched tables (dyad.changes.triggers)."""
 
     MEETING = "meeting"
     AGREEMENT = "agreement"
@@ -23,7 +23,11 @@ class Source(models.TextChoices):
     RESPONSE = "response"
     OFFER = "offer"
     PROFILE = "profile"
-    COMPACTION = "compaction"
+    GUIDE_AREA = "guide_area"
+    LEARNER = "learner"
+    SOUGHT = "sought"
+    AREA = "area"
+    DO_NOT_REPAIR = "do_not_repair"
 
 
 class Change(models.Model):
@@ -37,7 +41,7 @@ class Change(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["program_id", "id"], name="changes_program_id"),
+            models.Index(fields=["program_id", "source", "id"], name="changes_program_source"),
             models.Index(fields=["source", "id"], name="changes_source_id"),
         ]
 

@@ -26,20 +26,29 @@ def _summary(queryset, tag: str):
     )
 
 
+def version(program_ids, *, sources=None, shared=()) -> tuple:
+    """The version of what is watched in these programs (of `sources` only, if given),
+    and of every change from the `shared` sources in any program, in one query."""
+    ids = sorted(set(program_ids))
+    mine = Change.objects.filter(program_id__in=ids)
+    if sources is not None:
+        mine = mine.filter(source__in=sorted(sources))
+    rows = _summary(mine, "programs")
+    if shared:
+        rows = rows.union(
+            _summary(Change.objects.filter(source__in=sorted(shared)), "shared"), all=True
+        )
+    return tuple(sorted(rows))
+
+
 def program_version(program_ids) -> tuple:
     """The version of everything watched in these programs."""
-    ids = sorted(set(program_ids))
-    return tuple(_summary(Change.objects.filter(program_id__in=ids), "programs"))
+    return version(program_ids)
 
 
 def shared_version(program_ids) -> tuple:
-    """program_version, and every change of the shared sources in any program, in one
-    query."""
-    ids = sorted(set(program_ids))
-    rows = _summary(Change.objects.filter(program_id__in=ids), "programs").union(
-        _summary(Change.objects.filter(source__in=SHARED), "shared"), all=True
-    )
-    return tuple(sorted(rows))
+    """program_version, and every change of the shared sources (SHARED) in any program."""
+    return version(program_ids, shared=SHARED)
 
 
 @transaction.atomic

@@ -40,6 +40,11 @@ WATCHED = (
     Watched("surveys_response", "response", _through("surveys_cycle", "cycle_id")),
     Watched("profiles_guideoffer", "offer", "NULL"),
     Watched("profiles_guideprofile", "profile", "NULL"),
+    Watched("profiles_guideprofile_content_areas", "guide_area", "NULL"),
+    Watched("profiles_learnerprofile", "learner", "NULL"),
+    Watched("profiles_learnerprofile_content_areas_sought", "sought", "NULL"),
+    Watched("profiles_contentarea", "area", "ROW.program_id"),
+    Watched("relationships_donotrepair", "do_not_repair", "ROW.program_id"),
 )
 
 

@@ -1,8 +1,10 @@
 """Reads of profiles and content areas, always starting from a program or a user."""
 
+import hashlib
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -24,6 +26,8 @@ from dyad.programs.models import Program
 from dyad.programs.selectors import programs_for_user
 from dyad.relationships.models import SEAT_HOLDING_STATES, Relationship
 from dyad.relationships.services import LearnerConflicts
+
+DEPARTMENTS_CACHE_SECONDS = 24 * 3600
 
 
 def content_areas_for_programs(programs) -> QuerySet[ContentArea]:
@@ -129,12 +133,20 @@ def directory_guides(
     )
 
 
-def directory_departments(program: Program) -> list[str]:
-    """The distinct departments of the program's published guides, for the filter."""
-    return list(
-        GuideProfile.objects.in_program(program)
-        .exclude(department="")
-        .order_by("department")
-        .values_list("department", flat=True)
-        .distinct()
-    )
+def directory_departments(program: Program, version: tuple) -> list[str]:
+    """The distinct departments of the program's published guides, for the filter:
+    computed once per `version` (profiles.suggestions.suggestions_version, which changes
+    with the pool and the guide profiles), then read from the cache."""
+    digest = hashlib.sha256(repr(version).encode()).hexdigest()
+    key = f"profiles:departments:{program.pk}:{digest}"
+    departments = cache.get(key)
+    if departments is None:
+        departments = list(
+            GuideProfile.objects.in_program(program)
+            .exclude(department="")
+            .order_by("department")
+            .values_list("department", flat=True)
+            .distinct()
+        )
+        cache.set(key, departments, DEPARTMENTS_CACHE_SECONDS)
+    return departments

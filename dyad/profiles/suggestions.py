@@ -19,25 +19,19 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import (
-    BigIntegerField,
-    CharField,
-    Count,
-    DateTimeField,
     Exists,
-    F,
-    Max,
     OuterRef,
     Prefetch,
-    Sum,
-    Value,
 )
 
+from dyad.changes import selectors as changes
+from dyad.changes.models import Source
 from dyad.lib.matching.score import Compatibility, PairScore
 from dyad.lib.matching.score import Profile as FitProfile
 from dyad.profiles.availability import OfferStatus, availability, conflicts_for
-from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile, LearnerProfile
+from dyad.profiles.models import ContentArea, GuideProfile, LearnerProfile
 from dyad.profiles.selectors import offers_with_places
-from dyad.programs.models import GuidanceKind, Membership, Role
+from dyad.programs.models import GuidanceKind
 from dyad.relationships.models import SEAT_HOLDING_STATES, DoNotRepair, Relationship
 from dyad.relationships.services import LearnerConflicts
 
@@ -247,67 +241,44 @@ def _open_offers(guide, conflicts: LearnerConflicts) -> list[OfferStatus]:
     return availability(guide, offers, conflicts).requestable
 
 
-def suggestions_version(program, learner) -> tuple:
-    """What the learner's suggestions are computed from, summed up in one query: the
-    guide profiles, their areas and their offers, the places taken (any program's: a
-    guide's capacity is theirs), the program's pool memberships, the learner's profile and
-    the areas it seeks, the program's taxonomy, and who is marked do-not-repair for the
-    learner. Any change a suggestion depends on — a profile saved, an area or an offer
-    added, changed or removed, a guide joining or leaving the pool, a relationship proposed
-    or ended — changes one of these counts, sums, newest ids or latest saves. The tables of
-    guides are summed whole (a few thousand rows, no join): a change anywhere gives a new
-    version, which costs one computation, never a stale answer."""
-
-    def summary(qs, tag, total, changed=None):
-        return (
-            qs.order_by()
-            .annotate(tag=Value(tag, output_field=CharField()))
-            .values("tag")
-            .annotate(
-                n=Count("pk"),
-                total=Sum(total, output_field=BigIntegerField()),
-                last=Max("pk"),
-                changed=Max(changed) if changed else Value(None, output_field=DateTimeField()),
-            )
-            .values_list("tag", "n", "total", "last", "changed")
-        )
-
-    pool = Membership.objects.filter(
-        program=program, is_active=True, role__in=Role.values_in_pool()
+def suggestions_version(program) -> tuple:
+    """What the learner's suggestions are computed from, as one version of the change log
+    (dyad.changes), one small query: the program's pool memberships, taxonomy and
+    do-not-repair marks; and, in any program, the guide profiles, their areas and offers,
+    the places taken (a guide's capacity is theirs), and the learner profiles with the
+    areas they seek. Any change a suggestion depends on changes it: a profile saved, an
+    area or an offer added, changed or removed, a guide joining or leaving the pool, a
+    relationship proposed or ended. A change of another learner's profile gives a new
+    version too, which costs one computation, never a stale answer. The learner is in the
+    cache key."""
+    return changes.version(
+        [program.pk],
+        sources=[Source.MEMBERSHIP, Source.AREA, Source.DO_NOT_REPAIR],
+        shared=[
+            Source.PROFILE,
+            Source.GUIDE_AREA,
+            Source.OFFER,
+            Source.RELATIONSHIP,
+            Source.LEARNER,
+            Source.SOUGHT,
+            Source.AREA,
+        ],
     )
-    parts = [
-        summary(GuideProfile.objects.all(), "guides", F("user_id"), "updated_at"),
-        summary(GuideProfile.content_areas.through.objects.all(), "areas", F("contentarea_id")),
-        summary(GuideOffer.objects.all(), "offers", F("capacity") * F("pk")),
-        summary(Relationship.objects.filter(state__in=SEAT_HOLDING_STATES), "places", F("pk")),
-        summary(pool, "pool", F("user_id"), "updated_at"),
-        summary(LearnerProfile.objects.filter(user=learner), "learner", F("pk"), "updated_at"),
-        summary(
-            LearnerProfile.content_areas_sought.through.objects.filter(
-                learnerprofile__user=learner
-            ),
-            "sought",
-            F("contentarea_id"),
-        ),
-        summary(ContentArea.objects.for_program(program), "taxonomy", F("pk")),
-        summary(
-            DoNotRepair.objects.filter(program=program, learner=learner),
-            "do not repair",
-            F("guide_id"),
-        ),
-    ]
-    return tuple(sorted(parts[0].union(*parts[1:], all=True), key=repr))
 
 
 def suggested_guides(
-    viewer, *, conflicts: LearnerConflicts | None = None, limit: int = SUGGESTION_COUNT
+    viewer,
+    *,
+    conflicts: LearnerConflicts | None = None,
+    limit: int = SUGGESTION_COUNT,
+    version: tuple | None = None,
 ) -> Suggestions:
     """The learner's best-fitting guides with room, best first, each with its reasons.
 
     Computed once per learner, evaluators and version of what it depends on
     (suggestions_version) and then served from the cache: two queries when cached (the
-    version, the guides shown), and one for who evaluates the learner unless `conflicts`
-    (availability.conflicts_for) is given.
+    version, unless given, and the guides shown), and one for who evaluates the learner
+    unless `conflicts` (availability.conflicts_for) is given.
     """
     program, learner = viewer.program, viewer.user
     if conflicts is None:
@@ -316,7 +287,9 @@ def suggested_guides(
     # Only whether a guide evaluates the learner matters to what can be asked for.
     evaluators = sorted(conflicts.roles)
     digest = hashlib.sha256(
-        repr((suggestions_version(program, learner), stop, evaluators, limit)).encode()
+        repr(
+            (suggestions_version(program) if version is None else version, stop, evaluators, limit)
+        ).encode()
     ).hexdigest()
     key = f"profiles:suggestions:{program.pk}:{learner.pk}:{digest}"
     scored = cache.get(key)

@@ -89,8 +89,11 @@ def edit_learner(request):
 def directory(request, slug):
     viewer = get_program(request, slug, allow=policy.can_browse_directory)
     program = viewer.program
+    # One version of the pool and the profiles keys both the departments and the
+    # suggestions.
+    version = suggestions.suggestions_version(program)
     form = DirectoryFilterForm(
-        request.GET, program=program, departments=selectors.directory_departments(program)
+        request.GET, program=program, departments=selectors.directory_departments(program, version)
     )
     filters = form.filters()
     # Who evaluates the viewing learner, once for the filter, the cards and the suggestions.
@@ -110,7 +113,9 @@ def directory(request, slug):
     if request.htmx and not request.htmx.history_restore_request:
         template = "profiles/_directory_results.html"
     elif policy.can_see_guide_suggestions(viewer):
-        ctx["suggestions"] = suggestions.suggested_guides(viewer, conflicts=conflicts)
+        ctx["suggestions"] = suggestions.suggested_guides(
+            viewer, conflicts=conflicts, version=version
+        )
     response = TemplateResponse(request, template, ctx)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -4,10 +4,10 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from dyad.profiles.models import ContentArea, GuideOffer
+from dyad.profiles.models import ContentArea, GuideOffer, GuideProfile
 from dyad.profiles.tests.helpers import count_queries, make_guide
 from dyad.programs.factories import MembershipFactory
-from dyad.programs.models import Role
+from dyad.programs.models import Membership, Role
 from dyad.relationships.factories import make_learner, make_relationship
 
 
@@ -142,6 +142,25 @@ def test_filter_by_department_offers_the_programs_departments(client, program, r
     assert names(response) == ["Surg"]
     choices = [value for value, _ in response.context["form"].fields["department"].choices]
     assert choices == ["", "Pediatrics", "Surgery"]
+
+
+@pytest.mark.django_db
+def test_the_departments_offered_follow_the_profiles_and_the_pool(client, program, resident):
+    """They are cached: a department added, emptied, or of a guide who left is seen."""
+    surgeon = make_guide(program, last="Surg", department="Surgery")
+    client.force_login(resident)
+
+    def departments():
+        response = client.get(url(program))
+        return [value for value, _ in response.context["form"].fields["department"].choices]
+
+    assert departments() == ["", "Surgery"]
+    peds = make_guide(program, last="Peds", department="Pediatrics")
+    assert departments() == ["", "Pediatrics", "Surgery"]
+    GuideProfile.objects.filter(pk=surgeon.pk).update(department="Neurosurgery")
+    assert departments() == ["", "Neurosurgery", "Pediatrics"]
+    Membership.objects.filter(user=peds.user, program=program).update(is_active=False)
+    assert departments() == ["", "Neurosurgery"]
 
 
 @pytest.mark.django_db
