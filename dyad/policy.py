@@ -100,8 +100,12 @@ def can_edit_guide_profile(user: User, profile: GuideProfile) -> bool:
     return profile.user_id == user.pk
 
 
-def can_keep_own_profile(user: User) -> bool:
-    """Anyone active in at least one program may keep a guide and a learner profile."""
+def can_keep_own_profile(user: User, programs: list | None = None) -> bool:
+    """Anyone active in at least one program may keep a guide and a learner profile.
+    `programs`: the user's programs of their active memberships (access.own_programs),
+    when already read."""
+    if programs is not None:
+        return bool(programs)
     return Membership.objects.for_user(user).exists()
 
 

@@ -29,6 +29,7 @@ from dyad.lib import cadence, charts
 from dyad.meetings.models import ActionItem, Meeting, MeetingStatus
 from dyad.meetings.selectors import (
     CACHE_SECONDS,
+    agreed_plans,
     cadence_of,
     data_version,
     held_meetings,
@@ -100,7 +101,7 @@ def party_data(viewer, now) -> dict:
             program,
             timezone.localdate(now),
             policies=policies,
-            agreements=[a for r in active for a in r.agreements.all()],
+            plans=agreed_plans(active, agreements=[a for r in active for a in r.agreements.all()]),
         )
         if active
         else {}

@@ -263,18 +263,18 @@ def _policy_or_plan(policy, agreed):
 
 
 def cadence_of(
-    relationships, program, today, *, policies=None, plans=None, agreements=None
+    relationships, program, today, *, policies=None, plans=None
 ) -> dict[int, cadence.CadenceResult]:
     """Evaluate the cadence of many relationships in three queries (one less if the
-    program's `policies` are given, one less if their `plans` or `agreements` are, see
-    agreed_plans): the program's rules made stricter by each pair's agreement,
+    program's `policies` are given, one less if their `plans` are, see agreed_plans): the
+    program's rules made stricter by each pair's agreement,
     phase by phase over the relationship's life (see cadence.with_agreement and
     cadence.plan_phases). Only the meetings of the academic year being judged are read,
     and each relationship's last one before. `plans`: agreed_plans of these
     relationships, when the caller has them."""
     relationships = list(relationships)
     policies = policies if policies is not None else policies_for(program)
-    plans = plans if plans is not None else agreed_plans(relationships, agreements=agreements)
+    plans = plans if plans is not None else agreed_plans(relationships)
     held = defaultdict(list)
     since = cadence_window(relationships, policies, today)
     for rel_id, day, mode in held_meetings([r.pk for r in relationships], since):

@@ -23,9 +23,10 @@ DIRECTORY_PAGE_SIZE = 20
 
 def _own_programs(request):
     """The user's programs; and a viewer for the top bar when there is exactly one."""
-    if not policy.can_keep_own_profile(request.user):
+    programs, viewer = own_programs(request.user)
+    if not policy.can_keep_own_profile(request.user, programs):
         raise PermissionDenied
-    return own_programs(request.user)
+    return programs, viewer
 
 
 @login_required

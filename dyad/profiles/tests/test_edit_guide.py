@@ -146,12 +146,12 @@ def test_edit_page_query_count_does_not_grow(client, faculty, django_assert_num_
     client.force_login(faculty)
     client.post(URL, post_data())
     client.get(URL)  # warm the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert response.context["published"] is True
     program = faculty.memberships.first().program
     for i in range(10):
         ContentArea.objects.create(program=program, name=f"Area {i}", slug=f"area-{i}")
     client.post(URL, post_data(offer_advising="on", offer_peer_mentoring="on"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(URL)
