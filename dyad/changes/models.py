@@ -28,6 +28,8 @@ class Source(models.TextChoices):
     SOUGHT = "sought"
     AREA = "area"
     DO_NOT_REPAIR = "do_not_repair"
+    ROUND_GUIDE = "round_guide"
+    PERSON = "person"
 
 
 class Change(models.Model):

@@ -29,15 +29,18 @@ def _summary(queryset, tag: str):
 def version(program_ids, *, sources=None, shared=()) -> tuple:
     """The version of what is watched in these programs (of `sources` only, if given),
     and of every change from the `shared` sources in any program, in one query."""
+    parts = []
     ids = sorted(set(program_ids))
-    mine = Change.objects.filter(program_id__in=ids)
-    if sources is not None:
-        mine = mine.filter(source__in=sorted(sources))
-    rows = _summary(mine, "programs")
+    if ids and sources != ():
+        mine = Change.objects.filter(program_id__in=ids)
+        if sources is not None:
+            mine = mine.filter(source__in=sorted(sources))
+        parts.append(_summary(mine, "programs"))
     if shared:
-        rows = rows.union(
-            _summary(Change.objects.filter(source__in=sorted(shared)), "shared"), all=True
-        )
+        parts.append(_summary(Change.objects.filter(source__in=sorted(shared)), "shared"))
+    if not parts:
+        raise ValueError("A version of nothing: give programs or shared sources.")
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return tuple(sorted(rows))
 
 

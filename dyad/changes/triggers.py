@@ -14,6 +14,7 @@ class Watched(NamedTuple):
     table: str
     source: str
     program: str  # SQL giving the program of the row named ROW
+    columns: tuple[str, ...] = ()  # an update logs only when it sets one of these, if given
 
 
 def _through(table: str, column: str) -> str:
@@ -45,11 +46,23 @@ WATCHED = (
     Watched("profiles_learnerprofile_content_areas_sought", "sought", "NULL"),
     Watched("profiles_contentarea", "area", "ROW.program_id"),
     Watched("relationships_donotrepair", "do_not_repair", "ROW.program_id"),
+    Watched(
+        "matching_matchround_guides",
+        "round_guide",
+        _through("matching_matchround", "matchround_id"),
+    ),
+    # People's names and addresses, as pages that cache lists of people show them (a
+    # sign-in, which sets only last_login, is not a change).
+    Watched("accounts_user", "person", "NULL", ("email", "first_name", "last_name")),
 )
 
 
 def _program(watched: Watched, row: str) -> str:
     return watched.program.replace("ROW.", f"{row}.")
+
+
+def _of(watched: Watched) -> str:
+    return f" OF {', '.join(watched.columns)}" if watched.columns else ""
 
 
 def _insert(watched: Watched, row: str) -> str:
@@ -72,8 +85,8 @@ BEGIN
     RETURN NULL;
 END
 $$""",
-        f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {watched.table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+        f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE{_of(watched)} OR DELETE "
+        f"ON {watched.table} FOR EACH ROW EXECUTE FUNCTION {name}()",
     ]
 
 
@@ -91,7 +104,7 @@ def sqlite_create(watched: Watched) -> list[str]:
     return [
         f"CREATE TRIGGER {name}_insert AFTER INSERT ON {watched.table} "
         f"BEGIN {_insert(watched, 'NEW')} END",
-        f"CREATE TRIGGER {name}_update AFTER UPDATE ON {watched.table} BEGIN "
+        f"CREATE TRIGGER {name}_update AFTER UPDATE{_of(watched)} ON {watched.table} BEGIN "
         f"INSERT INTO {LOG} (program_id, source) SELECT {old}, '{watched.source}' "
         f"WHERE {old} IS NOT {new}; {_insert(watched, 'NEW')} END",
         f"CREATE TRIGGER {name}_delete AFTER DELETE ON {watched.table} "

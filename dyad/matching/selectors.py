@@ -1,10 +1,13 @@
 """Reads for match rounds: what a round's run needs, and what each person may see of it.
 Every function costs a fixed number of queries, whatever the size of the round."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -19,6 +22,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dyad.accounts.models import User
+from dyad.changes import selectors as changes
+from dyad.changes.models import Source
 from dyad.matching import engine
 from dyad.matching.models import (
     GuideMark,
@@ -47,6 +52,7 @@ from dyad.relationships.models import (
 # What the leaders' pages show of a person: a run's hundreds of pairs read these columns
 # of their two users, not the whole rows.
 NAME_FIELDS = ("uuid", "email", "first_name", "last_name")
+POOL_CACHE_SECONDS = 24 * 3600
 
 
 def named(queryset, *relations):
@@ -524,6 +530,58 @@ def _guide_fit_sources(program, guide_ids) -> dict[int, SimpleNamespace]:
     return found
 
 
+# What the guide side of a round's pool is read and computed from (see _guide_pool).
+POOL_SOURCES = (
+    Source.ROUND_GUIDE,
+    Source.PERSON,
+    Source.PROFILE,
+    Source.GUIDE_AREA,
+    Source.AREA,
+    Source.OFFER,
+    Source.RELATIONSHIP,
+)
+
+
+class PoolGuide(NamedTuple):
+    """A guide of the round's pool, as every learner's ranking page reads it."""
+
+    user: User
+    remaining: int
+    has_profile: bool
+    title: str
+    fit: engine.Profile
+
+
+def _guide_pool(match_round, stop) -> list[PoolGuide]:
+    """The round's guides by name with their places left and their fit profiles: read
+    and computed once per round and version of what they are read from (the round's
+    guides, their names, profiles, areas and offers, the places taken in any program),
+    then from the cache. Three queries when computed."""
+    version = changes.version([], shared=POOL_SOURCES)
+    digest = hashlib.sha256(repr((version, match_round.kind, sorted(stop))).encode()).hexdigest()
+    key = f"matching:pool:{match_round.pk}:{digest}"
+    pool = cache.get(key)
+    if pool is None:
+        guides = list(_guides_with_places(match_round))
+        sources = _guide_fit_sources(match_round.program, match_round.guides.values("pk"))
+        pool = [
+            PoolGuide(
+                user=guide,
+                remaining=max(guide.capacity - guide.taken, 0),
+                has_profile=guide.pk in sources,
+                title=sources[guide.pk].title if guide.pk in sources else "",
+                fit=(
+                    guide_fit_profile(sources[guide.pk], stop)
+                    if guide.pk in sources
+                    else engine.Profile()
+                ),
+            )
+            for guide in guides
+        ]
+        cache.set(key, pool, POOL_CACHE_SECONDS)
+    return pool
+
+
 def pool_for_learner(match_round, learner, learner_profile):
     """The round's guides as one learner sees them: each guide with `remaining` places,
     `title`, `fit` reasons from the two profiles, and `unavailable` when the pair cannot be
@@ -532,17 +590,13 @@ def pool_for_learner(match_round, learner, learner_profile):
     profiles themselves are read for the cards shown (see
     show_pool_cards), not for the pool."""
     program = match_round.program
-    guides = list(_guides_with_places(match_round))
-    guide_ids = [g.pk for g in guides]
-    sources = _guide_fit_sources(program, match_round.guides.values("pk"))
-    blocked = visible_reasons(match_round, [learner.pk], guide_ids)
     stop = program_stop_words(program)
+    pool = _guide_pool(match_round, stop)
+    guide_ids = [g.user.pk for g in pool]
+    blocked = visible_reasons(match_round, [learner.pk], guide_ids)
     learner_profiles, guide_profiles = engine.without_common(
         {learner.pk: learner_fit_profile(learner_profile, stop)},
-        {
-            g: guide_fit_profile(sources[g], stop) if g in sources else engine.Profile()
-            for g in guide_ids
-        },
+        {g.user.pk: g.fit for g in pool},
     )
     weights = engine.weights_from(match_round.weights)
     fits = engine.fit_reasons(
@@ -555,15 +609,15 @@ def pool_for_learner(match_round, learner, learner_profile):
         "self": "You",
     }
     rows = []
-    for guide, (points, reasons) in zip(guides, fits, strict=True):
-        found = blocked.get((learner.pk, guide.pk), [])
+    for guide, (points, reasons) in zip(pool, fits, strict=True):
+        found = blocked.get((learner.pk, guide.user.pk), [])
         rows.append(
             {
-                "user": guide,
+                "user": guide.user,
                 "profile": None,
-                "has_profile": guide.pk in sources,
-                "title": sources[guide.pk].title if guide.pk in sources else "",
-                "remaining": max(guide.capacity - guide.taken, 0),
+                "has_profile": guide.has_profile,
+                "title": guide.title,
+                "remaining": guide.remaining,
                 # "shared: Research" reads "In common: Research" on the learner's page.
                 "fit": [r.removeprefix("shared: ") for r in reasons],
                 "fit_points": points,

@@ -248,13 +248,14 @@ def suggestions_version(program) -> tuple:
     the places taken (a guide's capacity is theirs), and the learner profiles with the
     areas they seek. Any change a suggestion depends on changes it: a profile saved, an
     area or an offer added, changed or removed, a guide joining or leaving the pool, a
-    relationship proposed or ended. A change of another learner's profile gives a new
-    version too, which costs one computation, never a stale answer. The learner is in the
-    cache key."""
+    relationship proposed or ended, a guide renamed. A change of another learner's profile
+    gives a new version too, which costs one computation, never a stale answer. The
+    learner is in the cache key."""
     return changes.version(
         [program.pk],
         sources=[Source.MEMBERSHIP, Source.AREA, Source.DO_NOT_REPAIR],
         shared=[
+            Source.PERSON,
             Source.PROFILE,
             Source.GUIDE_AREA,
             Source.OFFER,

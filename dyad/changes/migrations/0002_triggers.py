@@ -18,6 +18,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("changes", "0001_log"),
+        ("accounts", "0002_submissionkey"),
         ("meetings", "0002_attachment"),
         ("relationships", "0004_merge_cadence_phases_and_rollover"),
         ("programs", "0007_merge_checkins_and_institution_admin"),
@@ -25,6 +26,7 @@ class Migration(migrations.Migration):
         ("checkins", "0001_initial"),
         ("surveys", "0001_initial"),
         ("profiles", "0002_default_content_areas"),
+        ("matching", "0002_round_include_guided"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -177,21 +177,24 @@ def test_the_marks_rank_input_writes_what_djangos_number_input_writes(value):
 def test_the_ranking_and_marks_pages_cost_the_same_queries_at_two_sizes(
     client, program, match_round, people, django_assert_num_queries, name
 ):
+    computed, cached = QUERIES[name]
     mark(match_round, people.gia, {people.ann: ("prefer", 1)})
     rank(match_round, people.ann, people.gia)
     client.force_login(people.ann if name == "matching:rank" else people.gia)
-    with django_assert_num_queries(QUERIES[name]):
+    with django_assert_num_queries(computed):
         assert client.get(url(name, match_round)).status_code == 200
     pool(program, match_round, 40)
     cohort(program, match_round, views.PAGE_SIZE + 10)
-    with django_assert_num_queries(QUERIES[name]):
+    with django_assert_num_queries(computed):
         assert client.get(url(name, match_round)).status_code == 200
-    with django_assert_num_queries(QUERIES[name]):
+    with django_assert_num_queries(cached):
         assert client.get(url(name, match_round) + "?page=2").status_code == 200
 
 
-# Session, user, program, role, round and the person's place in it (6), then the page's own.
-QUERIES = {"matching:rank": 15, "matching:marks": 10}
+# Session, user, program, role, round and the person's place in it (6), then the page's
+# own: for the ranking page, the pool's guides are computed (version and three queries),
+# then read from the cache while nothing they are read from changes.
+QUERIES = {"matching:rank": (16, 13), "matching:marks": (10, 10)}
 
 
 def test_the_marks_page_reads_only_the_learners_of_its_page(client, program, match_round, people):
