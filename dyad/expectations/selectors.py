@@ -47,6 +47,7 @@ def latest_documents(program, year: int) -> dict[str, ExpectationsDocument]:
     """The latest version of each audience's document of the year, in one query."""
     latest: dict[str, ExpectationsDocument] = {}
     for doc in ExpectationsDocument.objects.filter(program=program, year=year).order_by("version"):
+        doc.program = program  # their links name the program: not read again
         latest[doc.audience] = doc
     return latest
 
