@@ -14,10 +14,11 @@ import pytest
 
 DYAD = Path(__file__).resolve().parent.parent / "dyad"
 
-# Lowest first. `audit` sits low because every service writes the log.
+# Lowest first. `audit` sits low because every service writes the log; `changes` (the
+# change log that cached figures are keyed by) because any selector may read a version.
 LAYERS = [
     {"lib"},
-    {"accounts", "audit"},
+    {"accounts", "audit", "changes"},
     {"programs"},
     {"profiles"},
     {"training"},
