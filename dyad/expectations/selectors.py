@@ -16,6 +16,7 @@ from dyad.expectations.models import (
 )
 from dyad.lib import expectations as lib
 from dyad.lib.cadence import academic_year_start
+from dyad.lib.people import Person
 from dyad.meetings.selectors import policies_for
 from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.relationships.models import ConsentCategory
@@ -45,7 +46,11 @@ def latest_document(program, year: int, audience: str) -> ExpectationsDocument |
 def latest_documents(program, year: int) -> dict[str, ExpectationsDocument]:
     """The latest version of each audience's document of the year, in one query."""
     latest: dict[str, ExpectationsDocument] = {}
-    for doc in ExpectationsDocument.objects.filter(program=program, year=year).order_by("version"):
+    for doc in (
+        ExpectationsDocument.objects.filter(program=program, year=year)
+        .select_related("program")  # for their links
+        .order_by("version")
+    ):
         latest[doc.audience] = doc
     return latest
 
@@ -101,26 +106,6 @@ def is_acknowledged(request: ExpectationsRequest | None, latest: ExpectationsDoc
 
 
 @dataclass(frozen=True)
-class Person:
-    """Who a status row is about: what the table and the CSV show of them, read as plain
-    values (a roster of a thousand people is not a thousand users to build)."""
-
-    pk: int
-    first_name: str
-    last_name: str
-    email: str
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    def matches(self, text: str) -> bool:
-        """Whether the name or e-mail holds `text`, ignoring case (an empty text matches)."""
-        text = text.casefold()
-        return text in self.full_name.casefold() or text in self.email.casefold()
-
-
-@dataclass(frozen=True)
 class Asked:
     """The part of a request that says where a person stands, for every row; the rows shown
     get the whole request (with_requests)."""
@@ -171,6 +156,7 @@ def status(program, year: int) -> dict:
     """Everyone the year's expectations concern, in three groups, with counts, and the
     leaders' agreements by person. Four queries whatever the size of the program, reading
     of each request only where its person stands: give the rows shown to with_requests."""
+    # A person read as plain values: a roster of a thousand is not a thousand users to build.
     memberships = (
         Membership.objects.filter(program=program, is_active=True)
         .exclude(role=Role.EXTERNAL_COACH)

@@ -4,7 +4,6 @@ goal they may not read."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from dyad import policy
 from dyad.goals.models import Achievement, Competency, Goal, GoalStatus, Ilp, IlpState
 from dyad.lib import smart
+from dyad.lib.people import PERSON_FIELDS, Person
 from dyad.relationships.services import consent_in_force
 
 
@@ -261,25 +261,6 @@ def version_changes(review, previous) -> list[dict]:
     return changes
 
 
-@dataclass(frozen=True)
-class Learner:
-    """A learner of the completion list, read as plain values."""
-
-    pk: int
-    first_name: str
-    last_name: str
-    email: str
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    def matches(self, text: str) -> bool:
-        """Whether the name or e-mail holds `text`, ignoring case (an empty text matches)."""
-        text = text.casefold()
-        return text in self.full_name.casefold() or text in self.email.casefold()
-
-
 def ilp_completion(program, year: int) -> list[dict]:
     """Every learner of the program and the state of their plan for `year` (None: not
     started), as plain values, for the counts and to choose a page. No content. Two
@@ -289,7 +270,7 @@ def ilp_completion(program, year: int) -> list[dict]:
     learners = (
         User.objects.filter(memberships__program=program, memberships__role__in=_learner_roles())
         .order_by("last_name", "first_name", "id")
-        .values_list("pk", "first_name", "last_name", "email")
+        .values_list(*PERSON_FIELDS)
         .distinct()
     )
     states = dict(
@@ -298,7 +279,7 @@ def ilp_completion(program, year: int) -> list[dict]:
         .order_by()
         .values_list("learner_id", "state")
     )
-    return [{"learner": Learner(*row), "state": states.get(row[0])} for row in learners]
+    return [{"learner": Person(*row), "state": states.get(row[0])} for row in learners]
 
 
 def with_plans(program, year: int, rows: list[dict]) -> list[dict]:

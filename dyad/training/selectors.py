@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from dyad.lib.expiry import expires_on, is_current
+from dyad.lib.people import PERSON_FIELDS, Person
 from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.training.models import VERBS, TrainingCompletion, TrainingModule
 
@@ -120,6 +121,24 @@ def status_table(program, on: date) -> dict:
         for person in people
     ]
     return {"modules": modules, "rows": rows}
+
+
+def guides(program) -> list[Person]:
+    """faculty_of as plain values, for a list to search and to page (one query)."""
+    return [Person(*row) for row in faculty_of(program).values_list(*PERSON_FIELDS)]
+
+
+def standing(program, modules, people: list[Person], on: date) -> list[tuple[Person, list]]:
+    """Where each of `people` stands on each module: one query, for their completions only."""
+    latest = _latest(
+        TrainingCompletion.objects.filter(
+            module__in=modules, person_id__in=[p.pk for p in people]
+        ).only("module_id", "person_id", "completed_on")
+    )
+    return [
+        (person, [status_of(latest.get((m.pk, person.pk)), m, on) for m in modules])
+        for person in people
+    ]
 
 
 def own_training(program, person, on: date) -> list[tuple[TrainingModule, Status]]:
