@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -17,6 +16,7 @@ from dyad.expectations.models import (
 )
 from dyad.lib import expectations as lib
 from dyad.lib.cadence import academic_year_start
+from dyad.lib.people import Person
 from dyad.meetings.selectors import policies_for
 from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.relationships.models import ConsentCategory
@@ -103,11 +103,19 @@ def is_acknowledged(request: ExpectationsRequest | None, latest: ExpectationsDoc
 
 
 @dataclass(frozen=True)
+class Asked:
+    """The part of a request that says where a person stands, for every row; the rows shown
+    get the whole request (with_requests)."""
+
+    acknowledged_version: int | None
+
+
+@dataclass(frozen=True)
 class Row:
-    person: Any
+    person: Person
     group: str
     roles: str
-    request: ExpectationsRequest | None = None
+    request: ExpectationsRequest | Asked | None = None
     agreement: LeadershipAgreement | None = None
     latest_version: int | None = None
 
@@ -142,22 +150,26 @@ class Row:
 
 
 def status(program, year: int) -> dict:
-    """Everyone the year's expectations concern, in three groups, with counts. Five
-    queries whatever the size of the program."""
-    memberships = list(
+    """Everyone the year's expectations concern, in three groups, with counts, and the
+    leaders' agreements by person. Four queries whatever the size of the program, reading
+    of each request only where its person stands: give the rows shown to with_requests."""
+    # A person read as plain values: a roster of a thousand is not a thousand users to build.
+    memberships = (
         Membership.objects.filter(program=program, is_active=True)
         .exclude(role=Role.EXTERNAL_COACH)
-        .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__pk")
+        .values_list("user_id", "role", "user__first_name", "user__last_name", "user__email")
     )
     roles: dict[int, list[str]] = {}
-    people: dict[int, Any] = {}
-    for m in memberships:
-        roles.setdefault(m.user_id, []).append(m.role)
-        people[m.user_id] = m.user
+    people: dict[int, Person] = {}
+    for user_id, role, first_name, last_name, email in memberships:
+        roles.setdefault(user_id, []).append(role)
+        people.setdefault(user_id, Person(user_id, first_name, last_name, email))
     requests = {
-        (r.audience, r.person_id): r
-        for r in ExpectationsRequest.objects.filter(program=program, year=year)
+        (audience, person_id): Asked(version)
+        for audience, person_id, version in ExpectationsRequest.objects.filter(
+            program=program, year=year
+        ).values_list("audience", "person_id", "acknowledged_version")
     }
     agreements = {
         a.person_id: a for a in LeadershipAgreement.objects.filter(program=program, year=year)
@@ -186,7 +198,27 @@ def status(program, year: int) -> dict:
         g: {"total": len(rows), "done": sum(1 for r in rows if r.done)}
         for g, rows in groups.items()
     }
-    return {"groups": groups, "counts": counts, "documents": latest}
+    return {"groups": groups, "counts": counts, "documents": latest, "agreements": agreements}
+
+
+def with_requests(program, year: int, rows: list[Row]) -> list[Row]:
+    """The rows with their whole requests (when sent, reminders, when acknowledged), in one
+    query for all of them."""
+    ids = {r.person.pk for r in rows if r.request is not None}
+    full = (
+        {
+            (r.audience, r.person_id): r
+            for r in ExpectationsRequest.objects.filter(
+                program=program, year=year, person_id__in=ids
+            )
+        }
+        if ids
+        else {}
+    )
+    return [
+        replace(r, request=full[(r.group, r.person.pk)]) if r.request is not None else r
+        for r in rows
+    ]
 
 
 def own_documents(viewer, year: int, audiences, *, latest=None) -> list[dict]:

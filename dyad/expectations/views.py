@@ -42,8 +42,9 @@ def _chosen_year(request, program) -> int:
 
 @login_required
 def index(request, slug):
-    """Leaders: the year's documents and who has acknowledged them, in three groups.
-    Learners and guides: their own documents of the year."""
+    """Leaders: the year's documents and who has acknowledged them, in three groups, a page
+    of each at a time (the counts are of everyone). Learners and guides: their own
+    documents of the year."""
     viewer = get_program(request, slug, allow=policy.can_view_expectations)
     program = viewer.program
     year = _chosen_year(request, program)
@@ -52,42 +53,55 @@ def index(request, slug):
         "nav": NAV,
         "year": year,
         "year_label": f"{year}–{str(year + 1)[-2:]}",
-        "own": selectors.own_documents(viewer, year, policy.expectations_audiences(viewer)),
     }
+    latest = None
     if policy.can_manage_expectations(viewer):
         status = selectors.status(program, year)
+        latest = status["documents"]
         show_pending = request.GET.get("show") == "pending"
         group = request.GET.get("group", "")
-        groups = [
-            (key, selectors.GROUPS[key], status["counts"][key], page.object_list, page)
+        text = request.GET.get("q", "").strip()
+        pages = [
+            # One page of each group; a group chosen alone pages on through `page`.
+            (
+                key,
+                Paginator(_filtered(rows, show_pending, text), PER_PAGE).get_page(
+                    request.GET.get("page") if group == key else 1
+                ),
+            )
             for key, rows in status["groups"].items()
             if group not in selectors.GROUPS or group == key
-            # One page of each group; a group chosen alone pages on through `page`.
-            for page in [
-                Paginator(_filtered(rows, show_pending), PER_PAGE).get_page(
-                    request.GET.get("page") if group == key else 1
-                )
-            ]
         ]
+        shown = selectors.with_requests(
+            program, year, [r for _, page in pages for r in page.object_list]
+        )
+        groups = []
+        for key, page in pages:
+            rows, shown = shown[: len(page.object_list)], shown[len(page.object_list) :]
+            groups.append((key, selectors.GROUPS[key], status["counts"][key], rows, page))
         ctx |= {
             "status": status,
             "groups": groups,
             "show_pending": show_pending,
+            "q": text,
             "group": group if group in selectors.GROUPS else "",
             "group_choices": selectors.GROUPS,
             "documents": [(a, status["documents"].get(a.value)) for a in Audience],
             "years": selectors.years_with_documents(program),
             "current_year": selectors.current_year(program),
-            "agreed": selectors.has_agreed(program, year, request.user),
+            "agreed": status["agreements"].get(request.user.pk),
         }
+    ctx["own"] = selectors.own_documents(
+        viewer, year, policy.expectations_audiences(viewer), latest=latest
+    )
     return TemplateResponse(request, "expectations/index.html", ctx)
 
 
 PER_PAGE = 50
 
 
-def _filtered(rows, show_pending: bool):
-    return [r for r in rows if not r.done] if show_pending else rows
+def _filtered(rows, show_pending: bool, text: str = ""):
+    return [r for r in rows if (not show_pending or not r.done) and r.person.matches(text)]
 
 
 @login_required
@@ -95,6 +109,9 @@ def status_csv(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_expectations)
     year = _chosen_year(request, viewer.program)
     status = selectors.status(viewer.program, year)
+    everyone = selectors.with_requests(
+        viewer.program, year, [r for rows in status["groups"].values() for r in rows]
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="expectations-{viewer.program.slug}-{year}.csv"'
@@ -104,22 +121,21 @@ def status_csv(request, slug):
     writer.writerow(
         ["Group", "Name", "E-mail", "Roles", "Sent", "Reminders", "State", "Version", "When"]
     )
-    for key, rows in status["groups"].items():
-        for r in rows:
-            sent = r.request.sent_at if r.request else None
-            writer.writerow(
-                [
-                    selectors.GROUPS[key],
-                    r.person.full_name,
-                    r.person.email,
-                    r.roles,
-                    _iso(sent),
-                    r.request.reminders_sent if r.request else "",
-                    r.state,
-                    (r.request.acknowledged_version or "") if r.request else "",
-                    _iso(r.done_at),
-                ]
-            )
+    for r in everyone:
+        sent = r.request.sent_at if r.request else None
+        writer.writerow(
+            [
+                selectors.GROUPS[r.group],
+                r.person.full_name,
+                r.person.email,
+                r.roles,
+                _iso(sent),
+                r.request.reminders_sent if r.request else "",
+                r.state,
+                (r.request.acknowledged_version or "") if r.request else "",
+                _iso(r.done_at),
+            ]
+        )
     return response
 
 

@@ -29,7 +29,7 @@ from dyad.meetings.models import Meeting, MeetingStatus
 from dyad.profiles.models import GuideOffer
 from dyad.programs.models import GuidanceKind
 from dyad.relationships.models import SEAT_HOLDING_STATES, Relationship, State
-from dyad.training.selectors import faculty_of
+from dyad.training.selectors import faculty_q
 
 KIND_ORDER = list(GuidanceKind.values)
 KIND_LABELS = dict(GuidanceKind.choices)
@@ -44,14 +44,26 @@ def _guides_with_learners_here(program, *, current: bool):
 
 def program_guides(program, *, current: bool = True):
     """Everyone who guides in the program: its faculty and anyone offering guidance there
-    (training.selectors.faculty_of), and the guides of its learners who belong to another
+    (training.selectors.faculty_q), and the guides of its learners who belong to another
     program (a research mentor from another department). With `current=False`, also the
     guides of its ended relationships (a portfolio looks back)."""
     User = get_user_model()
     return User.objects.filter(
-        Q(pk__in=faculty_of(program).values("pk"))
-        | Q(pk__in=_guides_with_learners_here(program, current=current))
-    ).distinct()
+        faculty_q(program) | Q(pk__in=_guides_with_learners_here(program, current=current))
+    )
+
+
+# What a load row reads of a guide: plain values, not a user and a profile per guide.
+LOAD_FIELDS = (
+    "pk",
+    "uuid",
+    "email",
+    "first_name",
+    "last_name",
+    "guide_profile__department",
+    "guide_profile__fte_effort",
+    "guide_profile__accepting_new",
+)
 
 
 def load_rows(program) -> list[LoadRow]:
@@ -61,8 +73,8 @@ def load_rows(program) -> list[LoadRow]:
     part. Three queries, whatever the number of guides."""
     guides = list(
         program_guides(program)
-        .select_related("guide_profile")
         .order_by("last_name", "first_name", "pk")
+        .values_list(*LOAD_FIELDS, named=True)
     )
     ids = [g.pk for g in guides]
     capacity: dict[tuple[int, str], int] = {
@@ -80,7 +92,6 @@ def load_rows(program) -> list[LoadRow]:
     }
     rows = []
     for guide in guides:
-        profile = getattr(guide, "guide_profile", None)
         kinds = [
             k
             for k in KIND_ORDER
@@ -91,25 +102,20 @@ def load_rows(program) -> list[LoadRow]:
             rows.append(
                 LoadRow.make(
                     guide_id=guide.pk,
-                    name=guide.full_name or guide.email,
+                    name=f"{guide.first_name} {guide.last_name}".strip() or guide.email,
                     sort_name=f"{guide.last_name} {guide.first_name}".lower().strip()
                     or guide.email,
-                    department=profile.department if profile else "",
+                    department=guide.guide_profile__department or "",
                     kind=kind,
                     learners=total,
                     learners_here=here,
                     capacity=capacity.get((guide.pk, kind)) or None,
-                    fte=profile.fte_effort if profile else None,
-                    accepting=bool(profile and profile.accepting_new),
+                    fte=guide.guide_profile__fte_effort,
+                    accepting=bool(guide.guide_profile__accepting_new),
+                    uuid=guide.uuid,
                 )
             )
     return rows
-
-
-def guide_uuids(program) -> dict[int, Any]:
-    """The uuid of each guide of the program by id, for links from the load table (one
-    query)."""
-    return dict(program_guides(program).values_list("pk", "uuid"))
 
 
 # --- The mentoring portfolio ---------------------------------------------------------------

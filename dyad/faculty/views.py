@@ -3,6 +3,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,6 +27,7 @@ from dyad.programs.models import GuidanceKind
 
 KINDS = dict(GuidanceKind.choices)
 FLAGS = {f.value: f.label for f in Flag}
+PER_PAGE = 50
 
 
 def _choices(request) -> dict:
@@ -38,22 +40,27 @@ def _choices(request) -> dict:
         "desc": request.GET.get("dir") == "desc",
         "kind": kind if kind in KINDS else "",
         "flag": flag if flag in FLAGS else "",
+        "q": request.GET.get("q", "").strip(),
     }
 
 
 def _rows(program, chosen):
+    """The rows the kind and flag filters keep (whom the totals and the chart count), and
+    those of them the name search keeps, sorted (the table)."""
     rows = filter_rows(selectors.load_rows(program), kind=chosen["kind"], flag=chosen["flag"])
-    return sort_rows(rows, chosen["sort"], descending=chosen["desc"])
+    found = filter_rows(rows, text=chosen["q"])
+    return rows, sort_rows(found, chosen["sort"], descending=chosen["desc"])
 
 
 @login_required
 def load(request, slug):
-    """Every guide of the program, kind by kind: learners against places and FTE effort."""
+    """Every guide of the program, kind by kind: learners against places and FTE effort,
+    a page of the table at a time; the totals and the chart count every row."""
     viewer = get_program(request, slug, allow=policy.can_view_faculty_load)
     chosen = _choices(request)
-    rows = _rows(viewer.program, chosen)
+    rows, found = _rows(viewer.program, chosen)
     departments = by_department(rows)
-    uuids = selectors.guide_uuids(viewer.program)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     # The chart is built from escaped values by dyad.lib.charts.
     chart = mark_safe(
         charts.bar_chart(  # noqa: S308
@@ -75,7 +82,8 @@ def load(request, slug):
         "flags": FLAGS,
         "departments": departments,
         "chart": chart,
-        "table": [(r, uuids.get(r.guide_id), KINDS.get(r.kind, "")) for r in rows],
+        "page": page,
+        "table": [(r, KINDS.get(r.kind, "")) for r in page.object_list],
         "columns": [
             ("name", "Guide"),
             ("department", "Department"),
@@ -91,9 +99,9 @@ def load(request, slug):
 
 @login_required
 def load_csv(request, slug):
-    """The same table as CSV, with the same sort and filters."""
+    """The same table as CSV, every row of it, with the same sort, filters and search."""
     viewer = get_program(request, slug, allow=policy.can_view_faculty_load)
-    rows = _rows(viewer.program, _choices(request))
+    _, rows = _rows(viewer.program, _choices(request))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

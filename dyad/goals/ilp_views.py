@@ -4,6 +4,7 @@ guides, a guide records each review (which keeps a version), leadership sees com
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,6 +21,8 @@ from dyad.goals.models import Ilp, IlpState
 from dyad.lib import ilp as ilp_rules
 from dyad.relationships.models import Relationship
 from dyad.relationships.services import record_consent_read
+
+PER_PAGE = 50
 
 
 def _ctx(viewer, **extra) -> dict:
@@ -265,7 +268,8 @@ def pdf_export(request, slug, ilp_uuid):
 @login_required
 def completion(request, slug):
     """Per learner, whether they have a plan for the year and how far along it is: state,
-    dates, how many reviews. Never what a plan says."""
+    dates, how many reviews, a page at a time (the counts are of every learner). Never what
+    a plan says."""
     viewer = get_program(request, slug, allow=policy.can_view_ilp_completion)
     current = selectors.current_year(viewer.program)
     try:
@@ -276,9 +280,18 @@ def completion(request, slug):
         year = current
     rows = selectors.ilp_completion(viewer.program, year)
     not_started_only = request.GET.get("only") == "not_started"
+    text = request.GET.get("q", "").strip()
+    found = [
+        row
+        for row in rows
+        if not (not_started_only and row["state"]) and row["learner"].matches(text)
+    ]
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     ctx = _ctx(
         viewer,
-        rows=[row for row in rows if row["ilp"] is None] if not_started_only else rows,
+        rows=selectors.with_plans(viewer.program, year, page.object_list),
+        page=page,
+        q=text,
         not_started_only=not_started_only,
         counts=selectors.completion_counts(rows),
         year=year,

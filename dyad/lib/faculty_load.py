@@ -78,11 +78,15 @@ class LoadRow:
     fte: Decimal | None
     accepting: bool
     flags: tuple[Flag, ...] = field(default=())
+    uuid: object = None  # the guide's, for a link to their portfolio
+
+    def matches(self, text: str) -> bool:
+        """Whether the guide's name holds `text`, ignoring case (an empty text matches)."""
+        return text.casefold() in self.name.casefold()
 
     @classmethod
     def make(cls, **values) -> LoadRow:
-        row = cls(**values)
-        return cls(**{**values, "flags": flags_for(row.learners, row.capacity, row.fte)})
+        return cls(**values, flags=flags_for(values["learners"], values["capacity"], values["fte"]))
 
     @property
     def ratio(self) -> Decimal | None:
@@ -111,12 +115,17 @@ def sort_rows(rows: Iterable[LoadRow], key: str, *, descending: bool = False) ->
     return sorted(rows, key=SORTS.get(key, SORTS["name"]), reverse=descending)
 
 
-def filter_rows(rows: Iterable[LoadRow], *, kind: str = "", flag: str = "") -> list[LoadRow]:
-    """Rows of one kind (or all), and with one flag (or all)."""
+def filter_rows(
+    rows: Iterable[LoadRow], *, kind: str = "", flag: str = "", text: str = ""
+) -> list[LoadRow]:
+    """Rows of one kind (or all), with one flag (or all), of guides whose name holds
+    `text` (or all)."""
     return [
         r
         for r in rows
-        if (not kind or r.kind == kind) and (not flag or flag in {f.value for f in r.flags})
+        if (not kind or r.kind == kind)
+        and (not flag or flag in {f.value for f in r.flags})
+        and r.matches(text)
     ]
 
 

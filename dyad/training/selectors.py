@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from dyad.lib.expiry import expires_on, is_current
-from dyad.programs.models import GuidanceKind, Role
+from dyad.lib.people import PERSON_FIELDS, Person
+from dyad.programs.models import GuidanceKind, Membership, Role
 from dyad.training.models import VERBS, TrainingCompletion, TrainingModule
 
 
@@ -88,14 +89,20 @@ def training_refusal(*, program, person, kind, on: date) -> str | None:
 def faculty_of(program):
     """The people who guide or may guide in the program: faculty roles, and anyone with a
     guide profile that offers guidance (chiefs and senior residents who peer-mentor)."""
-    User = get_user_model()
     return (
-        User.objects.filter(
-            Q(memberships__program=program, memberships__is_active=True)
-            & (Q(memberships__role__in=Role.guides()) | Q(guide_profile__offers__capacity__gt=0))
-        )
-        .distinct()
+        get_user_model()
+        .objects.filter(faculty_q(program))
         .order_by("last_name", "first_name", "pk")
+    )
+
+
+def faculty_q(program) -> Q:
+    """faculty_of's condition on users, to combine with others. Two subqueries rather than
+    one OR across the joins: PostgreSQL then reads the program's memberships by index
+    instead of every profile and offer of the institution."""
+    members = Membership.objects.filter(program=program, is_active=True)
+    return Q(pk__in=members.filter(role__in=Role.guides()).values("user_id")) | Q(
+        pk__in=members.filter(user__guide_profile__offers__capacity__gt=0).values("user_id")
     )
 
 
@@ -114,6 +121,24 @@ def status_table(program, on: date) -> dict:
         for person in people
     ]
     return {"modules": modules, "rows": rows}
+
+
+def guides(program) -> list[Person]:
+    """faculty_of as plain values, for a list to search and to page (one query)."""
+    return [Person(*row) for row in faculty_of(program).values_list(*PERSON_FIELDS)]
+
+
+def standing(program, modules, people: list[Person], on: date) -> list[tuple[Person, list]]:
+    """Where each of `people` stands on each module: one query, for their completions only."""
+    latest = _latest(
+        TrainingCompletion.objects.filter(
+            module__in=modules, person_id__in=[p.pk for p in people]
+        ).only("module_id", "person_id", "completed_on")
+    )
+    return [
+        (person, [status_of(latest.get((m.pk, person.pk)), m, on) for m in modules])
+        for person in people
+    ]
 
 
 def own_training(program, person, on: date) -> list[tuple[TrainingModule, Status]]:

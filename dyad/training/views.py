@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,6 +11,8 @@ from dyad.access import get_program
 from dyad.training import selectors, services
 from dyad.training.forms import CompletionForm, ModuleForm, NewModuleForm
 from dyad.training.models import TrainingModule
+
+PER_PAGE = 50
 
 
 def _module(viewer, uuid) -> TrainingModule:
@@ -31,7 +34,8 @@ def _module_fields(form) -> dict:
 
 @login_required
 def index(request, slug):
-    """Leaders: every module and where each guide stands. Guides: where they stand."""
+    """Leaders: every module and where each guide stands, fifty guides a page. Guides:
+    where they stand."""
     viewer = get_program(request, slug, allow=policy.can_view_own_training)
     today = timezone.localdate()
     ctx = {
@@ -43,7 +47,22 @@ def index(request, slug):
         else None,
     }
     if policy.can_manage_training(viewer):
-        ctx["table"] = selectors.status_table(viewer.program, today)
+        modules = list(
+            TrainingModule.objects.filter(program=viewer.program).select_related("program")
+        )
+        text = request.GET.get("q", "").strip()
+        people = [p for p in selectors.guides(viewer.program) if p.matches(text)]
+        page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
+        ctx |= {
+            "table": {
+                "modules": modules,
+                "rows": selectors.standing(viewer.program, modules, page.object_list, today)
+                if modules
+                else [],
+            },
+            "page": page,
+            "q": text,
+        }
     return TemplateResponse(request, "training/index.html", ctx)
 
 

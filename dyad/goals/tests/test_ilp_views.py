@@ -267,6 +267,44 @@ def test_the_completion_page_costs_the_same_whatever_the_number_of_learners(
     assert completion_queries(client, director, program) == few
 
 
+def test_the_completion_page_shows_fifty_learners_a_page_in_the_same_queries(
+    client, program, director
+):
+    def add_learners(start, n):
+        for i in range(start, start + n):
+            make_ilp(program=program, learner=make_learner(program, "Res", f"L{i:02}"))
+
+    add_learners(0, 3)
+    few = completion_queries(client, director, program)
+    add_learners(3, 57)
+    assert completion_queries(client, director, program) == few
+    address = reverse("goals:ilp_completion", args=[program.slug])
+    first = client.get(address)
+    assert len(first.context["rows"]) == 50 and first.context["counts"]["draft"] == 60
+    second = client.get(address + "?page=2")
+    assert [r["learner"].last_name for r in second.context["rows"]] == [
+        f"L{i}" for i in range(50, 60)
+    ]
+    assert all(r["ilp"].review_count == 0 for r in second.context["rows"])
+    assert "learners 51–60 of 60" in second.text
+
+
+def test_the_completion_page_finds_a_learner_and_keeps_the_choice_in_its_pages(
+    client, program, director
+):
+    for i in range(55):
+        make_learner(program, "Res", f"L{i:02}")
+    make_ilp(program=program, learner=make_learner(program, "Nia", "Started"))
+    address = reverse("goals:ilp_completion", args=[program.slug])
+    found = get(client, director, address + "?q=nia")
+    assert [r["learner"].last_name for r in found.context["rows"]] == ["Started"]
+    assert found.context["counts"]["none"] == 55  # the counts are of every learner
+    waiting = client.get(address + "?year=2026&only=not_started&q=res")
+    assert waiting.context["page"].paginator.count == 55
+    assert "?year=2026&amp;only=not_started&amp;q=res&amp;page=2" in waiting.text
+    assert "No learner matches “zzz”." in client.get(address + "?q=zzz").text
+
+
 def test_the_guides_list_shows_shared_plans_only(client, program, plan, pairing, director):
     unshared = make_relationship(program=program, guide=pairing.guide, acting_user=director)
     acknowledge_both(unshared)

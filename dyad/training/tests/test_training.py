@@ -15,7 +15,7 @@ from dyad.programs.models import GuidanceKind
 from dyad.relationships.factories import make_relationship
 from dyad.relationships.services import RelationshipError, guide_request_create
 from dyad.training.models import TrainingCompletion
-from dyad.training.selectors import missing_training, status_table, training_refusal
+from dyad.training.selectors import guides, missing_training, status_table, training_refusal
 from dyad.training.services import completions_record, module_save
 
 TODAY = date(2026, 12, 3)
@@ -163,3 +163,57 @@ def test_the_status_table_does_not_grow_in_queries(
     with django_assert_num_queries(3):
         table = status_table(program, TODAY)
     assert len(table["rows"]) == 7  # the director guides too
+
+
+def _faculty(program, n, start=0):
+    from dyad.programs.factories import MembershipFactory
+
+    return [
+        MembershipFactory(
+            program=program,
+            role="faculty",
+            user__first_name="Fac",
+            user__last_name=f"F{i:02}",
+            user__email=f"f{i:02}@h.org",
+        ).user
+        for i in range(start, start + n)
+    ]
+
+
+def test_the_status_page_shows_fifty_guides_a_page_in_the_same_queries(client, program, director):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    module = coach_training(program, director)
+    completed(module, _faculty(program, 3)[0], TODAY, director)
+    client.force_login(director)
+    address = reverse("training:index", args=[program.slug])
+    with CaptureQueriesContext(connection) as few:
+        client.get(address)
+    for person in _faculty(program, 57, start=3):
+        completed(module, person, TODAY, director)
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(address)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(first.context["table"]["rows"]) == 50
+    second = client.get(address + "?page=2")
+    # The director guides too: 61 guides by name, the last 11 on page 2.
+    everyone = [p.last_name for p in guides(program)]
+    rows = second.context["table"]["rows"]
+    assert [p.last_name for p, _ in rows] == everyone[50:] and len(rows) == 11
+    assert all(s.current for p, (s,) in rows if p.last_name.startswith("F"))
+    assert "guides 51–61 of 61" in second.text
+
+
+def test_the_status_page_finds_a_guide_and_pages_through_the_search(client, program, director):
+    coach_training(program, director)
+    _faculty(program, 60)
+    client.force_login(director)
+    address = reverse("training:index", args=[program.slug])
+    found = client.get(address + "?q=f07")
+    assert [p.last_name for p, _ in found.context["table"]["rows"]] == ["F07"]
+    assert 'value="f07"' in found.text
+    searched = client.get(address + "?q=fac")
+    assert searched.context["page"].paginator.count == 60
+    assert "?q=fac&amp;page=2" in searched.text
+    assert "No guide matches “zzz”." in client.get(address + "?q=zzz").text
