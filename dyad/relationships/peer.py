@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db import transaction
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -24,6 +25,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -117,17 +119,50 @@ class PeerProposal:
         return sum(v.remaining for v in self.volunteers)
 
 
-def _volunteer_profiles(program):
+@dataclass(frozen=True)
+class YearAhead:
+    """The program as a year rollover would leave it, for a proposal computed before the
+    rollover runs (its preview): the memberships that end (graduates), those that move up
+    one PGY level, and the pairings that end. Nothing else the proposal reads changes."""
+
+    ended_memberships: frozenset[int] = frozenset()
+    advanced_memberships: frozenset[int] = frozenset()
+    ended_relationships: frozenset[int] = frozenset()
+
+
+def _memberships(program, ahead: YearAhead | None):
+    """The program's active memberships, with `level`: their PGY level, now or as the
+    rollover `ahead` would leave it."""
+    memberships = Membership.objects.active().filter(program=program)
+    if ahead is None:
+        return memberships.annotate(level=F("pgy"))
+    return memberships.exclude(pk__in=ahead.ended_memberships).annotate(
+        level=Case(
+            When(pk__in=ahead.advanced_memberships, then=F("pgy") + 1),
+            default=F("pgy"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _open_peer(ahead: YearAhead | None, **match):
+    """Open peer-mentoring pairings matching `match` (now, or once the rollover `ahead`
+    has ended its pairings)."""
+    pairings = Relationship.objects.filter(kind=PEER, state__in=SEAT_HOLDING_STATES, **match)
+    if ahead is not None:
+        pairings = pairings.exclude(pk__in=ahead.ended_relationships)
+    return pairings
+
+
+def _volunteer_profiles(program, ahead: YearAhead | None = None):
     """Guide profiles of the program's senior residents (PGY-2 and above) offering peer
     mentoring, with `pgy`, their peer offer (`peer_offers`, with `taken` places, counted
     across programs as everywhere) and the program's areas."""
-    seniors = Membership.objects.active().filter(
-        program=program, role__in=SENIOR_ROLES, pgy__gte=FIRST_SENIOR_YEAR
+    seniors = _memberships(program, ahead).filter(
+        role__in=SENIOR_ROLES, level__gte=FIRST_SENIOR_YEAR
     )
     taken = (
-        Relationship.objects.filter(
-            guide=OuterRef("profile__user"), kind=PEER, state__in=SEAT_HOLDING_STATES
-        )
+        _open_peer(ahead, guide=OuterRef("profile__user"))
         .values("guide")
         .annotate(n=Count("id"))
         .values("n")
@@ -136,7 +171,7 @@ def _volunteer_profiles(program):
         taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
     )
     areas = ContentArea.objects.for_program(program).order_by("name")
-    pgy = seniors.filter(user=OuterRef("user")).order_by("-pgy").values("pgy")[:1]
+    pgy = seniors.filter(user=OuterRef("user")).order_by("-level").values("level")[:1]
     return (
         GuideProfile.objects.filter(user__in=seniors.values("user_id"))
         .filter(offers__kind=PEER, offers__capacity__gt=0)
@@ -150,12 +185,10 @@ def _volunteer_profiles(program):
     )
 
 
-def _interns(program):
+def _interns(program, ahead: YearAhead | None = None):
     """The program's PGY-1 residents, with and without an open peer relationship."""
-    interns = Membership.objects.active().filter(program=program, role=Role.RESIDENT, pgy=1)
-    has_peer = Relationship.objects.filter(
-        learner=OuterRef("pk"), kind=PEER, state__in=SEAT_HOLDING_STATES
-    )
+    interns = _memberships(program, ahead).filter(role=Role.RESIDENT, level=1)
+    has_peer = _open_peer(ahead, learner=OuterRef("pk"))
     areas = ContentArea.objects.for_program(program).order_by("name")
     return (
         User.objects.filter(pk__in=interns.values("user_id"))
@@ -245,17 +278,18 @@ def _why_unpaired(intern, volunteers, forbidden) -> str:
     return why
 
 
-def peer_pairing_proposal(program, *, today=None) -> PeerProposal:
+def peer_pairing_proposal(program, *, today=None, ahead: YearAhead | None = None) -> PeerProposal:
     """The pairing the program would publish now: the interns without a peer mentor, the
     volunteers with places, the pairs with their reasons, and who cannot be paired and
-    why. Nothing is stored. A fixed number of queries whatever the size of the program."""
+    why. Nothing is stored. A fixed number of queries whatever the size of the program.
+    With `ahead`, the pairing it would publish once that year rollover is done."""
     today = today or timezone.localdate()
     volunteers, not_accepting = [], []
-    for profile in _volunteer_profiles(program):
+    for profile in _volunteer_profiles(program, ahead):
         offer = profile.peer_offers[0]
         volunteer = Volunteer(profile, profile.pgy, offer.capacity, offer.taken)
         (volunteers if profile.accepting_new else not_accepting).append(volunteer)
-    everyone = list(_interns(program))
+    everyone = list(_interns(program, ahead))
     interns = [u for u in everyone if not u.has_peer]
     proposal = PeerProposal(
         volunteers=volunteers,
