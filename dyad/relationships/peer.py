@@ -8,7 +8,7 @@ out); `peer_pairing_proposal` reads the program and explains the answer in words
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -258,14 +258,12 @@ def _forbidden(program, interns, volunteers, today) -> dict[tuple[int, int], str
     return why
 
 
-def _why_unpaired(intern, volunteers, forbidden) -> str:
+def _why_unpaired(volunteers, ruled: dict[int, str]) -> str:
+    """Why an intern is left unpaired; `ruled`: volunteer user id → why that volunteer is
+    ruled out for them."""
     if not volunteers:
         return "No senior resident has volunteered as peer mentor yet."
-    ruled_out = [
-        (v, forbidden[intern.pk, v.user.pk])
-        for v in volunteers
-        if (intern.pk, v.user.pk) in forbidden
-    ]
+    ruled_out = [(v, ruled[v.profile.user_id]) for v in volunteers if v.profile.user_id in ruled]
     if len(ruled_out) == len(volunteers):
         return (
             "Every volunteer is ruled out: "
@@ -309,21 +307,26 @@ def peer_pairing_proposal(program, *, today=None, ahead: YearAhead | None = None
         guide_profiles=[guide_fit_profile(v.profile, stop) for v in volunteers],
     )
     scores = fit.model().block(np.arange(len(interns))) if volunteers else None
+    row = {u.pk: i for i, u in enumerate(interns)}
+    column = {v.user.pk: j for j, v in enumerate(volunteers)}
     assignment = balanced_pairing(
         n_interns=len(interns),
         capacities=[v.capacity for v in volunteers],
         loads=[v.taken for v in volunteers],
         scores=scores if scores is not None else np.zeros((len(interns), 0), np.int64),
         forbidden={
-            (i, j)
-            for i, intern in enumerate(interns)
-            for j, v in enumerate(volunteers)
-            if (intern.pk, v.user.pk) in forbidden
+            (row[learner], column[guide])
+            for learner, guide in forbidden
+            if learner in row and guide in column
         },
     )
+    ruled: dict[int, dict[int, str]] = defaultdict(dict)
+    for (learner, guide), why in forbidden.items():
+        ruled[learner][guide] = why
     for i, (intern, j) in enumerate(zip(interns, assignment, strict=True)):
         if j is None:
-            proposal.unpaired.append(Unpaired(intern, _why_unpaired(intern, volunteers, forbidden)))
+            why = _why_unpaired(volunteers, ruled.get(intern.pk, {}))
+            proposal.unpaired.append(Unpaired(intern, why))
             continue
         volunteer = volunteers[j]
         volunteer.proposed += 1
