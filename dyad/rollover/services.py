@@ -172,9 +172,20 @@ def _preview(program, year) -> Outcome:
         return outcome
     first = rules.first_day(year, program.academic_year_start_month)
     outcome.before = _counts(program, year)
-    learners = _plan(program, outcome, first)
+    # The preview shows people by name only: it reads no more of them.
+    names = ("first_name", "last_name", "email")
+    learners = _plan(
+        program,
+        outcome,
+        first,
+        _learners(program).only(
+            "role", "pgy", "start_date", "user", *(f"user__{f}" for f in names)
+        ),
+    )
     if outcome.graduates:
-        outcome.ending = list(_ending(program, outcome))
+        ending = _ending(program, outcome).select_related(None).select_related("learner", "guide")
+        fields = [f"{party}__{f}" for party in ("learner", "guide") for f in names]
+        outcome.ending = list(ending.only("kind", "state", "learner", "guide", *fields))
     ended = [r.pk for r in outcome.ending]
     outcome.reacknowledge = (
         _continuing(program, year, first).exclude(relationship__in=ended).count()
@@ -225,10 +236,10 @@ def _learners(program):
     )
 
 
-def _plan(program, outcome, first) -> list[Membership]:
-    """The learners with a PGY level; who of them graduates and who advances, into
-    `outcome`."""
-    learners = list(_learners(program))
+def _plan(program, outcome, first, learners=None) -> list[Membership]:
+    """The learners with a PGY level (`_learners`, or as given); who of them graduates and
+    who advances, into `outcome`."""
+    learners = list(_learners(program) if learners is None else learners)
     plan = rules.plan_levels(
         [rules.Learner(m.pk, m.pgy, m.start_date) for m in learners],
         max_pgy=program.max_pgy,
