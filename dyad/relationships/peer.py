@@ -122,12 +122,13 @@ class PeerProposal:
 @dataclass(frozen=True)
 class YearAhead:
     """The program as a year rollover would leave it, for a proposal computed before the
-    rollover runs (its preview): the memberships that end (graduates), those that move up
-    one PGY level, and the pairings that end. Nothing else the proposal reads changes."""
+    rollover runs (its preview), as conditions: on the program's active memberships, those
+    that end (graduates) and those that move up one PGY level; on relationships, the
+    pairings that end. Nothing else the proposal reads changes."""
 
-    ended_memberships: frozenset[int] = frozenset()
-    advanced_memberships: frozenset[int] = frozenset()
-    ended_relationships: frozenset[int] = frozenset()
+    ended_memberships: Q
+    advanced_memberships: Q
+    ended_relationships: Q
 
 
 def _memberships(program, ahead: YearAhead | None):
@@ -136,9 +137,9 @@ def _memberships(program, ahead: YearAhead | None):
     memberships = Membership.objects.active().filter(program=program)
     if ahead is None:
         return memberships.annotate(level=F("pgy"))
-    return memberships.exclude(pk__in=ahead.ended_memberships).annotate(
+    return memberships.exclude(ahead.ended_memberships).annotate(
         level=Case(
-            When(pk__in=ahead.advanced_memberships, then=F("pgy") + 1),
+            When(ahead.advanced_memberships, then=F("pgy") + 1),
             default=F("pgy"),
             output_field=IntegerField(),
         )
@@ -150,7 +151,7 @@ def _open_peer(ahead: YearAhead | None, **match):
     has ended its pairings)."""
     pairings = Relationship.objects.filter(kind=PEER, state__in=SEAT_HOLDING_STATES, **match)
     if ahead is not None:
-        pairings = pairings.exclude(pk__in=ahead.ended_relationships)
+        pairings = pairings.exclude(ahead.ended_relationships)
     return pairings
 
 
