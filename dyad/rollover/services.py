@@ -70,6 +70,10 @@ class Unpaired:
     why: str
 
 
+def _name(user) -> str:
+    return user.full_name or user.email
+
+
 @dataclass
 class Outcome:
     """What a rollover did, or what it would do (`dry_run`)."""
@@ -101,6 +105,22 @@ class Outcome:
         for a in self.advances:
             by[a.from_pgy, a.to_pgy] = by.get((a.from_pgy, a.to_pgy), 0) + 1
         return [(f"PGY-{f} → PGY-{t}", n) for (f, t), n in sorted(by.items())]
+
+    # What the preview page lists, as text: its rows are many, read once here.
+    @property
+    def advance_rows(self) -> list[tuple[str, int, int]]:
+        """(name, from level, to level) of each learner who advances."""
+        return [(_name(a.membership.user), a.from_pgy, a.to_pgy) for a in self.advances]
+
+    @property
+    def graduate_rows(self) -> list[tuple[str, str]]:
+        """(name, level) of each graduate."""
+        return [(_name(m.user), m.level_label) for m in self.graduates]
+
+    @property
+    def ending_rows(self) -> list[tuple[str, str, str]]:
+        """(kind, learner, guide) of each pairing that closes."""
+        return [(r.get_kind_display(), _name(r.learner), _name(r.guide)) for r in self.ending]
 
     def counts(self) -> dict:
         return {
