@@ -8,13 +8,14 @@ out); `peer_pairing_proposal` reads the program and explains the answer in words
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import transaction
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -24,6 +25,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -117,17 +119,51 @@ class PeerProposal:
         return sum(v.remaining for v in self.volunteers)
 
 
-def _volunteer_profiles(program):
+@dataclass(frozen=True)
+class YearAhead:
+    """The program as a year rollover would leave it, for a proposal computed before the
+    rollover runs (its preview), as conditions: on the program's active memberships, those
+    that end (graduates) and those that move up one PGY level; on relationships, the
+    pairings that end. Nothing else the proposal reads changes."""
+
+    ended_memberships: Q
+    advanced_memberships: Q
+    ended_relationships: Q
+
+
+def _memberships(program, ahead: YearAhead | None):
+    """The program's active memberships, with `level`: their PGY level, now or as the
+    rollover `ahead` would leave it."""
+    memberships = Membership.objects.active().filter(program=program)
+    if ahead is None:
+        return memberships.annotate(level=F("pgy"))
+    return memberships.exclude(ahead.ended_memberships).annotate(
+        level=Case(
+            When(ahead.advanced_memberships, then=F("pgy") + 1),
+            default=F("pgy"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _open_peer(ahead: YearAhead | None, **match):
+    """Open peer-mentoring pairings matching `match` (now, or once the rollover `ahead`
+    has ended its pairings)."""
+    pairings = Relationship.objects.filter(kind=PEER, state__in=SEAT_HOLDING_STATES, **match)
+    if ahead is not None:
+        pairings = pairings.exclude(ahead.ended_relationships)
+    return pairings
+
+
+def _volunteer_profiles(program, ahead: YearAhead | None = None):
     """Guide profiles of the program's senior residents (PGY-2 and above) offering peer
     mentoring, with `pgy`, their peer offer (`peer_offers`, with `taken` places, counted
     across programs as everywhere) and the program's areas."""
-    seniors = Membership.objects.active().filter(
-        program=program, role__in=SENIOR_ROLES, pgy__gte=FIRST_SENIOR_YEAR
+    seniors = _memberships(program, ahead).filter(
+        role__in=SENIOR_ROLES, level__gte=FIRST_SENIOR_YEAR
     )
     taken = (
-        Relationship.objects.filter(
-            guide=OuterRef("profile__user"), kind=PEER, state__in=SEAT_HOLDING_STATES
-        )
+        _open_peer(ahead, guide=OuterRef("profile__user"))
         .values("guide")
         .annotate(n=Count("id"))
         .values("n")
@@ -136,7 +172,7 @@ def _volunteer_profiles(program):
         taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
     )
     areas = ContentArea.objects.for_program(program).order_by("name")
-    pgy = seniors.filter(user=OuterRef("user")).order_by("-pgy").values("pgy")[:1]
+    pgy = seniors.filter(user=OuterRef("user")).order_by("-level").values("level")[:1]
     return (
         GuideProfile.objects.filter(user__in=seniors.values("user_id"))
         .filter(offers__kind=PEER, offers__capacity__gt=0)
@@ -150,12 +186,10 @@ def _volunteer_profiles(program):
     )
 
 
-def _interns(program):
+def _interns(program, ahead: YearAhead | None = None):
     """The program's PGY-1 residents, with and without an open peer relationship."""
-    interns = Membership.objects.active().filter(program=program, role=Role.RESIDENT, pgy=1)
-    has_peer = Relationship.objects.filter(
-        learner=OuterRef("pk"), kind=PEER, state__in=SEAT_HOLDING_STATES
-    )
+    interns = _memberships(program, ahead).filter(role=Role.RESIDENT, level=1)
+    has_peer = _open_peer(ahead, learner=OuterRef("pk"))
     areas = ContentArea.objects.for_program(program).order_by("name")
     return (
         User.objects.filter(pk__in=interns.values("user_id"))
@@ -225,14 +259,12 @@ def _forbidden(program, interns, volunteers, today) -> dict[tuple[int, int], str
     return why
 
 
-def _why_unpaired(intern, volunteers, forbidden) -> str:
+def _why_unpaired(volunteers, ruled: dict[int, str]) -> str:
+    """Why an intern is left unpaired; `ruled`: volunteer user id → why that volunteer is
+    ruled out for them."""
     if not volunteers:
         return "No senior resident has volunteered as peer mentor yet."
-    ruled_out = [
-        (v, forbidden[intern.pk, v.user.pk])
-        for v in volunteers
-        if (intern.pk, v.user.pk) in forbidden
-    ]
+    ruled_out = [(v, ruled[v.profile.user_id]) for v in volunteers if v.profile.user_id in ruled]
     if len(ruled_out) == len(volunteers):
         return (
             "Every volunteer is ruled out: "
@@ -245,17 +277,18 @@ def _why_unpaired(intern, volunteers, forbidden) -> str:
     return why
 
 
-def peer_pairing_proposal(program, *, today=None) -> PeerProposal:
+def peer_pairing_proposal(program, *, today=None, ahead: YearAhead | None = None) -> PeerProposal:
     """The pairing the program would publish now: the interns without a peer mentor, the
     volunteers with places, the pairs with their reasons, and who cannot be paired and
-    why. Nothing is stored. A fixed number of queries whatever the size of the program."""
+    why. Nothing is stored. A fixed number of queries whatever the size of the program.
+    With `ahead`, the pairing it would publish once that year rollover is done."""
     today = today or timezone.localdate()
     volunteers, not_accepting = [], []
-    for profile in _volunteer_profiles(program):
+    for profile in _volunteer_profiles(program, ahead):
         offer = profile.peer_offers[0]
         volunteer = Volunteer(profile, profile.pgy, offer.capacity, offer.taken)
         (volunteers if profile.accepting_new else not_accepting).append(volunteer)
-    everyone = list(_interns(program))
+    everyone = list(_interns(program, ahead))
     interns = [u for u in everyone if not u.has_peer]
     proposal = PeerProposal(
         volunteers=volunteers,
@@ -275,21 +308,26 @@ def peer_pairing_proposal(program, *, today=None) -> PeerProposal:
         guide_profiles=[guide_fit_profile(v.profile, stop) for v in volunteers],
     )
     scores = fit.model().block(np.arange(len(interns))) if volunteers else None
+    row = {u.pk: i for i, u in enumerate(interns)}
+    column = {v.user.pk: j for j, v in enumerate(volunteers)}
     assignment = balanced_pairing(
         n_interns=len(interns),
         capacities=[v.capacity for v in volunteers],
         loads=[v.taken for v in volunteers],
         scores=scores if scores is not None else np.zeros((len(interns), 0), np.int64),
         forbidden={
-            (i, j)
-            for i, intern in enumerate(interns)
-            for j, v in enumerate(volunteers)
-            if (intern.pk, v.user.pk) in forbidden
+            (row[learner], column[guide])
+            for learner, guide in forbidden
+            if learner in row and guide in column
         },
     )
+    ruled: dict[int, dict[int, str]] = defaultdict(dict)
+    for (learner, guide), why in forbidden.items():
+        ruled[learner][guide] = why
     for i, (intern, j) in enumerate(zip(interns, assignment, strict=True)):
         if j is None:
-            proposal.unpaired.append(Unpaired(intern, _why_unpaired(intern, volunteers, forbidden)))
+            why = _why_unpaired(volunteers, ruled.get(intern.pk, {}))
+            proposal.unpaired.append(Unpaired(intern, why))
             continue
         volunteer = volunteers[j]
         volunteer.proposed += 1

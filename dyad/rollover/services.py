@@ -7,16 +7,18 @@ interns without a peer mentor get one; continuing pairs are asked to re-acknowle
 agreement for the new year. A `Rollover` row, written in the same transaction, makes it
 happen once per program and year.
 
-The preview is the rollover itself, run in a transaction that is rolled back: what it shows
-is what the rollover does, not a second account of it. Only what records the change for
-people (history, audit entries, e-mails, the new peer pairings created one by one through
-the relationship service) is left out of the dry run; the new pairings are those that
-`peer_pairing_proposal` computes on the rolled-over program.
+The preview (`dry_run`) only reads: it writes nothing and locks nothing, so that leaders
+may look at it at any time. It is computed from the same plan as the rollover (the same
+learners, graduates, ending pairings and continuing agreements, read by the same queries),
+and its new peer pairs are those `peer_pairing_proposal` computes on the program as the
+rollover would leave it (`YearAhead`): what the rollover then does, except for pairs the
+relationship service refuses when they are created one by one.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,7 +45,7 @@ from dyad.relationships.models import (
     RematchResolution,
     State,
 )
-from dyad.relationships.peer import PeerProposal, peer_pairing_proposal
+from dyad.relationships.peer import PeerProposal, YearAhead, peer_pairing_proposal
 from dyad.relationships.services import AGREEMENT_TERMS, relationship_create
 from dyad.rollover.models import Rollover
 from dyad.rollover.selectors import awaiting_reacknowledgement
@@ -66,6 +68,10 @@ class Advance:
 class Unpaired:
     intern: object
     why: str
+
+
+def _name(user) -> str:
+    return user.full_name or user.email
 
 
 @dataclass
@@ -100,6 +106,22 @@ class Outcome:
             by[a.from_pgy, a.to_pgy] = by.get((a.from_pgy, a.to_pgy), 0) + 1
         return [(f"PGY-{f} → PGY-{t}", n) for (f, t), n in sorted(by.items())]
 
+    # What the preview page lists, as text: its rows are many, read once here.
+    @property
+    def advance_rows(self) -> list[tuple[str, int, int]]:
+        """(name, from level, to level) of each learner who advances."""
+        return [(_name(a.membership.user), a.from_pgy, a.to_pgy) for a in self.advances]
+
+    @property
+    def graduate_rows(self) -> list[tuple[str, str]]:
+        """(name, level) of each graduate."""
+        return [(_name(m.user), m.level_label) for m in self.graduates]
+
+    @property
+    def ending_rows(self) -> list[tuple[str, str, str]]:
+        """(kind, learner, guide) of each pairing that closes."""
+        return [(r.get_kind_display(), _name(r.learner), _name(r.guide)) for r in self.ending]
+
     def counts(self) -> dict:
         return {
             "advanced": len(self.advances),
@@ -112,11 +134,6 @@ class Outcome:
             "before": self.before,
             "after": self.after,
         }
-
-
-class _DryRun(Exception):
-    def __init__(self, outcome: Outcome):
-        self.outcome = outcome
 
 
 def current_year(program: Program, today: date | None = None) -> int:
@@ -134,25 +151,22 @@ def next_year(program: Program, today: date | None = None) -> int:
 
 def program_rollover(*, program: Program, year: int, acting_user, dry_run: bool = False) -> Outcome:
     """Roll `program` into the academic year starting in `year`, all or nothing, with the
-    program row locked; or, with `dry_run`, compute everything it would change and keep
-    none of it. Run again for the same year it changes nothing (`done_before` says so)."""
+    program row locked; or, with `dry_run`, compute everything it would change, reading
+    only. Run again for the same year it changes nothing (`done_before` says so)."""
     started = time.monotonic()
-    try:
+    if dry_run:
+        outcome = _preview(program, year)
+    else:
         with transaction.atomic():
-            outcome = _rollover(program, year, acting_user, dry_run)
-            if dry_run:
-                raise _DryRun(outcome)
-    except _DryRun as preview:
-        outcome = preview.outcome
+            outcome = _rollover(program, year, acting_user)
     outcome.seconds = time.monotonic() - started
     return outcome
 
 
-def _rollover(program, year, acting_user, dry_run) -> Outcome:
-    if not dry_run:
-        program = Program.objects.select_for_update().get(pk=program.pk)
-    outcome = Outcome(program=program, year=year, dry_run=dry_run)
-    if _check_year(program, year, dry_run, outcome):
+def _rollover(program, year, acting_user) -> Outcome:
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    outcome = Outcome(program=program, year=year, dry_run=False)
+    if _check_year(program, year, False, outcome):
         return outcome
     first = rules.first_day(year, program.academic_year_start_month)
     last = rules.last_day_before(year, program.academic_year_start_month)
@@ -161,17 +175,48 @@ def _rollover(program, year, acting_user, dry_run) -> Outcome:
     _advance(outcome)
     outcome.reacknowledge = _reacknowledge(program, year, first, acting_user)
     proposal = peer_pairing_proposal(program, today=max(first, timezone.localdate()))
-    outcome.peer_offered = _offers_peer_mentoring(program, proposal)
-    outcome.interns_without_peer = list(proposal.interns)
+    _peer_mentoring(program, proposal, outcome)
     if outcome.peer_offered:
-        _pair_interns(program, proposal, outcome, first, acting_user, dry_run)
+        _pair_interns(program, proposal, outcome, first, acting_user)
     outcome.after = _counts(program, year)
-    if dry_run:
-        # A preview does not create the peer pairings: it counts them as they would be.
-        outcome.after["open_pairings"] += len(outcome.pairs)
-        outcome.after["peer_pairings"] += len(outcome.pairs)
-        return outcome
     _record(program, outcome, last, acting_user)
+    return outcome
+
+
+def _preview(program, year) -> Outcome:
+    """What `_rollover` would do, by reads alone: the plan and the ending pairings as it
+    reads them, the agreements it would renew, the peer pairing of the program as it
+    would leave it, and the numbers after, from those."""
+    outcome = Outcome(program=program, year=year, dry_run=True)
+    if _check_year(program, year, True, outcome):
+        return outcome
+    first = rules.first_day(year, program.academic_year_start_month)
+    outcome.before = _counts(program, year)
+    # The preview shows people by name only: it reads no more of them.
+    names = ("first_name", "last_name", "email")
+    learners = _plan(
+        program,
+        outcome,
+        first,
+        _learners(program).only(
+            "role", "pgy", "start_date", "user", *(f"user__{f}" for f in names)
+        ),
+    )
+    if outcome.graduates:
+        ending = _ending(program, outcome).select_related(None).select_related("learner", "guide")
+        fields = [f"{party}__{f}" for party in ("learner", "guide") for f in names]
+        outcome.ending = list(ending.only("kind", "state", "learner", "guide", *fields))
+    ended = [r.pk for r in outcome.ending]
+    outcome.reacknowledge = (
+        _continuing(program, year, first).exclude(relationship__in=ended).count()
+    )
+    today = max(first, timezone.localdate())
+    proposal = peer_pairing_proposal(program, today=today, ahead=_year_ahead(program, first))
+    _peer_mentoring(program, proposal, outcome)
+    if outcome.peer_offered:
+        outcome.unpaired = [Unpaired(u.intern, u.why) for u in proposal.unpaired]
+        outcome.pairs = [(p.intern, p.volunteer.user) for p in proposal.pairs]
+    outcome.after = _counts_after(program, year, outcome, learners)
     return outcome
 
 
@@ -207,8 +252,10 @@ def _learners(program):
     )
 
 
-def _graduate(program, outcome, *, first, last) -> None:
-    learners = list(_learners(program))
+def _plan(program, outcome, first, learners=None) -> list[Membership]:
+    """The learners with a PGY level (`_learners`, or as given); who of them graduates and
+    who advances, into `outcome`."""
+    learners = list(_learners(program) if learners is None else learners)
     plan = rules.plan_levels(
         [rules.Learner(m.pk, m.pgy, m.start_date) for m in learners],
         max_pgy=program.max_pgy,
@@ -217,18 +264,44 @@ def _graduate(program, outcome, *, first, last) -> None:
     by_id = {m.pk: m for m in learners}
     outcome.graduates = [by_id[pk] for pk in plan.graduates]
     outcome.advances = [Advance(by_id[pk], f, t) for pk, f, t in plan.advances]
+    return learners
+
+
+def _year_ahead(program, first) -> YearAhead:
+    """The plan of `_plan` and the pairings of `_ending`, as conditions on the rows (the
+    rules of `rules.plan_levels`): the learners with a PGY level who did not join for the
+    new year graduate at the program's highest level and advance below it."""
+    going = Q(role__in=Role.learners(), pgy__isnull=False) & (
+        Q(start_date__isnull=True) | Q(start_date__lt=first)
+    )
+    graduating = going & Q(pgy__gte=program.max_pgy)
+    graduates = Membership.objects.active().filter(graduating, program=program).values("user_id")
+    return YearAhead(
+        ended_memberships=graduating,
+        advanced_memberships=going & Q(pgy__lt=program.max_pgy),
+        ended_relationships=Q(program=program, state__in=SEAT_HOLDING_STATES)
+        & (Q(learner__in=graduates) | Q(guide__in=graduates, kind=PEER)),
+    )
+
+
+def _ending(program, outcome):
+    """The graduates' pairings as learner, and the interns they peer-mentor: the guide is
+    leaving."""
     graduates = {m.user_id for m in outcome.graduates}
-    if not graduates:
-        return
-    # Their pairings as learner, and the interns they peer-mentor: the guide is leaving.
-    ending = (
+    return (
         Relationship.objects.filter(program=program, state__in=SEAT_HOLDING_STATES)
         .filter(Q(learner__in=graduates) | Q(guide__in=graduates, kind=PEER))
         .select_related("learner", "guide", "program")
         .order_by("learner__last_name", "learner__first_name", "pk")
     )
-    outcome.ending = list(ending)
-    Membership.objects.filter(pk__in=plan.graduates).update(is_active=False)
+
+
+def _graduate(program, outcome, *, first, last) -> None:
+    _plan(program, outcome, first)
+    if not outcome.graduates:
+        return
+    outcome.ending = list(_ending(program, outcome))
+    Membership.objects.filter(pk__in=[m.pk for m in outcome.graduates]).update(is_active=False)
     ids = [r.pk for r in outcome.ending]
     Relationship.objects.filter(pk__in=ids).update(
         state=State.ENDED, seat=None, end_date=last, end_reason=EndReason.GRADUATED
@@ -241,21 +314,27 @@ def _advance(outcome) -> None:
         Membership.objects.filter(pk__in=ids).update(pgy=F("pgy") + 1)
 
 
-def _reacknowledge(program, year, first, acting_user) -> int:
-    """A new version of each continuing pair's agreement, the same terms, for both to
-    acknowledge for the new year. Consent is copied too: nothing more is shared, and
-    nothing less, than what the pair agreed."""
+def _continuing(program, year, first):
+    """The newest agreement of each continuing pair (active, started before the year) not
+    already of `year`."""
     newest = (
         Agreement.objects.filter(relationship=OuterRef("relationship"))
         .order_by("-version")
         .values("version")[:1]
     )
-    current = Agreement.objects.filter(
+    return Agreement.objects.filter(
         relationship__program=program,
         relationship__state=State.ACTIVE,
         relationship__start_date__lt=first,
         version=Subquery(newest),
     ).exclude(academic_year=year)
+
+
+def _reacknowledge(program, year, first, acting_user) -> int:
+    """A new version of each continuing pair's agreement, the same terms, for both to
+    acknowledge for the new year. Consent is copied too: nothing more is shared, and
+    nothing less, than what the pair agreed."""
+    current = _continuing(program, year, first)
     fields = [*AGREEMENT_TERMS, "consent", "relationship_id", "version"]
     versions = [
         Agreement(
@@ -269,17 +348,20 @@ def _reacknowledge(program, year, first, acting_user) -> int:
     return len(versions)
 
 
+def _peer_mentoring(program, proposal: PeerProposal, outcome) -> None:
+    """Whether the program offers peer mentoring, and its interns without a peer mentor."""
+    outcome.peer_offered = _offers_peer_mentoring(program, proposal)
+    outcome.interns_without_peer = list(proposal.interns)
+
+
 def _offers_peer_mentoring(program, proposal: PeerProposal) -> bool:
     if proposal.volunteers or proposal.not_accepting:
         return True
     return Relationship.objects.filter(program=program, kind=PEER).exists()
 
 
-def _pair_interns(program, proposal, outcome, first, acting_user, dry_run) -> None:
+def _pair_interns(program, proposal, outcome, first, acting_user) -> None:
     outcome.unpaired = [Unpaired(u.intern, u.why) for u in proposal.unpaired]
-    if dry_run:
-        outcome.pairs = [(p.intern, p.volunteer.user) for p in proposal.pairs]
-        return
     start = max(first, timezone.localdate())
     for pair in proposal.pairs:
         # Every rule of an assignment applies (evaluative roles, training, places): a pair
@@ -318,6 +400,30 @@ def _counts(program, year) -> dict:
         "open_pairings": by_kind["open"],
         "peer_pairings": by_kind["peer"],
         "awaiting_reacknowledgement": awaiting_reacknowledgement(program, year).count(),
+    }
+
+
+def _counts_after(program, year, outcome, learners) -> dict:
+    """`_counts` as the rollover would leave the program, from what it does: graduates
+    leave their level and the others move up; the ending pairings close and the new peer
+    pairs open; the ending pairings' agreements no longer wait, the renewed ones do."""
+    graduates = {m.pk for m in outcome.graduates}
+    advancing = {a.membership.pk for a in outcome.advances}
+    levels = Counter(m.pgy + (m.pk in advancing) for m in learners if m.pk not in graduates)
+    ended = [r.pk for r in outcome.ending]
+    awaiting = (
+        awaiting_reacknowledgement(program, year).exclude(relationship__in=ended).count()
+        if ended
+        else outcome.before["awaiting_reacknowledgement"]
+    )
+    new = len(outcome.pairs)
+    return {
+        "learners": {f"PGY-{pgy}": n for pgy, n in sorted(levels.items())},
+        "open_pairings": outcome.before["open_pairings"] - len(ended) + new,
+        "peer_pairings": outcome.before["peer_pairings"]
+        - sum(r.kind == PEER for r in outcome.ending)
+        + new,
+        "awaiting_reacknowledgement": awaiting + outcome.reacknowledge,
     }
 
 

@@ -23,7 +23,8 @@ def _message(outcome) -> str:
 
 @login_required
 def index(request, slug):
-    """The preview of the next rollover, computed afresh on every visit; its button runs it."""
+    """The preview of the next rollover, computed afresh on every visit by reads alone (it
+    writes and locks nothing); its button runs it."""
     viewer = get_program(request, slug, allow=policy.can_run_rollover)
     program = viewer.program
     year = services.next_year(program)

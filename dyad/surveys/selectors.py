@@ -207,35 +207,44 @@ def cycle_results(cycle: Cycle, selected: str = EVERYONE) -> CycleResults:
     )
     if not shown:
         return results
+    # Each answer as (id, response id, scale, choice, text, picked), by question.
     answers = defaultdict(list)
-    for row in Answer.objects.filter(response__cycle=cycle).values(
-        "id", "question_id", "response_id", "scale", "choice", "text", "picked"
+    for question_id, *row in Answer.objects.filter(response__cycle=cycle).values_list(
+        "question_id", "id", "response_id", "scale", "choice", "text", "picked"
     ):
-        answers[row["question_id"]].append(row)
+        answers[question_id].append(row)
     everyone_count = len(responses)
+    # Who is in a group: worked out once per group, not once per answer.
+    members: dict[str, frozenset[int]] = {}
+
+    def of(group: str) -> frozenset[int]:
+        if group not in members:
+            members[group] = frozenset(
+                pk for pk, t in tags.items() if anonymity.members_of(group, t)
+            )
+        return members[group]
+
     for question in questions:
         asked = _asked_key(question, cycle)
-        asked_n = sum(1 for t in everyone_tags if anonymity.members_of(asked, t))
+        asked_n = len(of(asked))
         if not (asked in shown or asked_n == everyone_count):
             results.questions.append(QuestionResult(question=question, shown=False))
             continue
-        rows = [
-            row
-            for row in answers[question.pk]
-            if anonymity.members_of(selected, tags[row["response_id"]])
-            and anonymity.members_of(asked, tags[row["response_id"]])
-        ]
+        among = of(selected) & of(asked)
+        rows = [row for row in answers[question.pk] if row[1] in among]
         results.questions.append(_summarise(question, rows, cycle))
     return results
 
 
-def _summarise(question: CycleQuestion, rows: list[dict], cycle: Cycle) -> QuestionResult:
+def _summarise(question: CycleQuestion, rows: list[tuple], cycle: Cycle) -> QuestionResult:
+    """The figures of one question from its answers shown, each (id, response id, scale,
+    choice, text, picked)."""
     result = QuestionResult(question=question, shown=True, n=len(rows))
     if question.kind == QuestionKind.SCALE:
-        counts = Counter(row["scale"] for row in rows)
+        counts = Counter(row[2] for row in rows)
         result.distribution = [(str(v), counts.get(v, 0)) for v in range(1, 6)]
         if rows:
-            result.mean = round(sum(row["scale"] for row in rows) / len(rows), 2)
+            result.mean = round(sum(row[2] for row in rows) / len(rows), 2)
         result.chart = charts.bar_chart(
             chart_id=f"q-{question.uuid}",
             title=question.text,
@@ -244,10 +253,10 @@ def _summarise(question: CycleQuestion, rows: list[dict], cycle: Cycle) -> Quest
             unit_one="answer",
         )
     elif question.kind == QuestionKind.CHOICE:
-        counts = Counter(row["choice"] for row in rows)
+        counts = Counter(row[3] for row in rows)
         result.distribution = [(option, counts.get(option, 0)) for option in question.options]
     else:
-        texts = [{"id": row["id"], "text": row["text"], "picked": row["picked"]} for row in rows]
+        texts = [{"id": row[0], "text": row[4], "picked": row[5]} for row in rows]
         random.SystemRandom().shuffle(texts)
         result.texts = texts
     return result

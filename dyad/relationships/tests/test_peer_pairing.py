@@ -269,3 +269,18 @@ def test_pairs_that_were_not_previewed_are_refused(program):
 def test_nothing_to_publish_is_refused(program):
     with pytest.raises(services.RelationshipError, match="nobody to pair"):
         publish(program, peer.peer_pairing_proposal(program))
+
+
+@pytest.mark.django_db
+def test_an_intern_left_over_hears_who_is_full_and_who_is_ruled_out(program):
+    barred = volunteer(program, "Barred", places=5)
+    volunteer(program, "Full", places=1)
+    first, second = interns(program, 2)
+    for intern in (first, second):
+        DoNotRepairFactory(program=program, learner=intern, guide=barred)
+    proposal = peer.peer_pairing_proposal(program)
+    assert len(proposal.pairs) == 1
+    assert proposal.unpaired[0].why == (
+        "Every volunteer who could take them is full. "
+        "Ruled out: Sam Barred: marked “do not re-pair”."
+    )

@@ -10,9 +10,10 @@ from dyad.audit.models import AuditEntry
 from dyad.lib.cadence import Status
 from dyad.meetings.models import Meeting, MeetingMode, MeetingStatus
 from dyad.meetings.selectors import cadence_of
+from dyad.profiles.factories import GuideProfileFactory
 from dyad.programs.models import Membership
 from dyad.relationships import services as relationship_services
-from dyad.relationships.factories import EvaluativeRoleFactory
+from dyad.relationships.factories import EvaluativeRoleFactory, make_active_relationship
 from dyad.relationships.models import Agreement, EndReason, Relationship, State
 from dyad.rollover import services
 from dyad.rollover.models import Rollover
@@ -272,3 +273,62 @@ def test_the_preview_reads_the_same_number_of_queries_whatever_the_size(year):
         resident(year.program, f"Mid{i}", 2, peer_places=2)
         resident(year.program, f"New{i}", 1, start=THIS_YEAR)
     assert _queries(year) == small
+
+
+def _same(preview, done):
+    assert done.counts() == preview.counts()
+    assert done.pairs == preview.pairs
+    assert [(u.intern, u.why) for u in done.unpaired] == [
+        (u.intern, u.why) for u in preview.unpaired
+    ]
+    assert done.interns_without_peer == preview.interns_without_peer
+
+
+@pytest.mark.django_db
+def test_the_preview_reads_only(year):
+    with CaptureQueriesContext(connection) as ctx:
+        run(year, dry_run=True)
+    sql = [q["sql"].upper() for q in ctx.captured_queries]
+    assert sql and all(s.lstrip("(").startswith("SELECT") for s in sql), sql
+    assert not any("FOR UPDATE" in s for s in sql)
+
+
+@pytest.mark.django_db
+def test_an_intern_of_last_year_who_volunteers_is_a_peer_mentor_of_the_new_year(year):
+    GuideProfileFactory(user=year.old_intern, offers={PEER: 2})
+    for i in range(3):
+        resident(year.program, f"New{i}", 1, start=THIS_YEAR)
+    preview = run(year, dry_run=True)
+    assert year.old_intern in {mentor for _, mentor in preview.pairs}
+    _same(preview, run(year))
+
+
+@pytest.mark.django_db
+def test_a_new_intern_whose_peer_mentor_graduates_gets_another_as_previewed(year):
+    make_active_relationship(
+        program=year.program,
+        learner=year.new_intern,
+        guide=year.graduate,
+        kind=PEER,
+        start_date=date(2026, 7, 1),
+    )
+    preview = run(year, dry_run=True)
+    assert preview.interns_without_peer == [year.new_intern]
+    assert preview.pairs == [(year.new_intern, year.senior)]
+    _same(preview, run(year))
+
+
+@pytest.mark.django_db
+def test_the_preview_follows_every_change_of_the_program(year):
+    """Each thing the preview reads, changed, gives the preview of the program as it now
+    is, and the rollover does what that preview said."""
+    first = run(year, dry_run=True)
+    Membership.objects.filter(user=year.senior).update(pgy=3)  # a second graduate
+    second = run(year, dry_run=True)
+    assert {m.user for m in second.graduates} == {year.senior, year.graduate}
+    assert second.counts() != first.counts()
+    Membership.objects.filter(user=year.senior).update(pgy=2)
+    EvaluativeRoleFactory(program=year.program, evaluator=year.senior)
+    third = run(year, dry_run=True)
+    assert not third.pairs and [u.intern for u in third.unpaired] == [year.new_intern]
+    _same(third, run(year))
