@@ -55,17 +55,18 @@ def shared_version(program_ids) -> tuple:
 
 
 @transaction.atomic
-def compact() -> int:
+def compact() -> tuple[int, int]:
     """Replace the log with one new row for each program and source it holds; returns
-    how many rows were removed. Safe to run at any time and to rerun: on PostgreSQL the
-    log is locked against writes for the moment it takes (SQLite locks the whole database
-    for any write), so no write is in flight while it is rewritten."""
+    how many rows were removed and how many written. Safe to run at any time and to
+    rerun: on PostgreSQL the log is locked against writes for the moment it takes (SQLite
+    locks the whole database for any write), so no write is in flight while it is
+    rewritten."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {Change._meta.db_table} IN EXCLUSIVE MODE")
     newest = Change.objects.aggregate(last=Max("pk"))["last"]
     if newest is None:
-        return 0
+        return 0, 0
     pairs = list(
         Change.objects.filter(pk__lte=newest)
         .order_by()
@@ -74,4 +75,4 @@ def compact() -> int:
     )
     Change.objects.bulk_create(Change(program_id=p, source=s) for p, s in pairs)
     removed, _ = Change.objects.filter(pk__lte=newest).delete()
-    return removed
+    return removed, len(pairs)

@@ -10,5 +10,8 @@ class Command(BaseCommand):
     help = "Shorten the change log that cached figures are keyed by. Safe to rerun."
 
     def handle(self, *args, **options):
-        removed = compact()
-        self.stdout.write(f"Compacted the change log: {removed} rows replaced.")
+        removed, written = compact()
+        self.stdout.write(
+            f"Compacted the change log: {removed} rows replaced by {written}, one for each "
+            "program and kind of change."
+        )
