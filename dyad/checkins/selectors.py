@@ -98,6 +98,16 @@ def due_in(relationship: Relationship, user, today: date) -> date | None:
     return _due_day(relationship, row["first_held"], row["last_answer"])
 
 
+def _with_answers(relationships, *, day: bool = False):
+    """The relationships with their first held meeting and each party's last check-in
+    (`first_held`, `learner_last`, `guide_last`): moments, or with `day` local days."""
+    return relationships.annotate(
+        first_held=_first_held(day=day),
+        learner_last=_last_answer(OuterRef("learner"), day=day),
+        guide_last=_last_answer(OuterRef("guide"), day=day),
+    )
+
+
 def parties_due(today: date, programs=None):
     """Every (relationship, party, due day) of active pairings with a check-in due, in one
     query: for the reminders and the leaders' counts."""
@@ -106,12 +116,7 @@ def parties_due(today: date, programs=None):
     )
     if programs is not None:
         rows = rows.filter(program__in=programs)
-    rows = rows.annotate(
-        first_held=_first_held(),
-        learner_last=_last_answer(OuterRef("learner")),
-        guide_last=_last_answer(OuterRef("guide")),
-    )
-    for r in rows:
+    for r in _with_answers(rows):
         for party, last in ((r.learner, r.learner_last), (r.guide, r.guide_last)):
             day = _due_day(r, r.first_held, last)
             if rules.is_due(day, today):
@@ -126,12 +131,7 @@ def due_counts(program, today: date) -> list[dict]:
         k: {"kind": k, "label": label, "due": 0, "overdue": 0} for k, label in GuidanceKind.choices
     }
     rows = (
-        Relationship.objects.filter(state=State.ACTIVE, program=program)
-        .annotate(
-            first_held=_first_held(day=True),
-            learner_last=_last_answer(OuterRef("learner"), day=True),
-            guide_last=_last_answer(OuterRef("guide"), day=True),
-        )
+        _with_answers(Relationship.objects.filter(state=State.ACTIVE, program=program), day=True)
         .order_by()
         .values_list("kind", "first_held", "learner_last", "guide_last")
     )

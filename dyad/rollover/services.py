@@ -211,7 +211,7 @@ def _preview(program, year) -> Outcome:
         _continuing(program, year, first).exclude(relationship__in=ended).count()
     )
     today = max(first, timezone.localdate())
-    proposal = peer_pairing_proposal(program, today=today, ahead=_year_ahead(program, first))
+    proposal = peer_pairing_proposal(program, today=today, ahead=_year_ahead(outcome))
     _peer_mentoring(program, proposal, outcome)
     if outcome.peer_offered:
         outcome.unpaired = [Unpaired(u.intern, u.why) for u in proposal.unpaired]
@@ -267,20 +267,13 @@ def _plan(program, outcome, first, learners=None) -> list[Membership]:
     return learners
 
 
-def _year_ahead(program, first) -> YearAhead:
-    """The plan of `_plan` and the pairings of `_ending`, as conditions on the rows (the
-    rules of `rules.plan_levels`): the learners with a PGY level who did not join for the
-    new year graduate at the program's highest level and advance below it."""
-    going = Q(role__in=Role.learners(), pgy__isnull=False) & (
-        Q(start_date__isnull=True) | Q(start_date__lt=first)
-    )
-    graduating = going & Q(pgy__gte=program.max_pgy)
-    graduates = Membership.objects.active().filter(graduating, program=program).values("user_id")
+def _year_ahead(outcome) -> YearAhead:
+    """The plan of `_plan` and the pairings of `_ending` in `outcome`, as conditions on
+    the rows: the program as the rollover would leave it."""
     return YearAhead(
-        ended_memberships=graduating,
-        advanced_memberships=going & Q(pgy__lt=program.max_pgy),
-        ended_relationships=Q(program=program, state__in=SEAT_HOLDING_STATES)
-        & (Q(learner__in=graduates) | Q(guide__in=graduates, kind=PEER)),
+        ended_memberships=Q(pk__in=[m.pk for m in outcome.graduates]),
+        advanced_memberships=Q(pk__in=[a.membership.pk for a in outcome.advances]),
+        ended_relationships=Q(pk__in=[r.pk for r in outcome.ending]),
     )
 
 

@@ -109,18 +109,7 @@ def faculty_q(program) -> Q:
 def status_table(program, on: date) -> dict:
     """Every module × every person who guides: where each stands. Three queries."""
     modules = list(TrainingModule.objects.filter(program=program))
-    people = list(faculty_of(program))
-    latest = _latest(
-        TrainingCompletion.objects.filter(module__program=program).only(
-            "module_id", "person_id", "completed_on"
-        )
-    )
-    by_module = {m.pk: m for m in modules}
-    rows = [
-        (person, [status_of(latest.get((m.pk, person.pk)), by_module[m.pk], on) for m in modules])
-        for person in people
-    ]
-    return {"modules": modules, "rows": rows}
+    return {"modules": modules, "rows": standing(modules, guides(program), on)}
 
 
 def guides(program) -> list[Person]:
@@ -128,7 +117,7 @@ def guides(program) -> list[Person]:
     return [Person(*row) for row in faculty_of(program).values_list(*PERSON_FIELDS)]
 
 
-def standing(program, modules, people: list[Person], on: date) -> list[tuple[Person, list]]:
+def standing(modules, people: list[Person], on: date) -> list[tuple[Person, list]]:
     """Where each of `people` stands on each module: one query, for their completions only."""
     latest = _latest(
         TrainingCompletion.objects.filter(

@@ -56,9 +56,7 @@ def index(request, slug):
         ctx |= {
             "table": {
                 "modules": modules,
-                "rows": selectors.standing(viewer.program, modules, page.object_list, today)
-                if modules
-                else [],
+                "rows": selectors.standing(modules, page.object_list, today) if modules else [],
             },
             "page": page,
             "q": text,
@@ -108,8 +106,6 @@ def module(request, slug, uuid):
 def _module_page(request, viewer, module, *, form=None, completion_form=None):
     today = timezone.localdate()
     people = selectors.faculty_of(viewer.program)
-    table = selectors.status_table(viewer.program, today)
-    column = [m.pk for m in table["modules"]].index(module.pk)
     ctx = {
         "viewer": viewer,
         "nav": "training",
@@ -117,7 +113,12 @@ def _module_page(request, viewer, module, *, form=None, completion_form=None):
         "form": form or ModuleForm(instance=module, initial={"required_for": module.required_for}),
         "completion_form": completion_form
         or CompletionForm(people=people, initial={"completed_on": today}),
-        "standing": [(person, statuses[column]) for person, statuses in table["rows"]],
+        "standing": [
+            (person, status)
+            for person, (status,) in selectors.standing(
+                [module], selectors.guides(viewer.program), today
+            )
+        ],
     }
     return TemplateResponse(request, "training/module.html", ctx)
 
