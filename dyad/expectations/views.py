@@ -72,13 +72,16 @@ def index(request, slug):
             for key, rows in status["groups"].items()
             if group not in selectors.GROUPS or group == key
         ]
-        shown = selectors.with_requests(
-            program, year, [r for _, page in pages for r in page.object_list]
+        # The rows shown get their whole requests, in one query for every group.
+        shown = iter(
+            selectors.with_requests(
+                program, year, [r for _, page in pages for r in page.object_list]
+            )
         )
-        groups = []
-        for key, page in pages:
-            rows, shown = shown[: len(page.object_list)], shown[len(page.object_list) :]
-            groups.append((key, selectors.GROUPS[key], status["counts"][key], rows, page))
+        groups = [
+            (key, selectors.GROUPS[key], status["counts"][key], [next(shown) for _ in page], page)
+            for key, page in pages
+        ]
         ctx |= {
             "status": status,
             "groups": groups,
