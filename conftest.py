@@ -96,3 +96,10 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def computed_pages(settings):
+    """Pages computed on every request, never served from a kept copy (dyad.changes.pages):
+    for tests that count what a page computes, or read its context, more than once."""
+    settings.DYAD_PAGE_CACHE_SECONDS = 0

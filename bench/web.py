@@ -266,6 +266,7 @@ def prepare_database(database: str, *, reuse: bool, size: tuple[int, int, int]) 
         "seed_demo",
         *("--programs", str(programs), "--residents", str(residents)),
         *("--faculty", str(faculty)),
+        "--every-app",
     ]
     started = time.perf_counter()
     out = subprocess.run(seed, check=True, cwd=ROOT, capture_output=True, text=True).stdout

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from dyad import policy
 from dyad.accounts.models import User
+from dyad.changes import pages
 from dyad.meetings.models import Meeting
 from dyad.policy import Viewer
 from dyad.profiles.models import GuideProfile
@@ -56,6 +57,8 @@ def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bo
         raise SecondFactorRequired
     if not allow(viewer):
         raise PermissionDenied
+    # A kept page (dyad.changes.pages.keep) is served from here on: the viewer may see it.
+    pages.look_up(request, [viewer.program.pk])
     return viewer
 
 

@@ -420,6 +420,10 @@ DYAD_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DYAD_LOGIN_ADDRESS_FAILURE_LIMIT", 2
 # Retry-After. Counted in the cache (CACHES), so shared by the workers that share it.
 DYAD_API_REQUESTS_PER_MINUTE = env_int("DYAD_API_REQUESTS_PER_MINUTE", 300)
 
+# How long a page may be kept for its viewer while nothing it shows changes
+# (dyad.changes.pages); 0 keeps none. Kept in CACHES: shared by the workers that share it.
+DYAD_PAGE_CACHE_SECONDS = env_int("DYAD_PAGE_CACHE_SECONDS", 120)
+
 # allauth's remaining per-address limits (reset e-mails) read the same client address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DYAD_PROXY_COUNT", 0)
 

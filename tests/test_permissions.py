@@ -1001,3 +1001,66 @@ def test_the_ending_e_mails_do_not_say_why(db, ended_as_rematch, mailoutbox):
         assert "ended" in mail.subject
         assert END_REASON.lower() not in (mail.subject + mail.body).lower()
         assert "rematch" not in (mail.subject + mail.body).lower()
+
+
+def _kept_url_names() -> dict[str, str]:
+    """The URLs whose pages are kept for their viewer (dyad.changes.pages.keep), and
+    where each looks its copy up: in its access check, or in the view."""
+    kept = {}
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace != "admin":
+                    walk(p.url_patterns, p.namespace or namespace)
+            elif p.name and getattr(p.callback, "kept", None):
+                kept[f"{namespace}:{p.name}" if namespace else p.name] = p.callback.kept
+
+    walk(get_resolver().url_patterns, None)
+    return kept
+
+
+KEPT = _kept_url_names()
+KEPT_CASES = [(name, persona) for name in sorted(KEPT) for persona in PERSONAS]
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_pages_are_kept():
+    assert {"home:home", "meetings:compliance", "matching:run_preview"} <= set(KEPT)
+    # Reading these as a leader records what the consent shared: they look up a copy for
+    # the parties only.
+    for name in ("relationships:detail", "meetings:detail", "goals:detail"):
+        assert KEPT[name] == "view"
+
+
+@pytest.mark.parametrize(("name", "persona"), KEPT_CASES, ids=[f"{n}-{p}" for n, p in KEPT_CASES])
+def test_a_kept_page_answers_the_same_again_and_is_served_from_a_copy_only_if_it_records_nothing(
+    db, client, world, name, persona
+):
+    """The table holds for a page served from its copy; a copy is served only of a page
+    whose GET wrote nothing (a copy skips the view: it must have had nothing to record)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    kwargs, _, expected = ROWS[name]
+    url = reverse(name, kwargs=kwargs(world))
+    client = _client_for(client, world, persona)
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as again_queries:
+        again = client.get(url)
+    assert first.status_code == again.status_code == expected[persona]
+    writes = [
+        q["sql"]
+        for q in first_queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(WRITES) and "django_session" not in q["sql"]
+    ]
+    served = len(again_queries) < len(first_queries)
+    if served:
+        assert not writes, f"GET {url} as {persona} writes: {writes}"
+        for secret, readers in SECRETS.items():
+            if persona not in readers:
+                assert secret not in again.content.decode(), f"{name} shows {secret!r}"
+    elif expected[persona] == 200:
+        assert KEPT[name] == "view", f"GET {url} as {persona}: the copy was not served"

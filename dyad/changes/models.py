@@ -10,7 +10,8 @@ from django.db import models
 
 
 class Source(models.TextChoices):
-    """The watched tables (dyad.changes.triggers)."""
+    """The sources that figures are keyed by; the other watched tables are their own
+    source, by name (dyad.changes.triggers)."""
 
     MEETING = "meeting"
     AGREEMENT = "agreement"
@@ -39,7 +40,7 @@ class Change(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     program_id = models.BigIntegerField(null=True)
-    source = models.CharField(max_length=16, choices=Source.choices)
+    source = models.CharField(max_length=64)  # a Source, or the name of a watched table
 
     class Meta:
         indexes = [

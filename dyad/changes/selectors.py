@@ -26,9 +26,10 @@ def _summary(queryset, tag: str):
     )
 
 
-def version(program_ids, *, sources=None, shared=()) -> tuple:
+def version(program_ids, *, sources=None, shared=(), unowned=False) -> tuple:
     """The version of what is watched in these programs (of `sources` only, if given),
-    and of every change from the `shared` sources in any program, in one query."""
+    of every change from the `shared` sources in any program, and, if `unowned`, of what
+    belongs to no program, in one query."""
     parts = []
     ids = sorted(set(program_ids))
     if ids and sources != ():
@@ -38,10 +39,17 @@ def version(program_ids, *, sources=None, shared=()) -> tuple:
         parts.append(_summary(mine, "programs"))
     if shared:
         parts.append(_summary(Change.objects.filter(source__in=sorted(shared)), "shared"))
+    if unowned:
+        parts.append(_summary(Change.objects.filter(program_id=None), "unowned"))
     if not parts:
         raise ValueError("A version of nothing: give programs or shared sources.")
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return tuple(sorted(rows))
+
+
+def everything_version() -> tuple:
+    """The version of everything watched, in every program and none."""
+    return tuple(_summary(Change.objects.all(), "everything"))
 
 
 def program_version(program_ids) -> tuple:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
+from dyad.changes.pages import keep
 from dyad.checkins import selectors, services
 from dyad.checkins.access import get_checkin
 from dyad.checkins.forms import CheckInForm, SettingsForm
@@ -79,6 +80,7 @@ def follow_up(request, slug, checkin_uuid):
 
 
 @login_required
+@keep
 def alerts(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_checkin_alerts)
     ctx = {

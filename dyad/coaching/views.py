@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
+from dyad.changes.pages import keep
 from dyad.coaching import selectors, services
 from dyad.coaching.access import get_engagement
 from dyad.coaching.forms import (
@@ -26,6 +27,7 @@ def _overview_url(viewer):
 
 
 @login_required
+@keep
 def overview(request, slug):
     """Leaders: engagements by type and state, and every engagement with its pair. A
     targeted one says that the resident is in coaching, never why (there is no why)."""

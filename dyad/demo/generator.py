@@ -55,6 +55,7 @@ from dyad.profiles.models import (
     MeetingMode,
 )
 from dyad.programs.models import GuidanceKind, Membership, PairingModel, Program, Role
+from dyad.relationships.models import Relationship
 from dyad.resources.demo import seed_resources
 from dyad.surveys.demo import seed_surveys
 
@@ -1511,6 +1512,7 @@ def build_institution(
     today: date | None = None,
     round_learners: int = ROUND_LEARNERS,
     round_guides: int = ROUND_GUIDES,
+    every_app: bool = False,
 ) -> dict[str, int]:
     """Create `programs` programs sharing `residents` residents and `faculty` faculty.
 
@@ -1521,7 +1523,8 @@ def build_institution(
     (see history.py). The first program holds an open mentoring match round of all its
     residents (`round_learners` of them, or 30% of the residents if fewer, which makes it
     the largest program) with a pool of up to `round_guides` mentors, lists filled in and
-    run (dyad/matching/demo.py).
+    run (dyad/matching/demo.py). With `every_app`, that program also gets what the demo
+    program has beyond pairings and meetings.
     The caller checks that the database is empty. Returns counts of what was created.
     """
     rng = random.Random(seed)
@@ -1563,6 +1566,8 @@ def build_institution(
             round_program=program_objs[0],
         )
         match_round = seed_match_round(program_objs[0], guides=round_guides, seed=seed)
+        if every_app:
+            _institution_round_program_extras(program_objs[0], today or timezone.localdate())
     return {
         "programs": len(program_objs),
         "users": len(people),
@@ -1576,6 +1581,29 @@ def build_institution(
         "guide marks": match_round.guide_marks.count() if match_round else 0,
         "runs": match_round.runs.count() if match_round else 0,
     }
+
+
+def _institution_round_program_extras(program: Program, today: date) -> None:
+    """Give the match-round program what the demo program has beyond pairings and
+    meetings (ILPs, resources, coaching, training, expectations, 360° feedback, surveys,
+    check-ins), so that every page has institution-scale data to show."""
+    coach = (
+        Relationship.objects.for_program(program)
+        .filter(kind=GuidanceKind.COACHING)
+        .order_by("pk")
+        .values_list("guide__email", flat=True)
+        .first()
+    )
+    seed_resources(program, today)
+    seed_ilps(program, today)
+    seed_coaching(program, today)
+    seed_training(program, today)
+    if coach:
+        seed_faculty_load(program, keep_email=coach)
+    seed_expectations(program, today)
+    seed_feedback(program, today, coach_email=coach)
+    seed_surveys(program, today)
+    seed_checkins(program, today)
 
 
 def _round_program_first(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.expectations import selectors, services, texts
 from dyad.expectations.forms import AcknowledgeForm, AgreeForm, DocumentForm
 from dyad.expectations.models import Audience
@@ -41,6 +42,7 @@ def _chosen_year(request, program) -> int:
 
 
 @login_required
+@keep
 def index(request, slug):
     """Leaders: the year's documents and who has acknowledged them, in three groups, a page
     of each at a time (the counts are of everyone). Learners and guides: their own

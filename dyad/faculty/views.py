@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from dyad import policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.faculty import pdf, selectors, services
 from dyad.lib import charts
 from dyad.lib.faculty_load import (
@@ -53,6 +54,7 @@ def _rows(program, chosen):
 
 
 @login_required
+@keep
 def load(request, slug):
     """Every guide of the program, kind by kind: learners against places and FTE effort,
     a page of the table at a time; the totals and the chart count every row."""

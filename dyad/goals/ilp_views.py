@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.goals import pdf, selectors, services
 from dyad.goals.access import get_ilp
 from dyad.goals.forms import IlpForm, IlpGoalForm, IlpReviewForm, IlpShareForm, IlpStartForm
@@ -266,6 +267,7 @@ def pdf_export(request, slug, ilp_uuid):
 
 
 @login_required
+@keep
 def completion(request, slug):
     """Per learner, whether they have a plan for the year and how far along it is: state,
     dates, how many reviews, a page at a time (the counts are of every learner). Never what

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes import pages
+from dyad.changes.pages import keep
 from dyad.goals import selectors, services
 from dyad.goals.access import get_goal
 from dyad.goals.forms import AchievementForm, CheckInForm, CloseForm, GoalForm, StepForm
@@ -47,6 +49,7 @@ def _is_participant(viewer, goal) -> bool:
 
 
 @login_required
+@keep
 def index(request, slug):
     """Each hat the viewer wears: their own goals (learner), their learners' goals (guide),
     the counts by learner (leader)."""
@@ -80,6 +83,7 @@ def _saved_message(goal) -> str:
 
 
 @login_required
+@keep
 def new(request, slug):
     viewer = get_program(request, slug, allow=policy.can_set_goals)
     form = _goal_form_for_new(request, viewer)
@@ -106,11 +110,14 @@ def new(request, slug):
 
 
 @login_required
+@keep(by="view")
 def detail(request, slug, goal_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     goal = get_goal(viewer, goal_uuid)
     participant = _is_participant(viewer, goal)
-    if not participant:
+    if participant:  # a participant's reading records nothing: their page may be kept
+        pages.look_up(request, [viewer.program.pk], by="view")
+    else:
         record_consent_read(
             actor=request.user, program=viewer.program, target=goal, categories=["goals"]
         )
@@ -276,6 +283,7 @@ def _learner_of(viewer, learner_uuid, *, allow):
 
 
 @login_required
+@keep
 def portfolio(request, slug, learner_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     learner = _learner_of(viewer, learner_uuid, allow=policy.can_view_portfolio)

@@ -6,12 +6,14 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
+from dyad.changes.pages import keep
 from dyad.expectations import selectors as expectations_selectors
 from dyad.home import selectors, services
 from dyad.surveys import selectors as surveys
 
 
 @login_required
+@keep
 def home(request, slug):
     """What to do next, per role held in the program: the guide part first for someone
     who also learns or leads (they act on it most days)."""

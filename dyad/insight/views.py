@@ -13,6 +13,8 @@ from django.utils.text import slugify
 
 from dyad import policy
 from dyad.access import get_program, viewer_for
+from dyad.changes import pages
+from dyad.changes.pages import keep
 from dyad.insight import exports, sections, selectors, services
 from dyad.lib.ilp import year_label
 from dyad.programs.models import Program
@@ -51,6 +53,7 @@ def _figures(viewer, request):
 
 
 @login_required
+@keep
 def program(request, slug):
     viewer = _viewer(request, slug)
     figures, current = _figures(viewer, request)
@@ -163,6 +166,7 @@ def report_pdf(request, slug):
 
 
 @login_required
+@keep(by="view")
 def institution(request):
     """The GME office: every program of its institutions, key figures side by side, and the
     institutions' totals. The same number of queries for two programs or two hundred."""
@@ -170,6 +174,7 @@ def institution(request):
     if not institutions:
         raise Http404("No such page")
     programs = selectors.institution_programs(institutions)
+    pages.look_up(request, [p.pk for p in programs], by="view")
     today = timezone.localdate()
     # Programs may start their years in different months: "2025" is each one's 2025–26.
     current = max((selectors.current_year(p, today) for p in programs), default=today.year)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dyad import flow, policy
 from dyad.access import get_pair_rule, get_program, get_round, get_run
+from dyad.changes.pages import keep
 from dyad.fields import IntegerField
 from dyad.matching import engine, selectors, services
 from dyad.matching.forms import (
@@ -56,6 +57,7 @@ def _page(request, items, param: str, per_page: int = PAGE_SIZE):
 
 
 @login_required
+@keep
 def rounds(request, slug):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     ctx = {
@@ -124,6 +126,7 @@ def round_open(request, slug):
 
 
 @login_required
+@keep
 def round_detail(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     match_round = get_round(viewer, round_uuid)
@@ -248,6 +251,7 @@ def _pin_choices(request, unmatched, guides) -> str:
 
 
 @login_required
+@keep
 def run_preview(request, slug, round_uuid, number):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     match_round = get_round(viewer, round_uuid)
@@ -282,6 +286,7 @@ def run_preview(request, slug, round_uuid, number):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keep
 def run_publish(request, slug, round_uuid, number):
     viewer = get_program(request, slug, allow=policy.can_run_match_rounds)
     match_round = get_round(viewer, round_uuid)
@@ -384,6 +389,7 @@ def rule_delete(request, slug, round_uuid, rule_uuid):
 
 
 @login_required
+@keep
 def my_rounds(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_my_rankings)
     ctx = {
@@ -412,6 +418,7 @@ def _list_saved(ranks) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keep
 def rank(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     match_round = get_round(viewer, round_uuid, allow=policy.can_rank_in_round)
@@ -465,6 +472,7 @@ def rank(request, slug, round_uuid):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@keep
 def marks(request, slug, round_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     match_round = get_round(viewer, round_uuid, allow=policy.can_mark_in_round)

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_meeting, get_program, get_relationship
+from dyad.changes import pages
+from dyad.changes.pages import keep
 from dyad.files import serve
 from dyad.meetings import selectors, services
 from dyad.meetings.forms import (
@@ -80,11 +82,14 @@ def log(request, slug, rel_uuid):
 
 
 @login_required
+@keep(by="view")
 def detail(request, slug, meeting_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     meeting = get_meeting(viewer, meeting_uuid)
     relationship = meeting.relationship
     is_party = policy.is_party(request.user, relationship)
+    if is_party:  # a party's reading records nothing: their page may be kept
+        pages.look_up(request, [viewer.program.pk], by="view")
     # The parties see everything whatever the consent: it is read only for the others.
     consent = frozenset() if is_party else consent_in_force(relationship)
 
@@ -376,6 +381,7 @@ def private_note(request, slug, meeting_uuid):
 
 
 @login_required
+@keep
 def compliance(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_compliance)
     return TemplateResponse(
@@ -390,6 +396,7 @@ def compliance(request, slug):
 
 
 @login_required
+@keep
 def cadence_policies(request, slug):
     viewer = get_program(request, slug, allow=policy.can_edit_cadence_policy)
     kind = request.POST.get("kind", "")

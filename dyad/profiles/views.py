@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_guide_profile, get_program, own_programs
+from dyad.changes.pages import keep
 from dyad.profiles import availability, selectors, services, suggestions
 from dyad.profiles.forms import (
     ContentAreaForm,
@@ -87,6 +88,7 @@ def edit_learner(request):
 
 
 @login_required
+@keep
 def directory(request, slug):
     viewer = get_program(request, slug, allow=policy.can_browse_directory)
     program = viewer.program
@@ -123,6 +125,7 @@ def directory(request, slug):
 
 
 @login_required
+@keep
 def guide_detail(request, slug, profile_uuid):
     viewer = get_program(request, slug, allow=policy.can_browse_directory)
     guide = get_guide_profile(viewer, profile_uuid, allow=policy.can_view_guide_profile)
@@ -155,6 +158,7 @@ def _content_areas_page(request, viewer, form):
 
 
 @login_required
+@keep
 def content_areas(request, slug):
     viewer = get_program(request, slug, allow=policy.can_edit_program_taxonomy)
     return _content_areas_page(request, viewer, ContentAreaForm(program=viewer.program))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_program_person, get_roster_import
+from dyad.changes.pages import keep
 from dyad.fields import OnceForm
 from dyad.programs import invitations, roster, services
 from dyad.programs.models import RosterImport
@@ -31,6 +32,7 @@ class RosterUploadForm(OnceForm, forms.Form):
 
 
 @login_required
+@keep
 def roster_upload(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_roster)
     program = viewer.program

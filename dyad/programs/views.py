@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 
 from dyad import policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.programs import selectors
 from dyad.programs.models import Role
 
@@ -19,6 +20,7 @@ def index(request):
 
 
 @login_required
+@keep
 def people(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_people)
     role = request.GET.get("role", "")

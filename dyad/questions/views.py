@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
+from dyad.changes.pages import keep
 from dyad.meetings.models import Meeting
 from dyad.questions import selectors, services
 from dyad.questions.forms import AskedForm, BankFilterForm, QuestionForm
@@ -31,6 +32,7 @@ def _attach_row_urls(slug, questions) -> None:
 
 
 @login_required
+@keep
 def bank(request, slug):
     viewer = get_program(request, slug, allow=policy.can_edit_question_bank)
     form = BankFilterForm(request.GET)

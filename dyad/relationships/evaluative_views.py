@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_evaluative_role, get_program
+from dyad.changes.pages import keep
 from dyad.relationships import evaluative_import, selectors, services
 from dyad.relationships.evaluative_forms import (
     EvaluativeImportApplyForm,
@@ -40,6 +41,7 @@ def _then_roles(request, program, evaluators) -> str:
 
 
 @login_required
+@keep
 def evaluative_roles(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_evaluative_roles)
     program = viewer.program

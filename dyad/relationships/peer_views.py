@@ -8,10 +8,12 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.relationships import peer
 
 
 @login_required
+@keep
 def peer_pairing(request, slug):
     """The preview: computed afresh on every visit, stored nowhere."""
     viewer = get_program(request, slug, allow=policy.can_run_peer_pairing)

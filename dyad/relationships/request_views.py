@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_guide_profile, get_guide_request, get_program
+from dyad.changes.pages import keep
 from dyad.profiles import availability
 from dyad.profiles.selectors import offers_with_places
 from dyad.relationships import selectors, services
@@ -56,6 +57,7 @@ def request_guide(request, slug, profile_uuid):
 
 
 @login_required
+@keep
 def requests(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     received = list(selectors.guide_requests_received(request.user, viewer.program))

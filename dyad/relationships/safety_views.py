@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
+from dyad.changes.pages import keep
 from dyad.relationships import selectors, services
 from dyad.relationships.safety_forms import ConcernForm, SafetyContactsForm
 
@@ -38,6 +39,7 @@ def concern_raise(request, slug, rel_uuid):
 
 
 @login_required
+@keep
 def concerns(request, slug):
     viewer = get_program(request, slug, allow=policy.is_safety_contact)
     ctx = {
@@ -50,6 +52,7 @@ def concerns(request, slug):
 
 
 @login_required
+@keep
 def safety_contacts(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_safety_contacts)
     program = viewer.program

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship, get_rematch_request
+from dyad.changes import pages
+from dyad.changes.pages import keep
 from dyad.meetings import selectors as meeting_selectors
 from dyad.relationships import selectors, services
 from dyad.relationships.forms import (
@@ -36,6 +38,7 @@ def _head(queryset) -> dict:
 
 
 @login_required
+@keep
 def overview(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_relationships)
     learners = selectors.learners_overview(viewer.program)
@@ -69,6 +72,7 @@ def _rematch_being_reassigned(viewer, request):
 
 
 @login_required
+@keep
 def assign(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_relationships)
     can_override = policy.can_override_evaluative_conflict(viewer)
@@ -107,6 +111,7 @@ def assign(request, slug):
 
 
 @login_required
+@keep
 def my_relationships(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationships = selectors.relationships_with_agreement(
@@ -140,9 +145,13 @@ def _history(relationship, show_end_reason: bool) -> list[dict]:
 
 
 @login_required
+@keep(by="view")
 def detail(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid)
+    is_party = policy.is_party(request.user, relationship)
+    if is_party:  # a party's reading records nothing: their page may be kept
+        pages.look_up(request, [viewer.program.pk], by="view")
     # Every version once, newest first: the latest, the one in force, what leadership may
     # see (now and pending) and the cadence plan all come from them.
     agreements = list(relationship.agreements.order_by("-version"))
@@ -152,7 +161,6 @@ def detail(request, slug, rel_uuid):
     show_goals = policy.can_view_relationship_content(
         viewer, relationship, ConsentCategory.GOALS, consent
     )
-    is_party = policy.is_party(request.user, relationship)
     if show_goals and not is_party:
         services.record_consent_read(
             actor=request.user,
@@ -324,6 +332,7 @@ def end(request, slug, rel_uuid):
 
 
 @login_required
+@keep
 def rematch_requests(request, slug):
     viewer = get_program(request, slug, allow=policy.can_manage_relationships)
     ctx = {

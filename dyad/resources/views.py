@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.files import serve
 from dyad.programs.models import GuidanceKind
 from dyad.resources import services
@@ -27,6 +28,7 @@ def _get(viewer, uuid) -> Resource:
 
 
 @login_required
+@keep
 def index(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_resources)
     resources = _visible(viewer).order_by("kind", "title", "pk")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.lib.rollover import first_day, year_label
 from dyad.rollover import selectors, services
 from dyad.rollover.forms import RolloverForm
@@ -22,6 +23,7 @@ def _message(outcome) -> str:
 
 
 @login_required
+@keep
 def index(request, slug):
     """The preview of the next rollover, computed afresh on every visit by reads alone (it
     writes and locks nothing); its button runs it."""

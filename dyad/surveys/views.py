@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.surveys import selectors, services
 from dyad.surveys.access import get_cycle, get_question
 from dyad.surveys.forms import (
@@ -28,6 +29,7 @@ def _ctx(viewer, **extra):
 
 
 @login_required
+@keep
 def index(request, slug):
     """Leaders: every cycle with its response rate, and the satisfaction trend. Members:
     the surveys they were asked to answer."""
@@ -216,6 +218,7 @@ def answer(request, slug, cycle_uuid):
 
 
 @login_required
+@keep
 def results(request, slug, cycle_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_surveys)
     cycle = get_cycle(viewer, cycle_uuid, allow=policy.can_view_survey_results)

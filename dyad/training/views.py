@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
+from dyad.changes.pages import keep
 from dyad.training import selectors, services
 from dyad.training.forms import CompletionForm, ModuleForm, NewModuleForm
 from dyad.training.models import TrainingModule
@@ -33,6 +34,7 @@ def _module_fields(form) -> dict:
 
 
 @login_required
+@keep
 def index(request, slug):
     """Leaders: every module and where each guide stands, fifty guides a page. Guides:
     where they stand."""

@@ -6,12 +6,12 @@ from dyad.changes import triggers
 
 
 def create(apps, schema_editor):
-    for sql in triggers.statements(schema_editor.connection.vendor, create=True):
+    for sql in triggers.statements(schema_editor.connection.vendor, create=True, watched=triggers.FIRST):
         schema_editor.execute(sql)
 
 
 def drop(apps, schema_editor):
-    for sql in triggers.statements(schema_editor.connection.vendor, create=False):
+    for sql in triggers.statements(schema_editor.connection.vendor, create=False, watched=triggers.FIRST):
         schema_editor.execute(sql)
 
 

@@ -32,6 +32,34 @@ def test_every_watched_table_is_a_model_of_dyad():
     assert {w.table for w in triggers.WATCHED} <= tables
 
 
+def test_every_table_of_dyad_is_watched_or_said_why_not():
+    tables = {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_config.name.startswith("dyad.")
+    }
+    watched = {w.table for w in triggers.WATCHED}
+    assert len(watched) == len(triggers.WATCHED)
+    assert not watched & set(triggers.UNWATCHED)
+    assert tables == watched | set(triggers.UNWATCHED)
+
+
+def test_each_source_names_one_trigger_that_postgresql_can_name():
+    sources = [w.source for w in triggers.WATCHED]
+    assert len(set(sources)) == len(sources)
+    assert max(len(f"{triggers.LOG}_{source}") for source in sources) <= 63
+    assert max(map(len, sources)) <= Change._meta.get_field("source").max_length
+
+
+@pytest.mark.parametrize("watched", triggers.WATCHED, ids=lambda watched: watched.table)
+def test_how_each_watched_row_finds_its_program_is_valid_sql(db, watched):
+    """The triggers' bodies are checked only when they run: a wrong column would fail
+    the write that fires it."""
+    program = watched.program.replace("ROW.", "row_.")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {program} FROM {watched.table} AS row_ LIMIT 1")
+
+
 def test_the_triggers_are_in_place_after_every_migration(db):
     """A migration that rebuilds a watched table (SQLite does for most changes of a
     column) drops its triggers: this fails until it makes them again."""

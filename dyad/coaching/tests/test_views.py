@@ -20,7 +20,7 @@ def url(name, program, *args):
 
 # Session, user, the program with the viewer's roles, the coaching settings, the counts by
 # type and state, the engagements with their pairs and referrals.
-OVERVIEW_QUERIES = 6
+OVERVIEW_QUERIES = 7  # with the kept page's version (dyad.changes.pages)
 
 
 def overview_queries(client, director, program) -> int:

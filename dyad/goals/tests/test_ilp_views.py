@@ -268,7 +268,7 @@ def test_the_completion_page_costs_the_same_whatever_the_number_of_learners(
 
 
 def test_the_completion_page_shows_fifty_learners_a_page_in_the_same_queries(
-    client, program, director
+    computed_pages, client, program, director
 ):
     def add_learners(start, n):
         for i in range(start, start + n):

@@ -451,7 +451,7 @@ def _grow(program, guide, learner, n):
 # the pairs and the data version they are cached under, and the meetings when not cached.
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("persona", "queries"), [("learner", 12), ("guide", 14), ("leader", 16), ("dual", 22)]
+    ("persona", "queries"), [("learner", 13), ("guide", 15), ("leader", 17), ("dual", 23)]
 )
 def test_home_queries_do_not_grow_with_the_data(
     client, program, director, django_assert_num_queries, persona, queries

@@ -175,7 +175,7 @@ def test_the_marks_rank_input_writes_what_djangos_number_input_writes(value):
 
 @pytest.mark.parametrize("name", ["matching:rank", "matching:marks"])
 def test_the_ranking_and_marks_pages_cost_the_same_queries_at_two_sizes(
-    client, program, match_round, people, django_assert_num_queries, name
+    computed_pages, client, program, match_round, people, django_assert_num_queries, name
 ):
     computed, cached = QUERIES[name]
     mark(match_round, people.gia, {people.ann: ("prefer", 1)})

@@ -575,7 +575,7 @@ def _grow(program, match_round, size, zoe):
 
 @pytest.mark.parametrize("name", ["matching:round", "matching:run_preview", "matching:run_publish"])
 def test_the_round_pages_cost_the_same_queries_at_two_sizes(
-    client, program, match_round, people, zoe, django_assert_num_queries, name
+    computed_pages, client, program, match_round, people, zoe, django_assert_num_queries, name
 ):
     def get(number, queries):
         kwargs = {} if name == "matching:round" else {"number": number}

@@ -116,7 +116,9 @@ def test_the_program_rules_are_used(program):
 
 
 @pytest.mark.django_db
-def test_the_table_query_count_does_not_grow_with_relationships(client, program, director):
+def test_the_table_query_count_does_not_grow_with_relationships(
+    computed_pages, client, program, director
+):
     client.force_login(director)
 
     def count():

@@ -174,7 +174,9 @@ def test_profile_page_offers_no_request_when_every_open_kind_conflicts(client, p
 
 
 @pytest.mark.django_db
-def test_directory_conflicts_take_a_fixed_number_of_queries(client, program, resident):
+def test_directory_conflicts_take_a_fixed_number_of_queries(
+    computed_pages, client, program, resident
+):
     research = ContentArea.objects.get(program=None, slug="research")
 
     def add(start, n):

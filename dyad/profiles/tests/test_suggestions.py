@@ -268,7 +268,7 @@ def test_htmx_results_carry_no_suggestions(client, program, resident):
 
 
 @pytest.mark.django_db
-def test_suggestions_take_a_fixed_number_of_queries(client, program, resident):
+def test_suggestions_take_a_fixed_number_of_queries(computed_pages, client, program, resident):
     seeking(resident, "research", "wellness", interests="Asthma", languages=["Spanish"])
     areas = [area("research"), area("wellness"), area("leadership")]
 

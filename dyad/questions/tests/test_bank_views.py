@@ -97,7 +97,9 @@ def test_status_filter_and_invalid_filters(client, program, director):
     assert len(shown(response)) == Question.objects.of_program(program).count()
 
 
-def test_list_page_query_count_does_not_grow(client, program, director, django_assert_num_queries):
+def test_list_page_query_count_does_not_grow(
+    computed_pages, client, program, director, django_assert_num_queries
+):
     client.force_login(director)
     client.get(bank_url(program))  # warm the session
     with django_assert_num_queries(5):

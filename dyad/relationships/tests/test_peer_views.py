@@ -111,7 +111,9 @@ def test_leaders_home_links_to_the_pairing(client, program, director):
 
 
 @pytest.mark.django_db
-def test_preview_query_count_does_not_grow_with_the_program(client, program, director):
+def test_preview_query_count_does_not_grow_with_the_program(
+    computed_pages, client, program, director
+):
     client.force_login(director)
 
     def count():

@@ -28,7 +28,7 @@ def _fill(program, director, n):
 
 @pytest.mark.parametrize("people", [1, 8])
 def test_the_overview_reads_the_same_number_of_queries_whatever_the_program(
-    client, program, director, coordinator, django_assert_num_queries, people
+    computed_pages, client, program, director, coordinator, django_assert_num_queries, people
 ):
     _fill(program, director, people)
     client.force_login(coordinator)
@@ -46,7 +46,15 @@ def test_the_overview_reads_the_same_number_of_queries_whatever_the_program(
 )
 @pytest.mark.parametrize("people", [1, 8])
 def test_forms_listing_the_programs_people_read_them_in_one_query_a_list(
-    client, program, director, coordinator, django_assert_num_queries, url_name, budget, people
+    computed_pages,
+    client,
+    program,
+    director,
+    coordinator,
+    django_assert_num_queries,
+    url_name,
+    budget,
+    people,
 ):
     _fill(program, director, people)
     client.force_login(coordinator)
@@ -60,7 +68,7 @@ def test_forms_listing_the_programs_people_read_them_in_one_query_a_list(
 
 @pytest.mark.parametrize("people", [1, 8])
 def test_the_safety_contacts_page_reads_its_candidates_in_one_query(
-    client, program, director, django_assert_num_queries, people
+    computed_pages, client, program, director, django_assert_num_queries, people
 ):
     _fill(program, director, people)
     client.force_login(director)

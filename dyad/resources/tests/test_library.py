@@ -193,7 +193,7 @@ def test_a_resource_of_another_program_is_not_found(client, program, other_progr
 
 
 def test_the_library_page_does_not_grow_in_queries_with_its_size(
-    client, program, director, django_assert_max_num_queries
+    computed_pages, client, program, director, django_assert_max_num_queries
 ):
     client.force_login(director)
     url = reverse("resources:index", args=[program.slug])

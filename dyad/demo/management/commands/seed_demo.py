@@ -41,9 +41,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--faculty", type=int, help="Faculty of the institution (default 75 a program)."
         )
+        parser.add_argument(
+            "--every-app",
+            action="store_true",
+            help="Give the match-round program of the institution what the demo program has "
+            "beyond pairings and meetings (ILPs, coaching, training, surveys, check-ins...).",
+        )
         parser.add_argument("--seed", type=int, default=demo.DEMO_SEED)
 
-    def handle(self, *args, size, programs, residents, faculty, seed, **options):
+    def handle(self, *args, size, programs, residents, faculty, seed, every_app, **options):
         if Program.objects.exists():
             self.stdout.write(
                 "The database is not empty (it has programs); seed_demo leaves it alone."
@@ -72,7 +78,11 @@ class Command(BaseCommand):
         # The match round's notices go to fictional people too.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             counts = demo.build_institution(
-                programs=programs, residents=residents, faculty=faculty, seed=seed
+                programs=programs,
+                residents=residents,
+                faculty=faculty,
+                seed=seed,
+                every_app=every_app,
             )
         elapsed = time.perf_counter() - started
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())

@@ -1,0 +1,145 @@
+"""Whole pages kept for their viewer while nothing they show has changed.
+
+A view marked with `keep` has its pages kept in the cache under the viewer, the address
+and the version of everything watched in the program (dyad.changes.triggers watches
+every table of Dyad's own), of what belongs to no program (people, guide profiles), and
+of what pages of one program read from the others (pairings, offers, memberships). A
+copy is served again, for at most `DYAD_PAGE_CACHE_SECONDS`, only while that version is
+the same: any write to what the page shows, by whoever and however, makes the next
+request compute the page afresh.
+
+The view's access check (dyad.access.get_program) looks the copy up once the viewer may
+see the page, so access is checked on every request. Each copy is its viewer's own. The
+day, the time zone and the language are part of the key; what changes with the clock
+within a day (a meeting that has begun) may show for up to the page's seconds. Kept: full
+pages answered to a GET; not a page shown with a message (a message is shown once). A
+view whose GET records something (who read what a consent shares) must not be kept.
+
+The form tokens of a copy are replaced by the requester's own each time it is served.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone, translation
+
+from dyad.changes import selectors
+from dyad.changes.models import Source
+
+# What a page of one program reads of every program: a guide's places taken anywhere,
+# their offers and profile, people's roles elsewhere, and the other programs themselves.
+ACROSS_PROGRAMS = (*selectors.SHARED, Source.MEMBERSHIP, "programs_program")
+
+_TOKEN = re.compile(
+    r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"|"X-CSRFToken": "([A-Za-z0-9]+)"'
+)
+_PLACEHOLDER = "\x00csrf\x00"
+
+
+def seconds() -> int:
+    return settings.DYAD_PAGE_CACHE_SECONDS
+
+
+def _keepable(request: HttpRequest) -> bool:
+    return (
+        seconds() > 0
+        and request.method == "GET"
+        and request.user.is_authenticated
+        and "HX-Request" not in request.headers
+        and not len(messages.get_messages(request))
+    )
+
+
+def _key(request: HttpRequest, version: tuple) -> str:
+    user = request.user
+    parts = (
+        user.pk,
+        user.is_staff,
+        user.is_superuser,
+        request.get_full_path(),
+        timezone.localdate().isoformat(),
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        version,
+    )
+    return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _version(program_ids: Iterable[int] | None) -> tuple:
+    if program_ids is None:
+        return selectors.everything_version()
+    return selectors.version(program_ids, shared=ACROSS_PROGRAMS, unowned=True)
+
+
+class Kept(Exception):
+    """The kept copy of the page, found by `look_up`; `keep` answers with it."""
+
+    def __init__(self, response: HttpResponse):
+        super().__init__("a kept page")
+        self.response = response
+
+
+def keep(view: Callable[..., HttpResponse] | None = None, *, by: str = "access"):
+    """Keep the pages of a view. With `by="access"`, the view's access check calls
+    `look_up` once the viewer may see the page (dyad.access.get_program does), so that a
+    copy is served only after that check, every time; with `by="view"`, the view calls
+    `look_up(..., by="view")` itself where it knows that the page may be kept for this
+    viewer."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def keeping(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            request.dyad_page_key = ""  # the view is kept: look_up may find or note a key
+            request.dyad_page_by = by
+            try:
+                response = view(request, *args, **kwargs)
+            except Kept as kept:
+                return kept.response
+            if request.dyad_page_key:
+                if isinstance(response, SimpleTemplateResponse):
+                    response.render()
+                _store(request.dyad_page_key, response)
+            return response
+
+        keeping.kept = by  # type: ignore[attr-defined]
+        return keeping
+
+    return decorate(view) if view is not None else decorate
+
+
+def look_up(request: HttpRequest, program_ids: Iterable[int] | None, *, by: str = "access") -> None:
+    """For a kept view, once the viewer may see the page: raise Kept with the copy kept
+    for the version of `program_ids` (every program if None), or note where to keep the
+    page that the view goes on to make."""
+    if (
+        getattr(request, "dyad_page_key", None) != ""
+        or request.dyad_page_by != by
+        or not _keepable(request)
+    ):
+        return
+    key = _key(request, _version(program_ids))
+    stored = cache.get(key)
+    if stored is None:
+        request.dyad_page_key = key
+        return
+    content, content_type = stored
+    # The copy's form tokens become the requester's own.
+    token = get_token(request)
+    raise Kept(HttpResponse(content.replace(_PLACEHOLDER, token), content_type=content_type))
+
+
+def _store(key: str, response: HttpResponse) -> None:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return
+    content = response.content.decode(response.charset)
+    for match in _TOKEN.finditer(content):
+        content = content.replace(match.group(1) or match.group(2), _PLACEHOLDER)
+    cache.set(key, (content, response["Content-Type"]), seconds())
