@@ -9,6 +9,7 @@ from dyad import policy
 from dyad.access import get_program
 from dyad.audit.actions import FAMILIES, AuditAction
 from dyad.audit.models import AuditEntry
+from dyad.changes.pages import keep
 
 
 def action_choices(viewer) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -24,6 +25,7 @@ def action_choices(viewer) -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 @login_required
+@keep(audit=True)
 def audit_log(request, slug):
     viewer = get_program(request, slug, allow=policy.can_view_audit_log)
     entries = policy.visible_audit_entries(

@@ -33,6 +33,9 @@ from django.utils import timezone, translation
 
 from dyad.changes import selectors
 from dyad.changes.models import Source
+from dyad.changes.triggers import AUDIT as AUDIT_LOG
+
+AUDIT = AUDIT_LOG.source
 
 # What a page of one program reads of every program: a guide's places taken anywhere,
 # their offers and profile, people's roles elsewhere, and the other programs themselves.
@@ -73,10 +76,12 @@ def _key(request: HttpRequest, version: tuple) -> str:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _version(program_ids: Iterable[int] | None) -> tuple:
+def _version(program_ids: Iterable[int] | None, *, audit: bool) -> tuple:
+    # Reads write the audit log: a page that does not show it leaves it out.
+    excluding = () if audit else (AUDIT,)
     if program_ids is None:
-        return selectors.everything_version()
-    return selectors.version(program_ids, shared=ACROSS_PROGRAMS, unowned=True)
+        return selectors.everything_version(excluding=excluding)
+    return selectors.version(program_ids, shared=ACROSS_PROGRAMS, unowned=True, excluding=excluding)
 
 
 class Kept(Exception):
@@ -87,18 +92,22 @@ class Kept(Exception):
         self.response = response
 
 
-def keep(view: Callable[..., HttpResponse] | None = None, *, by: str = "access"):
+def keep(
+    view: Callable[..., HttpResponse] | None = None, *, by: str = "access", audit: bool = False
+):
     """Keep the pages of a view. With `by="access"`, the view's access check calls
     `look_up` once the viewer may see the page (dyad.access.get_program does), so that a
     copy is served only after that check, every time; with `by="view"`, the view calls
     `look_up(..., by="view")` itself where it knows that the page may be kept for this
-    viewer."""
+    viewer. A page that shows the audit log says so with `audit=True`.
+    """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def keeping(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             request.dyad_page_key = ""  # the view is kept: look_up may find or note a key
             request.dyad_page_by = by
+            request.dyad_page_audit = audit
             try:
                 response = view(request, *args, **kwargs)
             except Kept as kept:
@@ -125,7 +134,7 @@ def look_up(request: HttpRequest, program_ids: Iterable[int] | None, *, by: str 
         or not _keepable(request)
     ):
         return
-    key = _key(request, _version(program_ids))
+    key = _key(request, _version(program_ids, audit=request.dyad_page_audit))
     stored = cache.get(key)
     if stored is None:
         request.dyad_page_key = key

@@ -26,30 +26,32 @@ def _summary(queryset, tag: str):
     )
 
 
-def version(program_ids, *, sources=None, shared=(), unowned=False) -> tuple:
+def version(program_ids, *, sources=None, shared=(), unowned=False, excluding=()) -> tuple:
     """The version of what is watched in these programs (of `sources` only, if given),
     of every change from the `shared` sources in any program, and, if `unowned`, of what
-    belongs to no program, in one query."""
+    belongs to no program, in one query; changes of the sources `excluding` left out."""
     parts = []
     ids = sorted(set(program_ids))
     if ids and sources != ():
         mine = Change.objects.filter(program_id__in=ids)
         if sources is not None:
             mine = mine.filter(source__in=sorted(sources))
-        parts.append(_summary(mine, "programs"))
+        parts.append(_summary(mine.exclude(source__in=excluding), "programs"))
     if shared:
         parts.append(_summary(Change.objects.filter(source__in=sorted(shared)), "shared"))
     if unowned:
-        parts.append(_summary(Change.objects.filter(program_id=None), "unowned"))
+        unowned_rows = Change.objects.filter(program_id=None).exclude(source__in=excluding)
+        parts.append(_summary(unowned_rows, "unowned"))
     if not parts:
         raise ValueError("A version of nothing: give programs or shared sources.")
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return tuple(sorted(rows))
 
 
-def everything_version() -> tuple:
-    """The version of everything watched, in every program and none."""
-    return tuple(_summary(Change.objects.all(), "everything"))
+def everything_version(*, excluding=()) -> tuple:
+    """The version of everything watched, in every program and none (changes of the
+    sources `excluding` left out)."""
+    return tuple(_summary(Change.objects.exclude(source__in=excluding), "everything"))
 
 
 def program_version(program_ids) -> tuple:
@@ -66,12 +68,19 @@ def shared_version(program_ids) -> tuple:
 def compact() -> tuple[int, int]:
     """Replace the log with one new row for each program and source it holds; returns
     how many rows were removed and how many written. Safe to run at any time and to
-    rerun: on PostgreSQL the log is locked against writes for the moment it takes (SQLite
-    locks the whole database for any write), so no write is in flight while it is
-    rewritten."""
-    if connection.vendor == "postgresql":
+    rerun: the log is locked against writes while it is rewritten (SQLite locks the whole
+    database for any write), so no write in flight is lost.
+
+    On PostgreSQL the log is emptied with TRUNCATE, which leaves no dead rows behind: a
+    log left at its day's size by deletes would make the planner read it as large (and
+    start parallel workers for a count of a few hundred rows). The new rows take their
+    ids from the same sequence, so each is newer than any before and no version comes
+    back."""
+    table = Change._meta.db_table
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {Change._meta.db_table} IN EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
     newest = Change.objects.aggregate(last=Max("pk"))["last"]
     if newest is None:
         return 0, 0
@@ -81,6 +90,12 @@ def compact() -> tuple[int, int]:
         .values_list("program_id", "source")
         .distinct()
     )
-    Change.objects.bulk_create(Change(program_id=p, source=s) for p, s in pairs)
-    removed, _ = Change.objects.filter(pk__lte=newest).delete()
+    if postgresql:
+        removed = Change.objects.count()
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {table}")
+        Change.objects.bulk_create(Change(program_id=p, source=s) for p, s in pairs)
+    else:
+        Change.objects.bulk_create(Change(program_id=p, source=s) for p, s in pairs)
+        removed, _ = Change.objects.filter(pk__lte=newest).delete()
     return removed, len(pairs)

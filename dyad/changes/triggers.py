@@ -152,7 +152,8 @@ _REST = (
     ("checkins_checkinreminder", _of_relationship()),
 )
 
-WATCHED = (
+# What migration 0003 made triggers for.
+EVERY_TABLE = (
     *(watched for watched in FIRST if watched.table != "accounts_user"),
     # A person's name and address, and whether they may sign in or administer.
     Watched(
@@ -171,11 +172,15 @@ WATCHED = (
     ),
 )
 
+# The audit log is written by reads too (what a consent shares, an export): kept pages
+# other than the log's own leave its source out of their version (dyad.changes.pages).
+# Migration 0004.
+AUDIT = Watched("audit_auditentry", "audit", "ROW.program_id")
+
+WATCHED = (*EVERY_TABLE, AUDIT)
+
 # Dyad's tables that are not watched, and why.
 UNWATCHED = {
-    # Written when a page is read (an export, a view of personal data): watching it would
-    # change the version on every such read. No cached page shows it.
-    "audit_auditentry": "written by reads",
     "changes_change": "the log itself",
     # Django's groups and permissions, which Dyad does not use (its policy is dyad.policy).
     "accounts_user_groups": "not used",

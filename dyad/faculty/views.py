@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from dyad import policy
 from dyad.access import get_program
+from dyad.changes import pages
 from dyad.changes.pages import keep
 from dyad.faculty import pdf, selectors, services
 from dyad.lib import charts
@@ -144,10 +145,14 @@ def load_csv(request, slug):
 def _own(request):
     if not policy.can_keep_mentoring_portfolio(request.user):
         raise PermissionDenied
+    # A kept page: of the programs of the guide's pairings, where the portfolio reads.
+    programs = selectors.portfolio_relationships(request.user).values_list("program", flat=True)
+    pages.look_up(request, set(programs), by="view")
     return selectors.portfolio(request.user, with_successes=True)
 
 
 @login_required
+@keep(by="view")
 def my_portfolio(request):
     """The signed-in guide's mentoring portfolio, across every program and year."""
     ctx = {"portfolio": _own(request), "is_self": True, "program": None}

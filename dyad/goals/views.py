@@ -115,12 +115,12 @@ def detail(request, slug, goal_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     goal = get_goal(viewer, goal_uuid)
     participant = _is_participant(viewer, goal)
-    if participant:  # a participant's reading records nothing: their page may be kept
-        pages.look_up(request, [viewer.program.pk], by="view")
-    else:
+    if not participant:
         record_consent_read(
             actor=request.user, program=viewer.program, target=goal, categories=["goals"]
         )
+    # Once the reading is recorded, a kept copy may be served (the copy records it too).
+    pages.look_up(request, [viewer.program.pk], by="view")
     ctx = {
         "viewer": viewer,
         "nav": "goals",

@@ -28,6 +28,7 @@ def _viewer(request, slug):
     is let in here before the members' check (which turns any other non-member away)."""
     program = get_object_or_404(Program, slug=slug)
     if policy.can_view_institution_insight(request.user, program.institution):
+        pages.look_up(request, [program.pk])  # as get_program does for members
         return viewer_for(request.user, program)
     return get_program(request, slug, allow=policy.can_view_program_insight)
 

@@ -88,8 +88,6 @@ def detail(request, slug, meeting_uuid):
     meeting = get_meeting(viewer, meeting_uuid)
     relationship = meeting.relationship
     is_party = policy.is_party(request.user, relationship)
-    if is_party:  # a party's reading records nothing: their page may be kept
-        pages.look_up(request, [viewer.program.pk], by="view")
     # The parties see everything whatever the consent: it is read only for the others.
     consent = frozenset() if is_party else consent_in_force(relationship)
 
@@ -107,6 +105,8 @@ def detail(request, slug, meeting_uuid):
         record_consent_read(
             actor=request.user, program=viewer.program, target=meeting, categories=read
         )
+    # Once the reading is recorded, a kept copy may be served (the copy records it too).
+    pages.look_up(request, [viewer.program.pk], by="view")
     record = selectors.meeting_record(meeting, show)
     ctx = {
         "viewer": viewer,

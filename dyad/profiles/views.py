@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_guide_profile, get_program, own_programs
+from dyad.changes import pages
 from dyad.changes.pages import keep
 from dyad.profiles import availability, selectors, services, suggestions
 from dyad.profiles.forms import (
@@ -27,10 +28,12 @@ def _own_programs(request):
     programs, viewer = own_programs(request.user)
     if not policy.can_keep_own_profile(request.user, programs):
         raise PermissionDenied
+    pages.look_up(request, [program.pk for program in programs], by="view")
     return programs, viewer
 
 
 @login_required
+@keep(by="view")
 def edit_guide(request):
     programs, viewer = _own_programs(request)
     # Through the user, so that the top bar's "is a guide" check reuses it.
@@ -64,6 +67,7 @@ def edit_guide(request):
 
 
 @login_required
+@keep(by="view")
 def edit_learner(request):
     programs, viewer = _own_programs(request)
     profile = getattr(request.user, "learner_profile", None)

@@ -150,8 +150,6 @@ def detail(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid)
     is_party = policy.is_party(request.user, relationship)
-    if is_party:  # a party's reading records nothing: their page may be kept
-        pages.look_up(request, [viewer.program.pk], by="view")
     # Every version once, newest first: the latest, the one in force, what leadership may
     # see (now and pending) and the cadence plan all come from them.
     agreements = list(relationship.agreements.order_by("-version"))
@@ -168,6 +166,8 @@ def detail(request, slug, rel_uuid):
             target=relationship,
             categories=[ConsentCategory.GOALS],
         )
+    # Once the reading is recorded, a kept copy may be served (the copy records it too).
+    pages.look_up(request, [viewer.program.pk], by="view")
     # Every rematch request once, as for the agreement; each is shown only as policy says.
     rematch_requests = list(relationship.rematch_requests.select_related("requested_by"))
     for rematch in rematch_requests:

@@ -1,5 +1,5 @@
-"""Every table of Dyad's own is watched (dyad.changes.triggers.WATCHED), and a source may
-be a table's name."""
+"""Every table of Dyad's own is watched (dyad.changes.triggers.EVERY_TABLE), and a source
+may be a table's name."""
 
 from django.db import migrations, models
 
@@ -54,5 +54,5 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="change", name="source", field=models.CharField(max_length=64)
         ),
-        migrations.RunPython(create(triggers.WATCHED), drop(triggers.WATCHED), elidable=False),
+        migrations.RunPython(create(triggers.EVERY_TABLE), drop(triggers.EVERY_TABLE), elidable=False),
     ]

@@ -358,3 +358,24 @@ def test_size_large_builds_the_institution_of_that_size(monkeypatch):
     assert Program.objects.count() == 2
     assert Membership.objects.filter(role=Role.RESIDENT).count() == 12
     assert "relationships" in out.getvalue() and "meetings" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_every_app_gives_the_round_program_what_the_demo_program_has_beyond_pairings():
+    from dyad.checkins.models import CheckIn
+    from dyad.goals.models import Ilp
+    from dyad.resources.models import Resource
+    from dyad.surveys.models import Cycle
+    from dyad.training.models import TrainingModule
+
+    call_command(
+        "seed_demo",
+        *("--programs", "2", "--residents", "40", "--faculty", "30", "--every-app"),
+        stdout=StringIO(),
+    )
+    assert Program.objects.count() == 2
+    first = Program.objects.order_by("pk").first()
+    for model in (Ilp, Resource, Cycle, TrainingModule):
+        assert model.objects.filter(program=first).exists(), model
+        assert not model.objects.exclude(program=first).exists(), model
+    assert CheckIn.objects.filter(relationship__program=first).exists()

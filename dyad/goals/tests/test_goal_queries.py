@@ -52,7 +52,9 @@ def _queries(client, user, url) -> int:
     ("name", "who", "expected"),
     [("goals:detail", "learner", 11), ("goals:detail", "guide", 11), ("goals:edit", "learner", 6)],
 )
-def test_the_goal_pages_read_a_fixed_number_of_queries(client, pairing, name, who, expected):
+def test_the_goal_pages_read_a_fixed_number_of_queries(
+    computed_pages, client, pairing, name, who, expected
+):
     goal = make_goal(relationship=pairing)
     user = pairing.learner if who == "learner" else pairing.guide
     url = reverse(name, args=[pairing.program.slug, goal.uuid])

@@ -140,7 +140,7 @@ def test_every_change_gives_fresh_figures(busy_program, director, today, change)
 
 
 def test_the_gme_office_reads_the_cache_too(
-    client, busy_program, gme_admin, today, django_assert_num_queries
+    computed_pages, client, busy_program, gme_admin, today, django_assert_num_queries
 ):
     client.force_login(gme_admin)
     url = reverse("insight:institution")

@@ -84,7 +84,9 @@ def _queries(client, user, meeting) -> int:
 # the learner's guide profile, which the navigation asks); a leader without consent reads
 # the consent and nothing of the record.
 @pytest.mark.parametrize(("who", "expected"), [("learner", 11), ("guide", 11), ("director", 5)])
-def test_the_meeting_page_reads_a_fixed_number_of_queries(client, meeting, director, who, expected):
+def test_the_meeting_page_reads_a_fixed_number_of_queries(
+    computed_pages, client, meeting, director, who, expected
+):
     rel = meeting.relationship
     user = {"learner": rel.learner, "guide": rel.guide, "director": director}[who]
     assert _queries(client, user, meeting) == expected

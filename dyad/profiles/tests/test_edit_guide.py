@@ -141,7 +141,9 @@ def test_anonymous_is_sent_to_login(client):
 
 
 @pytest.mark.django_db
-def test_edit_page_query_count_does_not_grow(client, faculty, django_assert_num_queries):
+def test_edit_page_query_count_does_not_grow(
+    computed_pages, client, faculty, django_assert_num_queries
+):
     """The offers are read once, for the form and for whether the profile is published."""
     client.force_login(faculty)
     client.post(URL, post_data())

@@ -63,7 +63,7 @@ def _queries(client, user, rel) -> int:
 # navigation asks.
 @pytest.mark.parametrize(("who", "expected"), [("learner", 11), ("guide", 11), ("director", 10)])
 def test_the_relationship_page_reads_a_fixed_number_of_queries(
-    client, rel, director, who, expected
+    computed_pages, client, rel, director, who, expected
 ):
     user = {"learner": rel.learner, "guide": rel.guide, "director": director}[who]
     assert _queries(client, user, rel) == expected
