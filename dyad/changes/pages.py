@@ -45,6 +45,8 @@ _TOKEN = re.compile(
     r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"|"X-CSRFToken": "([A-Za-z0-9]+)"'
 )
 _PLACEHOLDER = "\x00csrf\x00"
+# What `keep` notes on the request for `look_up`.
+_KEY, _BY, _AUDIT = "dyad_page_key", "dyad_page_by", "dyad_page_audit"
 
 
 def seconds() -> int:
@@ -105,17 +107,18 @@ def keep(
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def keeping(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            request.dyad_page_key = ""  # the view is kept: look_up may find or note a key
-            request.dyad_page_by = by
-            request.dyad_page_audit = audit
+            # The view is kept: look_up may find a copy, or note the key to keep it under.
+            setattr(request, _KEY, "")
+            setattr(request, _BY, by)
+            setattr(request, _AUDIT, audit)
             try:
                 response = view(request, *args, **kwargs)
             except Kept as kept:
                 return kept.response
-            if request.dyad_page_key:
+            if key := getattr(request, _KEY):
                 if isinstance(response, SimpleTemplateResponse):
                     response.render()
-                _store(request.dyad_page_key, response)
+                _store(key, response)
             return response
 
         keeping.kept = by  # type: ignore[attr-defined]
@@ -128,16 +131,14 @@ def look_up(request: HttpRequest, program_ids: Iterable[int] | None, *, by: str 
     """For a kept view, once the viewer may see the page: raise Kept with the copy kept
     for the version of `program_ids` (every program if None), or note where to keep the
     page that the view goes on to make."""
-    if (
-        getattr(request, "dyad_page_key", None) != ""
-        or request.dyad_page_by != by
-        or not _keepable(request)
-    ):
+    if getattr(request, _KEY, None) != "" or getattr(request, _BY) != by:
         return
-    key = _key(request, _version(program_ids, audit=request.dyad_page_audit))
+    if not _keepable(request):
+        return
+    key = _key(request, _version(program_ids, audit=getattr(request, _AUDIT)))
     stored = cache.get(key)
     if stored is None:
-        request.dyad_page_key = key
+        setattr(request, _KEY, key)
         return
     content, content_type = stored
     # The copy's form tokens become the requester's own.
