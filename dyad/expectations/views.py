@@ -149,6 +149,7 @@ def _iso(moment) -> str:
 
 
 @login_required
+@keep
 def document(request, slug, year, audience):
     """A document as its audience reads it, with the acknowledgement button."""
     viewer = get_program(request, slug, allow=policy.can_view_expectations)

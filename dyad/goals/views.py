@@ -146,6 +146,7 @@ def detail(request, slug, goal_uuid):
 
 
 @login_required
+@keep
 def edit(request, slug, goal_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     goal = get_goal(viewer, goal_uuid, allow=policy.can_edit_goal)
@@ -247,6 +248,7 @@ def check_in(request, slug, goal_uuid):
 
 
 @login_required
+@keep(by="view")
 def learner(request, slug, learner_uuid):
     """One learner's goals as leadership sees them: counts by state; a goal's words only
     where the learner consented, each reading recorded."""
@@ -261,6 +263,8 @@ def learner(request, slug, learner_uuid):
             record_consent_read(
                 actor=request.user, program=viewer.program, target=goal, categories=["goals"]
             )
+    # Once the readings are recorded, a kept copy may be served (the copy records them too).
+    pages.look_up(request, [viewer.program.pk], by="view")
     ctx = {"viewer": viewer, "nav": "goals", "learner": person, **seen}
     return TemplateResponse(request, "goals/learner.html", ctx)
 

@@ -58,6 +58,7 @@ def _plan(request, slug, rel_uuid, *, service, title, done):
 
 
 @login_required
+@keep
 def schedule(request, slug, rel_uuid):
     return _plan(
         request,
@@ -70,6 +71,7 @@ def schedule(request, slug, rel_uuid):
 
 
 @login_required
+@keep
 def log(request, slug, rel_uuid):
     return _plan(
         request,

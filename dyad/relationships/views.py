@@ -240,6 +240,7 @@ def _revised_message(agreement) -> str:
 
 
 @login_required
+@keep
 def agreement_edit(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid, allow=policy.can_edit_agreement)
