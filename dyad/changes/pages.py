@@ -9,11 +9,14 @@ the same: any write to what the page shows, by whoever and however, makes the ne
 request compute the page afresh.
 
 The view's access check (dyad.access.get_program) looks the copy up once the viewer may
-see the page, so access is checked on every request. Each copy is its viewer's own. The
-day, the time zone and the language are part of the key; what changes with the clock
-within a day (a meeting that has begun) may show for up to the page's seconds. Kept: full
-pages answered to a GET; not a page shown with a message (a message is shown once). A
-view whose GET records something (who read what a consent shares) must not be kept.
+see the page, so access is checked on every request; it reads the version first, before
+the viewer's roles and anything the page shows, so that a write committed while a page is
+made is never counted in the version that page is kept under. Each copy is its viewer's
+own. The day, the time zone and the language are part of the key; what changes with the
+clock within a day (a meeting that has begun) may show for up to the page's seconds.
+Kept: full pages answered to a GET; not a page shown with a message (a message is shown
+once). A view whose GET records something (who read what a consent shares) looks its
+copy up itself (`by="view"`), after recording it, so that a copy served records it too.
 
 The form tokens of a copy are replaced by the requester's own each time it is served.
 """
@@ -26,6 +29,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
@@ -46,7 +50,12 @@ _TOKEN = re.compile(
 )
 _PLACEHOLDER = "\x00csrf\x00"
 # What `keep` notes on the request for `look_up`.
-_KEY, _BY, _AUDIT = "dyad_page_key", "dyad_page_by", "dyad_page_audit"
+_KEY, _BY, _AUDIT, _VERSION = (
+    "dyad_page_key",
+    "dyad_page_by",
+    "dyad_page_audit",
+    "dyad_page_version",
+)
 
 
 def seconds() -> int:
@@ -78,11 +87,9 @@ def _key(request: HttpRequest, version: tuple) -> str:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _version(program_ids: Iterable[int] | None, *, audit: bool) -> tuple:
+def _version(program_ids: Iterable[int] | QuerySet, *, audit: bool) -> tuple:
     # Reads write the audit log: a page that does not show it leaves it out.
     excluding = () if audit else (AUDIT,)
-    if program_ids is None:
-        return selectors.everything_version(excluding=excluding)
     return selectors.version(program_ids, shared=ACROSS_PROGRAMS, unowned=True, excluding=excluding)
 
 
@@ -127,15 +134,28 @@ def keep(
     return decorate(view) if view is not None else decorate
 
 
-def look_up(request: HttpRequest, program_ids: Iterable[int] | None, *, by: str = "access") -> None:
+def read_version_first(request: HttpRequest, programs: QuerySet) -> None:
+    """For a kept view, read the version of `programs` (a query of their ids, run as a
+    subquery) before anything the page shows is read: a write that commits while the page
+    is made then changes the version after the one the copy is kept under, never before.
+    dyad.access.get_program does, before the viewer's roles; `look_up` of those programs
+    uses it."""
+    if getattr(request, _KEY, None) == "" and _keepable(request):
+        setattr(request, _VERSION, _version(programs, audit=getattr(request, _AUDIT)))
+
+
+def look_up(request: HttpRequest, program_ids: Iterable[int], *, by: str = "access") -> None:
     """For a kept view, once the viewer may see the page: raise Kept with the copy kept
-    for the version of `program_ids` (every program if None), or note where to keep the
-    page that the view goes on to make."""
+    for the version of `program_ids` (read first, if `read_version_first` did), or note
+    where to keep the page that the view goes on to make."""
     if getattr(request, _KEY, None) != "" or getattr(request, _BY) != by:
         return
     if not _keepable(request):
         return
-    key = _key(request, _version(program_ids, audit=getattr(request, _AUDIT)))
+    version = getattr(request, _VERSION, None)
+    if version is None:
+        version = _version(program_ids, audit=getattr(request, _AUDIT))
+    key = _key(request, version)
     stored = cache.get(key)
     if stored is None:
         setattr(request, _KEY, key)

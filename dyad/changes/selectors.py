@@ -7,7 +7,7 @@ later one has a lower id, but it adds a row, so the count tells it; compaction
 """
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Max, Value
+from django.db.models import CharField, Count, Max, QuerySet, Value
 
 from dyad.changes.models import Change, Source
 
@@ -31,8 +31,9 @@ def version(program_ids, *, sources=None, shared=(), unowned=False, excluding=()
     of every change from the `shared` sources in any program, and, if `unowned`, of what
     belongs to no program, in one query; changes of the sources `excluding` left out."""
     parts = []
-    ids = sorted(set(program_ids))
-    if ids and sources != ():
+    # A query of the programs' ids is a subquery of this one, not a query of its own.
+    ids = program_ids if isinstance(program_ids, QuerySet) else sorted(set(program_ids))
+    if (isinstance(ids, QuerySet) or ids) and sources != ():
         mine = Change.objects.filter(program_id__in=ids)
         if sources is not None:
             mine = mine.filter(source__in=sorted(sources))
@@ -46,12 +47,6 @@ def version(program_ids, *, sources=None, shared=(), unowned=False, excluding=()
         raise ValueError("A version of nothing: give programs or shared sources.")
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return tuple(sorted(rows))
-
-
-def everything_version(*, excluding=()) -> tuple:
-    """The version of everything watched, in every program and none (changes of the
-    sources `excluding` left out)."""
-    return tuple(_summary(Change.objects.exclude(source__in=excluding), "everything"))
 
 
 def program_version(program_ids) -> tuple:

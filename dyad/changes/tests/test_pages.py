@@ -102,3 +102,14 @@ def test_a_page_with_a_message_to_show_is_neither_kept_nor_served_from_a_copy(di
     assert pages._keepable(request)
     messages.success(request, "Saved.")
     assert not pages._keepable(request)
+
+
+def test_the_version_is_read_before_anything_the_page_shows(leader, url):
+    """A write that commits while the page is made changes the version after the one the
+    page is kept under: the version comes before the viewer's roles and the page's data."""
+    with CaptureQueriesContext(connection) as queries:
+        leader.get(url)
+    tables = [q["sql"] for q in queries.captured_queries]
+    version = next(i for i, sql in enumerate(tables) if "changes_change" in sql)
+    assert not any("programs_membership" in sql for sql in tables[:version])
+    assert not any("meetings_" in sql or "relationships_" in sql for sql in tables[:version])
