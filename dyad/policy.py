@@ -453,7 +453,12 @@ def _is_goal_guide(user: User, goal: Goal) -> bool:
 
     if goal.relationship is not None and goal.relationship.guide_id == user.pk:
         return True
-    return goal.shared_with.filter(guide=user, state__in=SEAT_HOLDING_STATES).exists()
+    # A page asks it of the same goal more than once (may read it, may work on it): once.
+    asked = goal.__dict__.setdefault("_guides_shared_with", {})
+    if user.pk not in asked:
+        shared = goal.shared_with.filter(guide=user, state__in=SEAT_HOLDING_STATES)
+        asked[user.pk] = shared.exists()
+    return asked[user.pk]
 
 
 def can_set_goals(viewer: Viewer) -> bool:
