@@ -48,7 +48,7 @@ def viewer_for(user: Any, program: Program) -> Viewer:
 def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bool]) -> Viewer:
     """The program as the requesting user sees it, or 404 (outsider) / 403 (wrong role)."""
     # For a kept page, before anything else of the program is read (dyad.changes.pages).
-    pages.read_version_first(request, Program.objects.filter(slug=slug).values("pk"))
+    version = pages.read_version_first(request, Program.objects.filter(slug=slug).values("pk"))
     viewer = _member_viewer(request.user, slug)
     if viewer is None:
         # Whether the program exists or not: an outsider must not learn which.
@@ -60,7 +60,7 @@ def get_program(request: HttpRequest, slug: str, *, allow: Callable[[Viewer], bo
     if not allow(viewer):
         raise PermissionDenied
     # A kept page (dyad.changes.pages.keep) is served from here on: the viewer may see it.
-    pages.look_up(request, [viewer.program.pk])
+    pages.look_up(request, [viewer.program.pk], version=version)
     return viewer
 
 

@@ -134,27 +134,41 @@ def keep(
     return decorate(view) if view is not None else decorate
 
 
-def read_version_first(request: HttpRequest, programs: QuerySet) -> None:
-    """For a kept view, read the version of `programs` (a query of their ids, run as a
-    subquery) before anything the page shows is read: a write that commits while the page
+def read_version_first(request: HttpRequest, programs: QuerySet) -> tuple | None:
+    """For a kept view, the version of `programs` (a query of their ids, run as a
+    subquery), read before anything the page shows: a write that commits while the page
     is made then changes the version after the one the copy is kept under, never before.
-    dyad.access.get_program does, before the viewer's roles; `look_up` of those programs
-    uses it."""
+    dyad.access.get_program reads it before the viewer's roles and hands it to
+    `look_up`; None for a view that is not kept."""
     if getattr(request, _KEY, None) == "" and _keepable(request):
-        setattr(request, _VERSION, _version(programs, audit=getattr(request, _AUDIT)))
+        return _version(programs, audit=getattr(request, _AUDIT))
+    return None
 
 
-def look_up(request: HttpRequest, program_ids: Iterable[int], *, by: str = "access") -> None:
+def look_up(
+    request: HttpRequest,
+    program_ids: Iterable[int],
+    *,
+    by: str = "access",
+    version: tuple | None = None,
+) -> None:
     """For a kept view, once the viewer may see the page: raise Kept with the copy kept
-    for the version of `program_ids` (read first, if `read_version_first` did), or note
-    where to keep the page that the view goes on to make."""
-    if getattr(request, _KEY, None) != "" or getattr(request, _BY) != by:
+    for the version of `program_ids`, or note where to keep the page that the view goes
+    on to make. A `version` read first (`read_version_first`) is used, and kept for a
+    later look-up of the same programs by the view itself."""
+    if getattr(request, _KEY, None) != "":
         return
-    if not _keepable(request):
+    if version is not None:
+        setattr(request, _VERSION, (sorted(set(program_ids)), version))
+    if getattr(request, _BY) != by or not _keepable(request):
         return
-    version = getattr(request, _VERSION, None)
+    ids = sorted(set(program_ids))
     if version is None:
-        version = _version(program_ids, audit=getattr(request, _AUDIT))
+        read_first = getattr(request, _VERSION, None)
+        if read_first is not None and read_first[0] == ids:
+            version = read_first[1]
+        else:
+            version = _version(ids, audit=getattr(request, _AUDIT))
     key = _key(request, version)
     stored = cache.get(key)
     if stored is None:

@@ -46,9 +46,7 @@ def version(program_ids, *, sources=None, shared=(), unowned=False, excluding=()
         where = " AND ".join(conditions)
         if left_out:
             where += " AND NOT " + _in("source", left_out, params)
-        parts.append(
-            f"SELECT '{tag}', COUNT(id), MAX(id) FROM {Change._meta.db_table} WHERE {where}"
-        )
+        parts.append(f"{_count(tag)} WHERE {where}")
 
     if (isinstance(ids, QuerySet) or ids) and sources != ():
         mine = [_in("program_id", ids, params)]

@@ -147,7 +147,7 @@ def _own(request):
         raise PermissionDenied
     # A kept page: of the programs of the guide's pairings, where the portfolio reads.
     programs = selectors.portfolio_relationships(request.user).values_list("program", flat=True)
-    pages.look_up(request, set(programs), by="view")
+    pages.look_up(request, programs, by="view")  # read only if the page is kept
     return selectors.portfolio(request.user, with_successes=True)
 
 
