@@ -461,6 +461,25 @@ def _is_goal_guide(user: User, goal: Goal) -> bool:
     return asked[user.pk]
 
 
+def read_goal_guides(user: User, goals: list[Goal]) -> None:
+    """Whether `user` guides an open relationship each of `goals` is shared with, read for
+    all of them in one query, for pages that ask `_is_goal_guide` of a list of goals."""
+    from dyad.goals.models import Goal
+    from dyad.relationships.models import SEAT_HOLDING_STATES
+
+    if not goals:
+        return
+    shared = set(
+        Goal.shared_with.through.objects.filter(
+            goal__in=[goal.pk for goal in goals],
+            relationship__guide=user,
+            relationship__state__in=SEAT_HOLDING_STATES,
+        ).values_list("goal_id", flat=True)
+    )
+    for goal in goals:
+        goal.__dict__.setdefault("_guides_shared_with", {})[user.pk] = goal.pk in shared
+
+
 def can_set_goals(viewer: Viewer) -> bool:
     """A learner sets goals (their own, or of a pairing); a guide, goals of the pairings
     they guide, for and with the learner."""

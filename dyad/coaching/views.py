@@ -136,6 +136,7 @@ def coach_invite(request, slug):
 
 
 @login_required
+@keep
 def mine(request, slug):
     """The viewer's own coaching: as coachee, as coach (an external coach's home)."""
     viewer = get_program(request, slug, allow=policy.can_view_program)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship
+from dyad.changes.pages import keep
 from dyad.feedback import selectors, services
 from dyad.feedback.access import get_cycle
 from dyad.feedback.forms import AnswerForm, CycleForm, ItemForm, NewCycleForm, RaterForm
@@ -22,6 +23,7 @@ def _ctx(viewer, **extra):
 
 
 @login_required
+@keep
 def index(request, slug):
     """The viewer's coaching relationships and their 360° cycles."""
     viewer = get_program(request, slug, allow=policy.can_view_program)

@@ -41,6 +41,7 @@ def _record_leader_read(request, viewer, ilp) -> bool:
 
 
 @login_required
+@keep
 def index(request, slug):
     """Each hat the viewer wears: their own plans (learner), the plans learners shared with
     them (guide), a link to completion by learner (leader)."""

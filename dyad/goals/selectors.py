@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from dyad import policy
@@ -100,13 +100,19 @@ def portfolio(program, learner):
 
 def learner_goals_for_leader(viewer, learner) -> dict:
     """One learner as leadership sees them: the counts by state of all their goals, and
-    the goals of the pairings whose consent in force covers goals (a few pairings per
-    learner, so a consent lookup each)."""
+    the goals of the pairings whose consent in force covers goals (their agreements read
+    in one query)."""
+    from dyad.relationships.models import Agreement
+
     goals = list(
         Goal.objects.for_program(viewer.program)
         .filter(learner=learner)
         .select_related("relationship__guide", "program")
+        .prefetch_related(
+            Prefetch("relationship__agreements", queryset=Agreement.objects.order_by("-version"))
+        )
     )
+    policy.read_goal_guides(viewer.user, goals)
     counts = {status: 0 for status in GoalStatus.values}
     consents: dict[int, frozenset[str]] = {}
     shown = []
@@ -115,7 +121,9 @@ def learner_goals_for_leader(viewer, learner) -> dict:
         if goal.relationship_id is None:
             continue
         if goal.relationship_id not in consents:
-            consents[goal.relationship_id] = goal_consent(goal)
+            consents[goal.relationship_id] = consent_in_force(
+                goal.relationship, versions=list(goal.relationship.agreements.all())
+            )
         if policy.can_view_goal(viewer, goal, consents[goal.relationship_id]):
             shown.append(goal)
     return {"counts": counts, "shown": shown, "hidden": len(goals) - len(shown)}

@@ -16,7 +16,7 @@ from dyad.goals.access import get_goal
 from dyad.goals.forms import AchievementForm, CheckInForm, CloseForm, GoalForm, StepForm
 from dyad.goals.models import Goal
 from dyad.relationships.models import Relationship
-from dyad.relationships.services import record_consent_read
+from dyad.relationships.services import record_consent_read, record_consent_reads
 
 
 def _open_pairings(viewer, learner):
@@ -258,11 +258,12 @@ def learner(request, slug, learner_uuid):
         uuid=learner_uuid,
     )
     seen = selectors.learner_goals_for_leader(viewer, person)
-    for goal in seen["shown"]:
-        if not _is_participant(viewer, goal):
-            record_consent_read(
-                actor=request.user, program=viewer.program, target=goal, categories=["goals"]
-            )
+    record_consent_reads(
+        actor=request.user,
+        program=viewer.program,
+        targets=[goal for goal in seen["shown"] if not _is_participant(viewer, goal)],
+        categories=["goals"],
+    )
     # Once the readings are recorded, a kept copy may be served (the copy records them too).
     pages.look_up(request, [viewer.program.pk], by="view")
     ctx = {"viewer": viewer, "nav": "goals", "learner": person, **seen}

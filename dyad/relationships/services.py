@@ -12,7 +12,7 @@ from django.utils import timezone
 from dyad import policy
 from dyad.access import viewer_for
 from dyad.audit.actions import AuditAction
-from dyad.audit.services import audit_log
+from dyad.audit.services import audit_log, audit_log_many
 from dyad.notifications import send_notice
 from dyad.profiles.models import GuideOffer
 from dyad.programs.models import GuidanceKind, Membership
@@ -630,6 +630,18 @@ def record_consent_read(*, actor, program, target, categories: list[str]) -> Non
         actor=actor,
         program=program,
         target=target,
+        data={"categories": list(categories)},
+    )
+
+
+def record_consent_reads(*, actor, program, targets, categories: list[str]) -> None:
+    """`record_consent_read` for each of `targets` (a page showing several goals), in one
+    INSERT."""
+    audit_log_many(
+        action=AuditAction.CONSENT_READ,
+        actor=actor,
+        program=program,
+        targets=targets,
         data={"categories": list(categories)},
     )
 

@@ -324,3 +324,31 @@ def test_the_learner_page_of_someone_outside_the_program_is_not_found(
     client, program, director, outsider
 ):
     assert learner_page(client, director, outsider, program).status_code == 404
+
+
+@pytest.mark.parametrize("goals", [1, 4])
+def test_a_learners_goals_page_reads_and_records_in_queries_that_do_not_grow_with_the_goals(
+    computed_pages, client, program, pairing, director, django_assert_num_queries, goals
+):
+    """The consents of every pairing in one query; each reading recorded, in one INSERT."""
+    from dyad.relationships.factories import make_relationship
+
+    coach = make_guide(program, "Cora", "Coach", offers={"coaching": 2})
+    coaching = make_relationship(
+        program=program, learner=pairing.learner, guide=coach, kind="coaching"
+    )
+    for relationship in (pairing, coaching):
+        revise_agreement(relationship, pairing.learner, consent=["goals"])
+        acknowledge_both(relationship)
+        for n in range(goals):
+            make_goal(relationship=relationship, title=f"GOAL-{relationship.pk}-{n}")
+    address = reverse("goals:learner", args=[program.slug, pairing.learner.uuid])
+    get(client, director, address)  # the session of a first visit
+    AuditEntry.objects.filter(action="consent.read").delete()
+    with django_assert_num_queries(8):
+        page = client.get(address)
+    assert page.text.count("GOAL-") == 2 * goals
+    reads = AuditEntry.objects.filter(action="consent.read", actor=director, program=program)
+    assert sorted(reads.values_list("target_id", flat=True)) == sorted(
+        str(uuid) for uuid in Goal.objects.values_list("uuid", flat=True)
+    )
