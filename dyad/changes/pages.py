@@ -15,8 +15,9 @@ made is never counted in the version that page is kept under. Each copy is its v
 own. The day, the time zone and the language are part of the key; what changes with the
 clock within a day (a meeting that has begun) may show for up to the page's seconds.
 Kept: full pages answered to a GET; not a page shown with a message (a message is shown
-once). A view whose GET records something (who read what a consent shares) looks its
-copy up itself (`by="view"`), after recording it, so that a copy served records it too.
+once). What a page records in the audit log as it is made (a leader's reading of what a
+consent shares) is kept with its copy and recorded again, by the requester, each time the
+copy is served: the version is the same, so the computed page would record the same.
 
 The form tokens of a copy are replaced by the requester's own each time it is served.
 """
@@ -35,6 +36,7 @@ from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 
+from dyad.audit import services as audit_log
 from dyad.changes import selectors
 from dyad.changes.models import Source
 from dyad.changes.triggers import AUDIT as AUDIT_LOG
@@ -72,9 +74,14 @@ def _keepable(request: HttpRequest) -> bool:
     )
 
 
+# What a copy holds: its content, its content type, and what it recorded in the audit log.
+_FORMAT = 2
+
+
 def _key(request: HttpRequest, version: tuple) -> str:
     user = request.user
     parts = (
+        _FORMAT,
         user.pk,
         user.is_staff,
         user.is_superuser,
@@ -119,13 +126,14 @@ def keep(
             setattr(request, _BY, by)
             setattr(request, _AUDIT, audit)
             try:
-                response = view(request, *args, **kwargs)
+                with audit_log.noting() as written:
+                    response = view(request, *args, **kwargs)
             except Kept as kept:
                 return kept.response
             if key := getattr(request, _KEY):
                 if isinstance(response, SimpleTemplateResponse):
                     response.render()
-                _store(key, response)
+                _store(key, response, audit_log.what_was_written(written))
             return response
 
         keeping.kept = by  # type: ignore[attr-defined]
@@ -174,16 +182,18 @@ def look_up(
     if stored is None:
         setattr(request, _KEY, key)
         return
-    content, content_type = stored
+    content, content_type, recorded = stored
+    # What the page recorded as it was made, the copy records too.
+    audit_log.again(recorded, actor=request.user)
     # The copy's form tokens become the requester's own.
     token = get_token(request)
     raise Kept(HttpResponse(content.replace(_PLACEHOLDER, token), content_type=content_type))
 
 
-def _store(key: str, response: HttpResponse) -> None:
+def _store(key: str, response: HttpResponse, recorded: list[tuple]) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     content = response.content.decode(response.charset)
     for match in _TOKEN.finditer(content):
         content = content.replace(match.group(1) or match.group(2), _PLACEHOLDER)
-    cache.set(key, (content, response["Content-Type"]), seconds())
+    cache.set(key, (content, response["Content-Type"], recorded), seconds())

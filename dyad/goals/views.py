@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program
-from dyad.changes import pages
 from dyad.changes.pages import keep
 from dyad.goals import selectors, services
 from dyad.goals.access import get_goal
@@ -110,7 +109,7 @@ def new(request, slug):
 
 
 @login_required
-@keep(by="view")
+@keep
 def detail(request, slug, goal_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     goal = get_goal(viewer, goal_uuid)
@@ -119,8 +118,6 @@ def detail(request, slug, goal_uuid):
         record_consent_read(
             actor=request.user, program=viewer.program, target=goal, categories=["goals"]
         )
-    # Once the reading is recorded, a kept copy may be served (the copy records it too).
-    pages.look_up(request, [viewer.program.pk], by="view")
     ctx = {
         "viewer": viewer,
         "nav": "goals",
@@ -248,7 +245,7 @@ def check_in(request, slug, goal_uuid):
 
 
 @login_required
-@keep(by="view")
+@keep
 def learner(request, slug, learner_uuid):
     """One learner's goals as leadership sees them: counts by state; a goal's words only
     where the learner consented, each reading recorded."""
@@ -264,8 +261,6 @@ def learner(request, slug, learner_uuid):
         targets=[goal for goal in seen["shown"] if not _is_participant(viewer, goal)],
         categories=["goals"],
     )
-    # Once the readings are recorded, a kept copy may be served (the copy records them too).
-    pages.look_up(request, [viewer.program.pk], by="view")
     ctx = {"viewer": viewer, "nav": "goals", "learner": person, **seen}
     return TemplateResponse(request, "goals/learner.html", ctx)
 

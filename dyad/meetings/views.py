@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_meeting, get_program, get_relationship
-from dyad.changes import pages
 from dyad.changes.pages import keep
 from dyad.files import serve
 from dyad.meetings import selectors, services
@@ -84,7 +83,7 @@ def log(request, slug, rel_uuid):
 
 
 @login_required
-@keep(by="view")
+@keep
 def detail(request, slug, meeting_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     meeting = get_meeting(viewer, meeting_uuid)
@@ -107,8 +106,6 @@ def detail(request, slug, meeting_uuid):
         record_consent_read(
             actor=request.user, program=viewer.program, target=meeting, categories=read
         )
-    # Once the reading is recorded, a kept copy may be served (the copy records it too).
-    pages.look_up(request, [viewer.program.pk], by="view")
     record = selectors.meeting_record(meeting, show)
     ctx = {
         "viewer": viewer,

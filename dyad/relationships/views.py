@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
 from dyad.access import get_program, get_relationship, get_rematch_request
-from dyad.changes import pages
 from dyad.changes.pages import keep
 from dyad.meetings import selectors as meeting_selectors
 from dyad.relationships import selectors, services
@@ -145,7 +144,7 @@ def _history(relationship, show_end_reason: bool) -> list[dict]:
 
 
 @login_required
-@keep(by="view")
+@keep
 def detail(request, slug, rel_uuid):
     viewer = get_program(request, slug, allow=policy.can_view_program)
     relationship = get_relationship(viewer, rel_uuid)
@@ -166,8 +165,6 @@ def detail(request, slug, rel_uuid):
             target=relationship,
             categories=[ConsentCategory.GOALS],
         )
-    # Once the reading is recorded, a kept copy may be served (the copy records it too).
-    pages.look_up(request, [viewer.program.pk], by="view")
     # Every rematch request once, as for the agreement; each is shown only as policy says.
     rematch_requests = list(relationship.rematch_requests.select_related("requested_by"))
     for rematch in rematch_requests:

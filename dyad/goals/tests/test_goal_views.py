@@ -352,3 +352,36 @@ def test_a_learners_goals_page_reads_and_records_in_queries_that_do_not_grow_wit
     assert sorted(reads.values_list("target_id", flat=True)) == sorted(
         str(uuid) for uuid in Goal.objects.values_list("uuid", flat=True)
     )
+
+
+@pytest.mark.parametrize("page", ["goals:detail", "goals:learner", "relationships:detail"])
+def test_a_leaders_reading_is_recorded_again_each_time_a_kept_copy_is_served(
+    client, program, pairing, director, page
+):
+    revise_agreement(pairing, pairing.learner, consent=["goals"])
+    acknowledge_both(pairing)
+    goal = make_goal(relationship=pairing, title="SHARED-GOAL")
+    target = {"goals:detail": goal, "goals:learner": goal, "relationships:detail": pairing}[page]
+    key = {"goals:detail": goal.uuid, "goals:learner": pairing.learner.uuid}.get(page)
+    address = reverse(page, args=[program.slug, key or pairing.uuid])
+    client.force_login(director)
+
+    def readings():
+        return list(
+            AuditEntry.objects.filter(action="consent.read", actor=director)
+            .order_by("pk")
+            .values_list("program_id", "target_id", "data")
+        )
+
+    first = client.get(address)
+    assert first.templates
+    again = client.get(address)
+    assert not again.templates  # served from its copy
+    reading = (program.pk, str(target.uuid), {"categories": ["goals"]})
+    assert readings() == [reading, reading]
+
+    # The learner withdraws the consent: the page no longer shows the goal, nor records.
+    revise_agreement(pairing, pairing.learner, consent=[])
+    after = client.get(address)
+    assert after.templates and "SHARED-GOAL" not in after.text
+    assert readings() == [reading, reading]
