@@ -14,8 +14,9 @@ the viewer's roles and anything the page shows, so that a write committed while 
 made is never counted in the version that page is kept under. Each copy is its viewer's
 own. The day, the time zone and the language are part of the key; what changes with the
 clock within a day (a meeting that has begun) may show for up to the page's seconds.
-Kept: full pages answered to a GET; not a page shown with a message (a message is shown
-once). What a page records in the audit log as it is made (a leader's reading of what a
+Copies are kept per release: a deploy that changes Dyad's code or templates serves none
+kept before it. Kept: full pages answered to a GET; not a page shown with a message (a
+message is shown once). What a page records in the audit log as it is made (a leader's reading of what a
 consent shares) is kept with its copy and recorded again, by the requester, each time the
 copy is served: the version is the same, so the computed page would record the same.
 
@@ -25,7 +26,8 @@ The form tokens of a copy are replaced by the requester's own each time it is se
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -78,10 +80,25 @@ def _keepable(request: HttpRequest) -> bool:
 _FORMAT = 2
 
 
+@lru_cache(maxsize=1)
+def release() -> str:
+    """This release of Dyad: a digest of its code, templates and assets, read once a
+    process (a few milliseconds), so that copies kept by one release are not served by
+    the next. Hosts serving the same release share their copies."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _key(request: HttpRequest, version: tuple) -> str:
     user = request.user
     parts = (
         _FORMAT,
+        release(),
         user.pk,
         user.is_staff,
         user.is_superuser,

@@ -113,3 +113,17 @@ def test_the_version_is_read_before_anything_the_page_shows(leader, url):
     version = next(i for i, sql in enumerate(tables) if "changes_change" in sql)
     assert not any("programs_membership" in sql for sql in tables[:version])
     assert not any("meetings_" in sql or "relationships_" in sql for sql in tables[:version])
+
+
+def test_a_copy_kept_by_one_release_is_not_served_by_the_next(leader, url, monkeypatch):
+    computed = get(leader, url)[1]
+    served = get(leader, url)[1]
+    assert served < computed
+    monkeypatch.setattr(pages, "release", lambda: "the next release")
+    assert get(leader, url)[1] == computed
+    assert get(leader, url)[1] == served
+
+
+def test_the_release_is_a_digest_of_dyads_files_read_once_a_process():
+    assert re.fullmatch(r"[0-9a-f]{64}", pages.release())
+    assert pages.release() is pages.release()
