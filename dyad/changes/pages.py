@@ -16,9 +16,10 @@ own. The day, the time zone and the language are part of the key; what changes w
 clock within a day (a meeting that has begun) may show for up to the page's seconds.
 Copies are kept per release: a deploy that changes Dyad's code or templates serves none
 kept before it. Kept: full pages answered to a GET; not a page shown with a message (a
-message is shown once). What a page records in the audit log as it is made (a leader's reading of what a
-consent shares) is kept with its copy and recorded again, by the requester, each time the
-copy is served: the version is the same, so the computed page would record the same.
+message is shown once). What a page records in the audit log as it is made (a leader's
+reading of what a consent shares) is kept with its copy and recorded again, by the
+requester, each time the copy is served: the version is the same, so the computed page
+would record the same.
 
 The form tokens of a copy are replaced by the requester's own each time it is served.
 """
