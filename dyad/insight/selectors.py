@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, Max, Value
+from django.db.models import CharField, Count, Max, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -365,6 +365,15 @@ def _load(people) -> dict[int, tuple[metrics.Load, list[dict]]]:
             ],
         )
     return out
+
+
+def institution_program_ids(user) -> QuerySet:
+    """The ids of the programs of the institutions whose GME office the user is part of,
+    as a query (read as a subquery by the kept GME page, before anything it shows)."""
+    from dyad.programs.models import InstitutionAdmin
+
+    institutions = InstitutionAdmin.objects.filter(user=user).values("institution")
+    return Program.objects.filter(institution__in=institutions).values("pk")
 
 
 def institution_programs(institutions) -> list[Program]:

@@ -171,11 +171,13 @@ def report_pdf(request, slug):
 def institution(request):
     """The GME office: every program of its institutions, key figures side by side, and the
     institutions' totals. The same number of queries for two programs or two hundred."""
+    # For a kept page, the version of the user's institutions' programs, read first.
+    version = pages.read_version_first(request, selectors.institution_program_ids(request.user))
     institutions = policy.institutions_administered(request.user)
     if not institutions:
         raise Http404("No such page")
     programs = selectors.institution_programs(institutions)
-    pages.look_up(request, [p.pk for p in programs], by="view")
+    pages.look_up(request, [p.pk for p in programs], by="view", version=version)
     today = timezone.localdate()
     # Programs may start their years in different months: "2025" is each one's 2025–26.
     current = max((selectors.current_year(p, today) for p in programs), default=today.year)

@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from dyad import flow, policy
-from dyad.access import get_guide_profile, get_program, own_programs
+from dyad.access import get_guide_profile, get_program, own_program_ids, own_programs
 from dyad.changes import pages
 from dyad.changes.pages import keep
 from dyad.profiles import availability, selectors, services, suggestions
@@ -25,10 +25,12 @@ DIRECTORY_PAGE_SIZE = 20
 
 def _own_programs(request):
     """The user's programs; and a viewer for the top bar when there is exactly one."""
+    # For a kept page, the version of the user's programs before the list is read.
+    version = pages.read_version_first(request, own_program_ids(request.user))
     programs, viewer = own_programs(request.user)
     if not policy.can_keep_own_profile(request.user, programs):
         raise PermissionDenied
-    pages.look_up(request, [program.pk for program in programs], by="view")
+    pages.look_up(request, [program.pk for program in programs], by="view", version=version)
     return programs, viewer
 
 

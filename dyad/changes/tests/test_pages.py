@@ -127,3 +127,36 @@ def test_a_copy_kept_by_one_release_is_not_served_by_the_next(leader, url, monke
 def test_the_release_is_a_digest_of_dyads_files_read_once_a_process():
     assert re.fullmatch(r"[0-9a-f]{64}", pages.release())
     assert pages.release() is pages.release()
+
+
+def _first_read(queries, *tables) -> int:
+    """The first query reading one of `tables`, the version's own aside."""
+    return next(
+        i
+        for i, query in enumerate(queries.captured_queries)
+        if "changes_change" not in query["sql"]
+        and any(f'"{table}"' in query["sql"] for table in tables)
+    )
+
+
+def _version_read(queries) -> int:
+    return next(
+        i for i, query in enumerate(queries.captured_queries) if "changes_change" in query["sql"]
+    )
+
+
+def test_pages_of_several_programs_read_the_version_before_the_list_of_programs(
+    client, program, faculty
+):
+    """One's own profile lists one's programs, the GME office page its institutions':
+    a membership or program added while the page is made must land after the version."""
+    from dyad.programs.models import InstitutionAdmin
+
+    InstitutionAdmin.objects.create(user=faculty, institution=program.institution)
+    client.force_login(faculty)
+    for url in (reverse("profiles:edit_guide"), reverse("insight:institution")):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        version = _version_read(queries)
+        assert version < _first_read(queries, "programs_membership", "programs_institutionadmin")
+        assert version < _first_read(queries, "programs_program")
