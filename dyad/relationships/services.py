@@ -625,13 +625,7 @@ def rematch_request_close(*, request, acting_user, note: str) -> RematchRequest:
 def record_consent_read(*, actor, program, target, categories: list[str]) -> None:
     """A leader read content a learner consented to share: the audit log says who, what
     and when. Called by the pages that show it, once per page view."""
-    audit_log(
-        action=AuditAction.CONSENT_READ,
-        actor=actor,
-        program=program,
-        target=target,
-        data={"categories": list(categories)},
-    )
+    record_consent_reads(actor=actor, program=program, targets=[target], categories=categories)
 
 
 def record_consent_reads(*, actor, program, targets, categories: list[str]) -> None:
