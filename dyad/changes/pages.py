@@ -89,9 +89,14 @@ def release() -> str:
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+        if "__pycache__" in path.parts:
+            continue
+        try:
+            content = path.read_bytes()
+        except OSError:  # a folder, or a file gone since the listing
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(content)
     return digest.hexdigest()
 
 
