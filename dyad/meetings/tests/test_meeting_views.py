@@ -82,6 +82,28 @@ def test_a_leader_reads_what_the_learner_shared_and_the_reading_is_audited(
     assert sorted(entry.data["categories"]) == ["actions", "summary"]
 
 
+def test_a_leaders_reading_is_recorded_again_when_the_page_is_served_from_its_copy(
+    client, meeting, director
+):
+    rel = meeting.relationship
+    revise_agreement(rel, rel.learner, consent=["summaries"])
+    acknowledge_both(rel)
+    client.force_login(director)
+    url = reverse("meetings:detail", args=[rel.program.slug, meeting.uuid])
+    assert client.get(url).templates
+    again = client.get(url)
+    assert not again.templates and "SUMMARY-WORDS" in again.text  # the copy
+    readings = AuditEntry.objects.filter(action="consent.read", actor=director)
+    assert [(e.target_id, e.data) for e in readings] == 2 * [
+        (str(meeting.uuid), {"categories": ["summary"]})
+    ]
+    # The learner withdraws the consent: computed afresh, nothing shown or recorded.
+    revise_agreement(rel, rel.learner, consent=[])
+    after = client.get(url)
+    assert after.templates and "SUMMARY-WORDS" not in after.text
+    assert readings.count() == 2
+
+
 def test_private_notes_stay_private_even_with_every_consent(client, meeting, director):
     rel = meeting.relationship
     revise_agreement(
