@@ -349,7 +349,7 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
 
     from dyad.accounts.models import User
     from dyad.expectations.models import Audience, ExpectationsDocument
-    from dyad.goals.models import Goal
+    from dyad.goals.models import Goal, GoalStatus
     from dyad.matching.models import MatchRound, RoundState
     from dyad.meetings.models import CalendarFeed, Meeting, MeetingStatus
     from dyad.programs.models import Membership, Role
@@ -374,7 +374,8 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
         return User.objects.get(pk=counts.order_by("-n", party)[0][party])
 
     cohort = met.filter(learner__in=match_round.learners.all())
-    with_goals = cohort.filter(learner__goals__isnull=False)
+    # A learner with an open goal: a goal achieved or dropped can no longer be edited.
+    with_goals = cohort.filter(learner__goals__status=GoalStatus.OPEN)
     learner = most(with_goals if with_goals.exists() else cohort, "learner")
     guide = most(met.filter(guide__in=match_round.guides.all()), "guide")
 
@@ -391,7 +392,8 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
             or Meeting.objects.filter(relationship=rel).order_by("-starts_at").first()
         )
 
-    goal = Goal.objects.filter(learner=learner).order_by("pk").first()
+    goals = Goal.objects.filter(learner=learner).order_by("pk")
+    goal = goals.filter(status=GoalStatus.OPEN).first() or goals.first()
     feed, _ = CalendarFeed.objects.get_or_create(user=learner)
     closed_survey = Cycle.objects.filter(program=program).closed().order_by("-closes_on").first()
     expectations = (
