@@ -23,6 +23,21 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             "transaction=True without serialized_rollback=True: " + ", ".join(wrong)
         )
+    # A test that names a browser fixture (`page`, say, as a parameter's name) is given the
+    # browser's session-wide parameter, and pytest then runs the browser tests right after
+    # it, in the middle of the suite: each one's flush leaves the tests that follow without
+    # the migrated rows. Browser tests live in tests/browser, where they run last.
+    browsing = [
+        item.nodeid
+        for item in items
+        if "browser_name" in getattr(getattr(item, "callspec", None), "params", {})
+        and not item.nodeid.startswith("tests/browser/")
+    ]
+    if browsing:
+        raise pytest.UsageError(
+            "a browser fixture outside tests/browser (rename the parameter or move the "
+            "test): " + ", ".join(browsing)
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)

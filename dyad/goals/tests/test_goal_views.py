@@ -354,16 +354,16 @@ def test_a_learners_goals_page_reads_and_records_in_queries_that_do_not_grow_wit
     )
 
 
-@pytest.mark.parametrize("page", ["goals:detail", "goals:learner", "relationships:detail"])
+@pytest.mark.parametrize("url_name", ["goals:detail", "goals:learner", "relationships:detail"])
 def test_a_leaders_reading_is_recorded_again_each_time_a_kept_copy_is_served(
-    client, program, pairing, director, page
+    client, program, pairing, director, url_name
 ):
     revise_agreement(pairing, pairing.learner, consent=["goals"])
     acknowledge_both(pairing)
     goal = make_goal(relationship=pairing, title="SHARED-GOAL")
-    target = {"goals:detail": goal, "goals:learner": goal, "relationships:detail": pairing}[page]
-    key = {"goals:detail": goal.uuid, "goals:learner": pairing.learner.uuid}.get(page)
-    address = reverse(page, args=[program.slug, key or pairing.uuid])
+    target = pairing if url_name == "relationships:detail" else goal
+    key = {"goals:detail": goal.uuid, "goals:learner": pairing.learner.uuid}.get(url_name)
+    address = reverse(url_name, args=[program.slug, key or pairing.uuid])
     client.force_login(director)
 
     def readings():
