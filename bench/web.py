@@ -343,8 +343,8 @@ def collect_static() -> None:
 
 def context() -> tuple[dict[str, object], dict[str, object]]:
     """The values the pages' URLs take, and the persona users, from the match-round
-    program: its coordinator and director, the learner of the round with the most open
-    relationships, and the guide of the round's pool with the most learners."""
+    program: its coordinator and director, the learner of the round with an open goal and
+    the most open relationships, and the guide of the round's pool with the most learners."""
     from django.db.models import Count
 
     from dyad.accounts.models import User
