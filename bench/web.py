@@ -393,7 +393,7 @@ def context() -> tuple[dict[str, object], dict[str, object]]:
         )
 
     goals = Goal.objects.filter(learner=learner).order_by("pk")
-    goal = goals.filter(status=GoalStatus.OPEN).first() or goals.first()
+    goal = goals.open().first() or goals.first()
     feed, _ = CalendarFeed.objects.get_or_create(user=learner)
     closed_survey = Cycle.objects.filter(program=program).closed().order_by("-closes_on").first()
     expectations = (
